@@ -1,0 +1,12 @@
+package io.lakestream.core.spec;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The {@code checkpoint} section.
+ *
+ * @param interval time between checkpoints; each checkpoint is one commit per table
+ * @param dir where checkpoints are persisted; defaults to {@code state/<pipeline>}
+ */
+public record CheckpointSpec(Duration interval, Path dir) {}

@@ -1,0 +1,56 @@
+package io.lakestream.core.spec;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code source.kafka} section.
+ *
+ * @param bootstrapServers broker addresses, or {@code embedded} for the built-in broker
+ * @param topics topics to read; empty when {@code topicPattern} is given
+ * @param topicPattern a regular expression over topic names, or null
+ * @param start where to begin when neither a checkpoint nor a table records a position
+ * @param format how record values are encoded
+ * @param avroSchemaFile the Avro writer schema, for {@code format: avro}; otherwise null
+ * @param properties passed to the Kafka consumer as they are
+ */
+public record KafkaSourceSpec(
+    String bootstrapServers,
+    List<String> topics,
+    String topicPattern,
+    Start start,
+    Format format,
+    String avroSchemaFile,
+    Map<String, String> properties) {
+
+  public KafkaSourceSpec {
+    topics = List.copyOf(topics);
+    properties = Map.copyOf(properties);
+  }
+
+  /** The value {@code bootstrap-servers} takes to use the built-in broker. */
+  public static final String EMBEDDED = "embedded";
+
+  /** How record values are encoded. */
+  public enum Format {
+    JSON,
+    AVRO
+  }
+
+  /**
+   * Where to start reading a partition that no checkpoint or table records.
+   *
+   * @param kind which rule applies
+   * @param timestamp for {@link Kind#TIMESTAMP}: the first record at or after this time
+   */
+  public record Start(Kind kind, Instant timestamp) {
+    /** The start rules. */
+    public enum Kind {
+      COMMITTED,
+      EARLIEST,
+      LATEST,
+      TIMESTAMP
+    }
+  }
+}

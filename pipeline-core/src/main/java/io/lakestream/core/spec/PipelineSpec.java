@@ -1,0 +1,37 @@
+package io.lakestream.core.spec;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A validated pipeline spec: where records come from, what shape they have, how they are
+ * transformed, where they land, and how the pipeline checkpoints and handles bad records.
+ *
+ * @param pipeline the pipeline id, recorded in every table commit
+ * @param source where records come from
+ * @param schema the declared shape of decoded records
+ * @param transforms applied in order to every record
+ * @param sink where rows land
+ * @param checkpoint how often and where the pipeline checkpoints
+ * @param errors what happens to a record that cannot be decoded or converted
+ * @param parallelism how many tasks read and write in parallel
+ */
+public record PipelineSpec(
+    String pipeline,
+    KafkaSourceSpec source,
+    SchemaSpec schema,
+    List<TransformSpec> transforms,
+    SinkSpec sink,
+    CheckpointSpec checkpoint,
+    ErrorSpec errors,
+    int parallelism) {
+  public PipelineSpec {
+    Objects.requireNonNull(pipeline, "pipeline");
+    Objects.requireNonNull(source, "source");
+    Objects.requireNonNull(schema, "schema");
+    transforms = List.copyOf(transforms);
+    Objects.requireNonNull(sink, "sink");
+    Objects.requireNonNull(checkpoint, "checkpoint");
+    Objects.requireNonNull(errors, "errors");
+  }
+}
