@@ -1,0 +1,216 @@
+package io.lakestream.core.kafka;
+
+import io.lakestream.core.error.PipelineException;
+import io.lakestream.core.spec.KafkaSourceSpec;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kafka side of a pipeline: finds the partitions to read, decides where each starts and ends,
+ * creates the task consumers, and acknowledges committed positions as consumer-group offsets (for
+ * lag monitoring only: the tables, not the group, are the source of truth).
+ *
+ * <p>Partitions are assigned to tasks by the pipeline, never by a group rebalance, so a task's
+ * position is exactly what its checkpoint says. Consumers run with {@code auto.offset.reset=none}:
+ * a position that retention has deleted stops the pipeline instead of silently skipping data.
+ */
+public final class KafkaSource implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
+  private static final long TIMEOUT_SECONDS = 60;
+
+  private final KafkaSourceSpec spec;
+  private final String groupId;
+  private final Admin admin;
+
+  public KafkaSource(KafkaSourceSpec spec, String pipelineId) {
+    this.spec = spec;
+    this.groupId = spec.properties().getOrDefault("group.id", "lakestream-" + pipelineId);
+    Properties props = new Properties();
+    props.putAll(spec.properties());
+    props.remove("group.id");
+    props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, spec.bootstrapServers());
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "lakestream-" + pipelineId + "-admin");
+    this.admin = Admin.create(props);
+  }
+
+  /** The split id of a partition as checkpoints and table commits record it: {@code topic:partition}. */
+  public static String splitId(TopicPartition tp) {
+    return tp.topic() + ":" + tp.partition();
+  }
+
+  /** The consumer group whose offsets mirror committed positions. */
+  public String groupId() {
+    return groupId;
+  }
+
+  /**
+   * The partitions of the configured topics (or of the topics matching the pattern), sorted.
+   *
+   * @throws PipelineException if a topic does not exist or the brokers cannot be reached
+   */
+  public List<TopicPartition> partitions() {
+    List<String> topics;
+    if (spec.topicPattern() != null) {
+      Pattern pattern = Pattern.compile(spec.topicPattern());
+      Set<String> all = await(admin.listTopics().names(), "list topics");
+      topics = all.stream().filter(t -> pattern.matcher(t).matches()).sorted().toList();
+      if (topics.isEmpty()) {
+        throw new PipelineException(
+            "source.kafka.topic-pattern: no topic on "
+                + spec.bootstrapServers()
+                + " matches \""
+                + spec.topicPattern()
+                + "\"");
+      }
+    } else {
+      topics = spec.topics();
+      Set<String> all = await(admin.listTopics().names(), "list topics");
+      List<String> missing = topics.stream().filter(t -> !all.contains(t)).toList();
+      if (!missing.isEmpty()) {
+        throw new PipelineException(
+            "source.kafka.topics: no such topic on "
+                + spec.bootstrapServers()
+                + ": "
+                + String.join(", ", missing));
+      }
+    }
+    Map<String, TopicDescription> described =
+        await(admin.describeTopics(topics).allTopicNames(), "describe topics");
+    List<TopicPartition> result = new ArrayList<>();
+    for (TopicDescription d : described.values()) {
+      d.partitions().forEach(p -> result.add(new TopicPartition(d.name(), p.partition())));
+    }
+    result.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+    return result;
+  }
+
+  /** Where each partition starts when nothing records a position for it, by the spec's start rule. */
+  public Map<TopicPartition, Long> startOffsets(List<TopicPartition> partitions) {
+    if (partitions.isEmpty()) {
+      return Map.of();
+    }
+    KafkaSourceSpec.Start start = spec.start();
+    return switch (start.kind()) {
+      case EARLIEST -> listOffsets(partitions, OffsetSpec.earliest());
+      case LATEST -> listOffsets(partitions, OffsetSpec.latest());
+      case TIMESTAMP -> {
+        Map<TopicPartition, Long> byTime =
+            listOffsets(partitions, OffsetSpec.forTimestamp(start.timestamp().toEpochMilli()));
+        Map<TopicPartition, Long> latest = listOffsets(partitions, OffsetSpec.latest());
+        Map<TopicPartition, Long> result = new HashMap<>();
+        // no record at or after the timestamp: start at the end
+        partitions.forEach(tp -> result.put(tp, byTime.get(tp) < 0 ? latest.get(tp) : byTime.get(tp)));
+        yield result;
+      }
+      case COMMITTED -> {
+        Map<TopicPartition, OffsetAndMetadata> committed =
+            await(
+                admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata(),
+                "read committed offsets of group " + groupId);
+        Map<TopicPartition, Long> earliest = listOffsets(partitions, OffsetSpec.earliest());
+        Map<TopicPartition, Long> result = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+          OffsetAndMetadata om = committed.get(tp);
+          result.put(tp, om == null ? earliest.get(tp) : om.offset());
+        }
+        yield result;
+      }
+    };
+  }
+
+  /** The current end (next offset to be written) of each partition. */
+  public Map<TopicPartition, Long> endOffsets(List<TopicPartition> partitions) {
+    return partitions.isEmpty() ? Map.of() : listOffsets(partitions, OffsetSpec.latest());
+  }
+
+  private Map<TopicPartition, Long> listOffsets(List<TopicPartition> partitions, OffsetSpec which) {
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    partitions.forEach(tp -> request.put(tp, which));
+    Map<TopicPartition, ListOffsetsResultInfo> info =
+        await(admin.listOffsets(request).all(), "list offsets");
+    Map<TopicPartition, Long> result = new HashMap<>();
+    info.forEach((tp, i) -> result.put(tp, i.offset()));
+    return result;
+  }
+
+  /** A consumer for one task: no group membership, no auto-commit, fails on lost offsets. */
+  public KafkaConsumer<byte[], byte[]> newConsumer(String clientId) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(4 << 20));
+    props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(64 << 20));
+    props.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, String.valueOf(1 << 20));
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.putAll(spec.properties());
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, spec.bootstrapServers());
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+    return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  /**
+   * Records committed positions as the consumer group's offsets, so that standard tools show lag.
+   * Failures are logged, not thrown: the tables already hold the truth.
+   */
+  public void acknowledge(Map<TopicPartition, Long> positions) {
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    positions.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset)));
+    try {
+      admin.alterConsumerGroupOffsets(groupId, offsets).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("Could not record positions in consumer group {}: {}", groupId, e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private <T> T await(org.apache.kafka.common.KafkaFuture<T> future, String what) {
+    try {
+      return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new PipelineException(
+          "Kafka at " + spec.bootstrapServers() + ": cannot " + what + ": " + e.getCause().getMessage(),
+          e.getCause());
+    } catch (TimeoutException e) {
+      throw new PipelineException(
+          "Kafka at "
+              + spec.bootstrapServers()
+              + " did not answer within "
+              + TIMEOUT_SECONDS
+              + " s (cannot "
+              + what
+              + "). Is source.kafka.bootstrap-servers right?");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PipelineException("Interrupted while trying to " + what);
+    }
+  }
+
+  @Override
+  public void close() {
+    admin.close();
+  }
+}

@@ -1,0 +1,33 @@
+package io.lakestream.core.runtime;
+
+import io.lakestream.core.sink.Committable;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A persisted checkpoint: where every source split stood and what every table must commit for it.
+ *
+ * @param pipelineId the pipeline it belongs to
+ * @param id the checkpoint id, increasing by one per checkpoint
+ * @param createdAtMillis when it was taken, epoch millis
+ * @param positions source position after the last record included, by split id ({@code topic:partition})
+ * @param committables what each table commits for this checkpoint, by table name
+ */
+public record Checkpoint(
+    String pipelineId,
+    long id,
+    long createdAtMillis,
+    Map<String, Long> positions,
+    Map<String, List<Committable>> committables) {
+  public Checkpoint {
+    Objects.requireNonNull(pipelineId, "pipelineId");
+    positions = Map.copyOf(positions);
+    committables = Map.copyOf(committables);
+  }
+
+  /** What {@code table} commits for this checkpoint; empty if it wrote nothing. */
+  public List<Committable> committablesFor(String table) {
+    return committables.getOrDefault(table, List.of());
+  }
+}

@@ -1,0 +1,210 @@
+package io.lakestream.core.runtime;
+
+import io.lakestream.core.runtime.PhaseListener.Phase;
+import io.lakestream.core.sink.Committable;
+import io.lakestream.core.sink.SinkCommitter;
+import io.lakestream.core.sink.SinkCommitter.CommittedCheckpoint;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the exactly-once commit protocol. This class is the only place that orders its steps. For
+ * checkpoint {@code n}:
+ *
+ * <ol>
+ *   <li>every task, at a record boundary, records its source positions (the offset after the last
+ *       record it emitted) and has its writers close their files and return committables for
+ *       {@code n} ({@link #checkpoint}, {@link Phase#PREPARED});
+ *   <li>the checkpoint (positions and every table's committables) is persisted atomically: write,
+ *       fsync, rename, fsync directory ({@link Phase#PERSISTED});
+ *   <li>each table commits the committables of {@code n} in ONE atomic table commit that records
+ *       the pipeline id, {@code n} and the positions ({@link Phase#COMMITTED});
+ *   <li>only then are sources acknowledged ({@link Phase#ACKNOWLEDGED}).
+ * </ol>
+ *
+ * <p>Rules that make it exactly once:
+ *
+ * <ul>
+ *   <li>At most one checkpoint is in flight; {@code n + 1} starts only after {@code n} is
+ *       committed to every table, so the newest persisted checkpoint is the only one that can be
+ *       uncommitted.
+ *   <li>A table commit is idempotent: the table records the last checkpoint committed for this
+ *       pipeline and a committer skips a checkpoint it already holds.
+ *   <li>Recovery loads the newest persisted checkpoint and commits it to every table that does not
+ *       record it yet, then resumes every source at its positions. With no persisted checkpoint,
+ *       each table's recorded positions are used: sources resume at the lowest of them and each
+ *       table skips the records it already holds (its floor).
+ *   <li>Nothing persisted but uncommitted is ever cleaned up; a commit whose outcome is unknown is
+ *       reconciled by reading the table, never retried blindly.
+ *   <li>Before anything is committed, every table is fenced: a second instance of the pipeline makes
+ *       the first one's commits fail instead of writing twice.
+ * </ul>
+ */
+public final class CheckpointCoordinator {
+  private static final Logger LOG = LoggerFactory.getLogger(CheckpointCoordinator.class);
+
+  private final String pipelineId;
+  private final CheckpointStore store;
+  private final Map<String, SinkCommitter> tables;
+  private final Consumer<Map<String, Long>> acknowledger;
+  private final PhaseListener listener;
+  private final Clock clock;
+  private volatile Map<String, Long> lastPositions = Map.of();
+
+  /**
+   * @param tables the committers of every table the pipeline writes, by table name
+   * @param acknowledger tells the source which positions are committed (step 4)
+   */
+  public CheckpointCoordinator(
+      String pipelineId,
+      CheckpointStore store,
+      Map<String, SinkCommitter> tables,
+      Consumer<Map<String, Long>> acknowledger,
+      PhaseListener listener,
+      Clock clock) {
+    this.pipelineId = pipelineId;
+    this.store = store;
+    this.tables = new LinkedHashMap<>(tables);
+    this.acknowledger = acknowledger;
+    this.listener = listener;
+    this.clock = clock;
+  }
+
+  /**
+   * Fences older instances, finishes what a previous run persisted but did not commit, and works
+   * out where every split resumes.
+   */
+  public Recovery recover() {
+    tables.values().forEach(SinkCommitter::fence);
+    Optional<Checkpoint> persisted = store.latest();
+    Map<String, Optional<CommittedCheckpoint>> committed = new LinkedHashMap<>();
+    tables.forEach((name, c) -> committed.put(name, c.lastCommitted()));
+
+    long maxId = persisted.map(Checkpoint::id).orElse(0L);
+    for (Optional<CommittedCheckpoint> c : committed.values()) {
+      maxId = Math.max(maxId, c.map(CommittedCheckpoint::checkpointId).orElse(0L));
+    }
+
+    Map<String, Map<String, Long>> floors = new HashMap<>();
+    Map<String, Long> resume = new HashMap<>();
+    if (persisted.isPresent()) {
+      Checkpoint cp = persisted.get();
+      LOG.info("Recovering pipeline {} from checkpoint {} in {}", pipelineId, cp.id(), store.dir());
+      commitToTables(cp);
+      resume.putAll(cp.positions());
+      tables.forEach(
+          (name, c) -> {
+            Map<String, Long> floor = new HashMap<>(cp.positions());
+            // a table ahead of the checkpoint store (restored state) keeps what it has
+            committed.get(name).ifPresent(t -> t.positions().forEach((s, o) -> floor.merge(s, o, Math::max)));
+            floors.put(name, floor);
+          });
+      acknowledger.accept(cp.positions());
+    } else {
+      committed.forEach(
+          (name, c) -> {
+            Map<String, Long> floor = c.map(CommittedCheckpoint::positions).orElse(Map.of());
+            floors.put(name, floor);
+            floor.forEach((split, offset) -> resume.merge(split, offset, Math::min));
+          });
+      if (!resume.isEmpty()) {
+        LOG.info(
+            "No checkpoint in {}; resuming pipeline {} from the positions its tables record",
+            store.dir(),
+            pipelineId);
+      }
+    }
+    lastPositions = Map.copyOf(resume);
+    return new Recovery(maxId + 1, resume, floors);
+  }
+
+  /**
+   * Takes checkpoint {@code id} across {@code tasks}: barrier, persist, commit, acknowledge. When
+   * no task read anything since the last checkpoint, nothing is persisted or committed.
+   *
+   * @return the task snapshots, and whether anything was committed
+   * @throws IOException if the checkpoint cannot be persisted (nothing was committed)
+   */
+  public Outcome checkpoint(long id, List<SourceTask> tasks)
+      throws IOException, InterruptedException {
+    List<CompletableFuture<TaskSnapshot>> pending = new ArrayList<>();
+    for (SourceTask t : tasks) {
+      pending.add(t.barrier(id));
+    }
+    List<TaskSnapshot> snapshots = new ArrayList<>();
+    for (CompletableFuture<TaskSnapshot> f : pending) {
+      try {
+        snapshots.add(f.get());
+      } catch (ExecutionException e) {
+        throw new CheckpointAbortedException("Checkpoint " + id + " aborted: a task failed", e.getCause());
+      }
+    }
+    listener.reached(Phase.PREPARED, id);
+
+    Map<String, Long> positions = new HashMap<>();
+    Map<String, List<Committable>> committables = new HashMap<>();
+    tables.keySet().forEach(t -> committables.put(t, new ArrayList<>()));
+    for (TaskSnapshot s : snapshots) {
+      positions.putAll(s.positions());
+      s.committables().forEach((t, list) -> committables.get(t).addAll(list));
+    }
+    boolean nothingWritten = committables.values().stream().allMatch(List::isEmpty);
+    if (nothingWritten && positions.equals(lastPositions)) {
+      return new Outcome(snapshots, false);
+    }
+
+    Checkpoint cp = new Checkpoint(pipelineId, id, clock.millis(), positions, committables);
+    store.persist(cp);
+    listener.reached(Phase.PERSISTED, id);
+
+    commitToTables(cp);
+    listener.reached(Phase.COMMITTED, id);
+
+    acknowledger.accept(positions);
+    lastPositions = Map.copyOf(positions);
+    listener.reached(Phase.ACKNOWLEDGED, id);
+    return new Outcome(snapshots, true);
+  }
+
+  /**
+   * What a checkpoint did.
+   *
+   * @param snapshots every task's snapshot
+   * @param committed false when nothing had changed since the previous checkpoint
+   */
+  public record Outcome(List<TaskSnapshot> snapshots, boolean committed) {}
+
+  /** The positions of the newest committed checkpoint (or where recovery resumed). */
+  public Map<String, Long> lastPositions() {
+    return lastPositions;
+  }
+
+  private void commitToTables(Checkpoint cp) {
+    tables.forEach(
+        (name, committer) -> {
+          SinkCommitter.CommitResult r =
+              committer.commit(cp.id(), cp.positions(), cp.committablesFor(name));
+          if (!r.committed()) {
+            LOG.info("Table {} already holds checkpoint {} of pipeline {}", name, cp.id(), pipelineId);
+          }
+        });
+  }
+
+  /** A checkpoint could not be taken because a task died; nothing of it was persisted. */
+  public static final class CheckpointAbortedException extends RuntimeException {
+    CheckpointAbortedException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+}

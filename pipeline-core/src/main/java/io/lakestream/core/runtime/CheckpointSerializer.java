@@ -1,0 +1,140 @@
+package io.lakestream.core.runtime;
+
+import io.lakestream.core.sink.Committable;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.CRC32;
+
+/**
+ * The on-disk form of a {@link Checkpoint}. Every version ever written stays readable: a new field
+ * means a new version number and a new branch in {@link #deserialize}, never a change to an old one.
+ *
+ * <p>Layout (big-endian): magic {@code LSCK}, version (int), body length (int), body, CRC-32 of the
+ * body (long). Version 1 body: pipeline id (UTF), checkpoint id (long), created-at millis (long),
+ * position count (int) then {split id (UTF), offset (long)}*, table count (int) then {table (UTF),
+ * committable count (int), {records (long), length (int), bytes}*}*.
+ */
+public final class CheckpointSerializer {
+  static final int MAGIC = 0x4c53434b; // "LSCK"
+  static final int CURRENT_VERSION = 1;
+
+  private CheckpointSerializer() {}
+
+  /** The current version's bytes for {@code checkpoint}. */
+  public static byte[] serialize(Checkpoint checkpoint) {
+    try {
+      ByteArrayOutputStream body = new ByteArrayOutputStream();
+      DataOutputStream out = new DataOutputStream(body);
+      out.writeUTF(checkpoint.pipelineId());
+      out.writeLong(checkpoint.id());
+      out.writeLong(checkpoint.createdAtMillis());
+      Map<String, Long> positions = new TreeMap<>(checkpoint.positions());
+      out.writeInt(positions.size());
+      for (Map.Entry<String, Long> e : positions.entrySet()) {
+        out.writeUTF(e.getKey());
+        out.writeLong(e.getValue());
+      }
+      Map<String, List<Committable>> tables = new TreeMap<>(checkpoint.committables());
+      out.writeInt(tables.size());
+      for (Map.Entry<String, List<Committable>> e : tables.entrySet()) {
+        out.writeUTF(e.getKey());
+        out.writeInt(e.getValue().size());
+        for (Committable c : e.getValue()) {
+          out.writeLong(c.records());
+          out.writeInt(c.bytes().length);
+          out.write(c.bytes());
+        }
+      }
+      out.flush();
+      byte[] bodyBytes = body.toByteArray();
+      ByteArrayOutputStream framed = new ByteArrayOutputStream(bodyBytes.length + 20);
+      DataOutputStream frame = new DataOutputStream(framed);
+      frame.writeInt(MAGIC);
+      frame.writeInt(CURRENT_VERSION);
+      frame.writeInt(bodyBytes.length);
+      frame.write(bodyBytes);
+      frame.writeLong(crc(bodyBytes));
+      frame.flush();
+      return framed.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Reads a checkpoint written by any version of this serializer.
+   *
+   * @throws CorruptCheckpointException if the bytes are truncated, fail their checksum or carry an
+   *     unknown version
+   */
+  public static Checkpoint deserialize(byte[] bytes) {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
+      if (bytes.length < 20 || in.readInt() != MAGIC) {
+        throw new CorruptCheckpointException("not a lakestream checkpoint");
+      }
+      int version = in.readInt();
+      int length = in.readInt();
+      if (length < 0 || length > bytes.length - 20) {
+        throw new CorruptCheckpointException("truncated (body length " + length + ")");
+      }
+      byte[] body = in.readNBytes(length);
+      if (in.readLong() != crc(body)) {
+        throw new CorruptCheckpointException("checksum mismatch");
+      }
+      if (version == 1) {
+        return readV1(new DataInputStream(new ByteArrayInputStream(body)));
+      }
+      throw new CorruptCheckpointException(
+          "written by a newer lakestream (format version " + version + ")");
+    } catch (IOException e) {
+      throw new CorruptCheckpointException("truncated: " + e.getMessage());
+    }
+  }
+
+  private static Checkpoint readV1(DataInputStream in) throws IOException {
+    String pipeline = in.readUTF();
+    long id = in.readLong();
+    long createdAt = in.readLong();
+    int positionCount = in.readInt();
+    Map<String, Long> positions = new LinkedHashMap<>();
+    for (int i = 0; i < positionCount; i++) {
+      positions.put(in.readUTF(), in.readLong());
+    }
+    int tableCount = in.readInt();
+    Map<String, List<Committable>> tables = new LinkedHashMap<>();
+    for (int t = 0; t < tableCount; t++) {
+      String table = in.readUTF();
+      int count = in.readInt();
+      List<Committable> list = new ArrayList<>(count);
+      for (int i = 0; i < count; i++) {
+        long records = in.readLong();
+        byte[] data = in.readNBytes(in.readInt());
+        list.add(new Committable(records, data));
+      }
+      tables.put(table, list);
+    }
+    return new Checkpoint(pipeline, id, createdAt, positions, tables);
+  }
+
+  private static long crc(byte[] body) {
+    CRC32 crc = new CRC32();
+    crc.update(body);
+    return crc.getValue();
+  }
+
+  /** A checkpoint file that cannot be read. */
+  public static final class CorruptCheckpointException extends RuntimeException {
+    CorruptCheckpointException(String message) {
+      super(message);
+    }
+  }
+}

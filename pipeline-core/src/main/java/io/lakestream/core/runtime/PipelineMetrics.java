@@ -1,0 +1,31 @@
+package io.lakestream.core.runtime;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The pipeline's counters, shared by its tasks. Names are stable: {@code records.in}, {@code
+ * records.out}, {@code records.filtered}, {@code records.dead-lettered}, {@code records.skipped}.
+ */
+public final class PipelineMetrics {
+  final LongAdder in = new LongAdder();
+  final LongAdder out = new LongAdder();
+  final LongAdder filtered = new LongAdder();
+  final LongAdder deadLettered = new LongAdder();
+  final LongAdder skipped = new LongAdder();
+
+  /** A consistent-enough copy of the counters for status lines and results. */
+  public Snapshot snapshot() {
+    return new Snapshot(in.sum(), out.sum(), filtered.sum(), deadLettered.sum(), skipped.sum());
+  }
+
+  /**
+   * The counters at one moment.
+   *
+   * @param in records read from the source
+   * @param out rows written to the output table
+   * @param filtered records a filter dropped
+   * @param deadLettered bad records written to the dead-letter table
+   * @param skipped bad records counted, logged and dropped by the {@code skip} policy
+   */
+  public record Snapshot(long in, long out, long filtered, long deadLettered, long skipped) {}
+}

@@ -1,0 +1,95 @@
+package io.lakestream.core.runtime;
+
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+/**
+ * The periodic progress line of a running pipeline: records in and out with the current rate, bad
+ * records, source lag behind the last commit, and the last checkpoint.
+ */
+final class StatusLine {
+  private final String pipeline;
+  private final PipelineMetrics metrics;
+  private final RunOptions options;
+  private final long intervalNanos;
+  private long nextAt;
+  private long lastIn;
+  private long lastAt = System.nanoTime();
+  private long lastCheckpointId = -1;
+  private long lastCheckpointAt;
+
+  StatusLine(String pipeline, PipelineMetrics metrics, RunOptions options) {
+    this.pipeline = pipeline;
+    this.metrics = metrics;
+    this.options = options;
+    this.intervalNanos = options.statusInterval().toNanos();
+    this.nextAt = lastAt + intervalNanos;
+  }
+
+  void checkpointCommitted(long id) {
+    lastCheckpointId = id;
+    lastCheckpointAt = System.nanoTime();
+  }
+
+  void maybePrint(LongSupplier lag) {
+    long now = System.nanoTime();
+    if (intervalNanos <= 0 || now < nextAt) {
+      return;
+    }
+    PipelineMetrics.Snapshot m = metrics.snapshot();
+    double seconds = (now - lastAt) / 1e9;
+    long rate = Math.round((m.in() - lastIn) / Math.max(seconds, 1e-3));
+    String lagText;
+    try {
+      lagText = fmt(lag.getAsLong());
+    } catch (RuntimeException e) {
+      lagText = "unknown";
+    }
+    String checkpoint =
+        lastCheckpointId < 0
+            ? "none yet"
+            : "#" + lastCheckpointId + ", " + TimeUnit.NANOSECONDS.toSeconds(now - lastCheckpointAt) + "s ago";
+    options
+        .status()
+        .printf(
+            Locale.ROOT,
+            "%s | in %s (%s/s) | out %s | filtered %s | dead-lettered %s | skipped %s | lag %s | checkpoint %s%n",
+            pipeline,
+            fmt(m.in()),
+            fmt(rate),
+            fmt(m.out()),
+            fmt(m.filtered()),
+            fmt(m.deadLettered()),
+            fmt(m.skipped()),
+            lagText,
+            checkpoint);
+    lastIn = m.in();
+    lastAt = now;
+    nextAt = now + intervalNanos;
+  }
+
+  void finished(RunResult r) {
+    PipelineMetrics.Snapshot m = r.metrics();
+    double seconds = r.elapsed().toMillis() / 1000.0;
+    options
+        .status()
+        .printf(
+            Locale.ROOT,
+            "%s | finished in %.1f s | in %s (%s/s) | out %s | filtered %s | dead-lettered %s | skipped %s | %d checkpoints committed, last #%d%n",
+            pipeline,
+            seconds,
+            fmt(m.in()),
+            fmt(Math.round(m.in() / Math.max(seconds, 1e-3))),
+            fmt(m.out()),
+            fmt(m.filtered()),
+            fmt(m.deadLettered()),
+            fmt(m.skipped()),
+            r.checkpoints(),
+            r.lastCheckpointId());
+  }
+
+  private static String fmt(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
+  }
+}

@@ -1,0 +1,28 @@
+package io.lakestream.core.runtime;
+
+import io.lakestream.core.sink.Committable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one task hands the coordinator at a barrier.
+ *
+ * @param taskId the task
+ * @param checkpointId the barrier's checkpoint
+ * @param positions position after the last record included, by split id
+ * @param committables what the task's writers prepared, by table
+ * @param finished the task has reached the end of its input (bounded runs)
+ * @param failure the bad record that stopped the task, or null
+ */
+public record TaskSnapshot(
+    int taskId,
+    long checkpointId,
+    Map<String, Long> positions,
+    Map<String, List<Committable>> committables,
+    boolean finished,
+    RecordFailure failure) {
+  public TaskSnapshot {
+    positions = Map.copyOf(positions);
+    committables = Map.copyOf(committables);
+  }
+}
