@@ -29,6 +29,16 @@ public record KafkaSourceSpec(
     properties = Map.copyOf(properties);
   }
 
+  /** This spec reading from other brokers, e.g. the embedded broker once it has started. */
+  public KafkaSourceSpec withBootstrapServers(String servers) {
+    return new KafkaSourceSpec(servers, topics, topicPattern, start, format, avroSchemaFile, properties);
+  }
+
+  /** Whether the spec asks for the built-in broker. */
+  public boolean embedded() {
+    return EMBEDDED.equals(bootstrapServers);
+  }
+
   /** The value {@code bootstrap-servers} takes to use the built-in broker. */
   public static final String EMBEDDED = "embedded";
 

@@ -34,4 +34,9 @@ public record PipelineSpec(
     Objects.requireNonNull(checkpoint, "checkpoint");
     Objects.requireNonNull(errors, "errors");
   }
+
+  /** This spec with another source section. */
+  public PipelineSpec withSource(KafkaSourceSpec newSource) {
+    return new PipelineSpec(pipeline, newSource, schema, transforms, sink, checkpoint, errors, parallelism);
+  }
 }

@@ -11,8 +11,8 @@ public sealed interface TransformSpec {
   record Filter(String expression) implements TransformSpec {}
 
   /**
-   * Adds (or replaces) a column computed from an expression: {@code - compute: {name: cents, type:
-   * long, expr: "amount * 100"}}.
+   * Adds a column computed from an expression: {@code - compute: {name: cents, type: long, expr:
+   * "amount * 100"}}. The spec parser rejects a name that is already a column.
    */
   record Compute(String name, DataType type, String expression) implements TransformSpec {}
 

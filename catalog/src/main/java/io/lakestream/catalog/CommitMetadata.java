@@ -1,0 +1,183 @@
+package io.lakestream.catalog;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The keys lakestream writes into every table commit so that a table alone tells which checkpoint
+ * of which pipeline it holds, plus the table property that fences older instances of a pipeline.
+ *
+ * <p><b>These names and encodings are a stable on-disk contract.</b> They are read back from tables
+ * written by earlier versions of lakestream during recovery; never rename a key or change an
+ * encoding. Add new keys instead.
+ *
+ * <ul>
+ *   <li>{@value #PIPELINE_ID}: the pipeline id;
+ *   <li>{@value #CHECKPOINT_ID}: the checkpoint id, a decimal {@code long};
+ *   <li>{@value #SOURCE_POSITIONS}: the source positions after the last record included, as {@code
+ *       split=position} pairs sorted by split id and joined by {@code ,}, e.g. {@code
+ *       orders:0=42,orders:1=17}; the empty string when there are none;
+ *   <li>{@code lakestream.epoch.<pipeline-id>} (a table property, not a commit key): the fencing
+ *       epoch of the instance that owns the pipeline, a decimal {@code long}.
+ * </ul>
+ *
+ * In Iceberg these are snapshot-summary entries; in Hudi, commit extra metadata.
+ */
+public final class CommitMetadata {
+
+  /** Commit key holding the pipeline id. */
+  public static final String PIPELINE_ID = "lakestream.pipeline-id";
+
+  /** Commit key holding the checkpoint id. */
+  public static final String CHECKPOINT_ID = "lakestream.checkpoint-id";
+
+  /** Commit key holding the encoded source positions. */
+  public static final String SOURCE_POSITIONS = "lakestream.source-positions";
+
+  /** Prefix of the table property holding a pipeline's fencing epoch. */
+  public static final String EPOCH_PROPERTY_PREFIX = "lakestream.epoch.";
+
+  private CommitMetadata() {}
+
+  /**
+   * What one commit records for a pipeline.
+   *
+   * @param pipelineId the pipeline that committed
+   * @param checkpointId the checkpoint committed
+   * @param positions source positions after the last record included, by split id
+   */
+  public record Checkpoint(String pipelineId, long checkpointId, Map<String, Long> positions) {
+    public Checkpoint {
+      Objects.requireNonNull(pipelineId, "pipelineId");
+      positions = Map.copyOf(positions);
+    }
+  }
+
+  /** The table property holding the fencing epoch of {@code pipelineId}. */
+  public static String epochProperty(String pipelineId) {
+    return EPOCH_PROPERTY_PREFIX + pipelineId;
+  }
+
+  /**
+   * The commit entries recording a checkpoint: {@link #PIPELINE_ID}, {@link #CHECKPOINT_ID} and
+   * {@link #SOURCE_POSITIONS}.
+   *
+   * @throws IllegalArgumentException if a split id contains {@code =} or {@code ,}
+   */
+  public static Map<String, String> toCommitEntries(
+      String pipelineId, long checkpointId, Map<String, Long> positions) {
+    return Map.of(
+        PIPELINE_ID,
+        pipelineId,
+        CHECKPOINT_ID,
+        Long.toString(checkpointId),
+        SOURCE_POSITIONS,
+        encodePositions(positions));
+  }
+
+  /**
+   * Reads what a commit recorded for {@code pipelineId}; empty when the commit was made by another
+   * pipeline or by another tool.
+   *
+   * @param entries a commit's metadata (an Iceberg snapshot summary)
+   * @throws IllegalArgumentException if the commit belongs to the pipeline but its entries are
+   *     malformed
+   */
+  public static Optional<Checkpoint> fromCommitEntries(
+      Map<String, String> entries, String pipelineId) {
+    if (entries == null || !pipelineId.equals(entries.get(PIPELINE_ID))) {
+      return Optional.empty();
+    }
+    String checkpoint = entries.get(CHECKPOINT_ID);
+    if (checkpoint == null) {
+      throw new IllegalArgumentException(
+          "Commit of pipeline " + pipelineId + " has no " + CHECKPOINT_ID);
+    }
+    long checkpointId;
+    try {
+      checkpointId = Long.parseLong(checkpoint);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "Commit of pipeline " + pipelineId + " has a malformed " + CHECKPOINT_ID + ": " + checkpoint,
+          e);
+    }
+    String positions = entries.get(SOURCE_POSITIONS);
+    return Optional.of(
+        new Checkpoint(
+            pipelineId, checkpointId, positions == null ? Map.of() : decodePositions(positions)));
+  }
+
+  /**
+   * Encodes positions as {@code split=position} pairs sorted by split id and joined by {@code ,}.
+   *
+   * @throws IllegalArgumentException if a split id is empty or contains {@code =} or {@code ,}
+   */
+  public static String encodePositions(Map<String, Long> positions) {
+    StringBuilder out = new StringBuilder();
+    for (Map.Entry<String, Long> e : new TreeMap<>(positions).entrySet()) {
+      String split = e.getKey();
+      if (split.isEmpty() || split.indexOf('=') >= 0 || split.indexOf(',') >= 0) {
+        throw new IllegalArgumentException(
+            "Split id must be non-empty and contain neither '=' nor ',': \"" + split + "\"");
+      }
+      Objects.requireNonNull(e.getValue(), () -> "position of split " + split);
+      if (out.length() > 0) {
+        out.append(',');
+      }
+      out.append(split).append('=').append(e.getValue().longValue());
+    }
+    return out.toString();
+  }
+
+  /**
+   * Decodes what {@link #encodePositions} wrote.
+   *
+   * @throws IllegalArgumentException if {@code encoded} is malformed
+   */
+  public static Map<String, Long> decodePositions(String encoded) {
+    Map<String, Long> positions = new TreeMap<>();
+    if (encoded.isEmpty()) {
+      return positions;
+    }
+    for (String pair : encoded.split(",", -1)) {
+      int eq = pair.lastIndexOf('=');
+      if (eq <= 0 || eq == pair.length() - 1) {
+        throw new IllegalArgumentException(
+            "Malformed source position \"" + pair + "\" in \"" + encoded + "\"");
+      }
+      String split = pair.substring(0, eq);
+      long position;
+      try {
+        position = Long.parseLong(pair.substring(eq + 1));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "Malformed source position \"" + pair + "\" in \"" + encoded + "\"", e);
+      }
+      if (positions.put(split, position) != null) {
+        throw new IllegalArgumentException(
+            "Duplicate split \"" + split + "\" in source positions \"" + encoded + "\"");
+      }
+    }
+    return positions;
+  }
+
+  /**
+   * Reads a pipeline's fencing epoch from table properties; empty if the pipeline never fenced.
+   *
+   * @throws IllegalArgumentException if the property is not a number
+   */
+  public static Optional<Long> epoch(Map<String, String> tableProperties, String pipelineId) {
+    String value = tableProperties.get(epochProperty(pipelineId));
+    if (value == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Long.parseLong(value));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "Table property " + epochProperty(pipelineId) + " is not a number: " + value, e);
+    }
+  }
+}

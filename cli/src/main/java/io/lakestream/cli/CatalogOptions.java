@@ -1,0 +1,48 @@
+package io.lakestream.cli;
+
+import io.lakestream.core.spec.PipelineSpec;
+import io.lakestream.core.spec.SpecParser;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Which Iceberg catalog a command reads: a spec's, a warehouse's default one, or given properties. */
+final class CatalogOptions {
+  @Option(names = "--spec", paramLabel = "SPEC", description = "Use the catalog of this pipeline spec's sink.")
+  Path spec;
+
+  @Option(
+      names = "--warehouse",
+      paramLabel = "DIR",
+      description = "Use the default catalog of this warehouse (DIR/catalog.db). Default: ./warehouse.")
+  Path warehouse;
+
+  @Option(
+      names = "--catalog",
+      paramLabel = "KEY=VALUE",
+      description = "Catalog properties, as under sink.iceberg.catalog (e.g. type=rest, uri=http://...).")
+  Map<String, String> properties;
+
+  /** The catalog section to load, or null for the default catalog. */
+  Map<String, Object> section() {
+    if (properties != null && !properties.isEmpty()) {
+      return new LinkedHashMap<>(properties);
+    }
+    if (spec != null) {
+      PipelineSpec p = SpecParser.parse(spec);
+      Object catalog = p.sink().config().get("catalog");
+      @SuppressWarnings("unchecked")
+      Map<String, Object> section = catalog instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
+      return section;
+    }
+    if (warehouse != null) {
+      Map<String, Object> section = new LinkedHashMap<>();
+      section.put("type", "jdbc");
+      section.put("warehouse", warehouse.toString());
+      section.put("uri", "jdbc:sqlite:" + warehouse.resolve("catalog.db"));
+      return section;
+    }
+    return null;
+  }
+}

@@ -1,0 +1,63 @@
+package io.lakestream.cli;
+
+import io.lakestream.core.error.PipelineException;
+import io.lakestream.core.spec.SpecException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code lakestream} command: one subcommand per task, no business logic of its own. */
+@Command(
+    name = "lakestream",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description = {
+      "Real-time lakehouse ingestion: Kafka topics into Apache Iceberg tables, exactly once,",
+      "from one YAML pipeline spec.",
+      "",
+      "Start with:  lakestream quickstart"
+    },
+    subcommands = {
+      QuickstartCommand.class,
+      ValidateCommand.class,
+      RunCommand.class,
+      TablesCommand.class,
+      DescribeCommand.class,
+      BenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Lakestream {
+  /** Exit code of a run that stopped on an error or a bad record. */
+  static final int EXIT_FAILED = 1;
+
+  /** Exit code of an invalid spec or command line. */
+  static final int EXIT_INVALID = 2;
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit code. */
+  static int execute(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The command line with lakestream's error handling: user mistakes print a message, no trace. */
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Lakestream());
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          PrintWriter err = commandLine.getErr();
+          if (e instanceof SpecException spec) {
+            err.println(spec.getMessage());
+            return EXIT_INVALID;
+          }
+          if (e instanceof PipelineException) {
+            err.println("error: " + e.getMessage());
+            return EXIT_FAILED;
+          }
+          throw e;
+        });
+    return cli;
+  }
+}

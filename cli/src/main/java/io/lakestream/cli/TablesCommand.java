@@ -1,0 +1,27 @@
+package io.lakestream.cli;
+
+import io.lakestream.iceberg.IcebergTables;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "tables", description = "List the tables of a catalog.")
+final class TablesCommand implements Callable<Integer> {
+  @Spec CommandSpec command;
+  @Mixin CatalogOptions catalog;
+
+  @Override
+  public Integer call() {
+    try (IcebergTables tables = new IcebergTables(catalog.section())) {
+      List<String> names = tables.list();
+      if (names.isEmpty()) {
+        command.commandLine().getErr().println("No tables in this catalog.");
+      }
+      names.forEach(command.commandLine().getOut()::println);
+      return 0;
+    }
+  }
+}

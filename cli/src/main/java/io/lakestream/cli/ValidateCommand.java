@@ -1,0 +1,46 @@
+package io.lakestream.cli;
+
+import io.lakestream.core.spec.PipelineSpec;
+import io.lakestream.core.spec.SpecParser;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "validate",
+    description = {
+      "Check a pipeline spec without running it.",
+      "Lists every problem at once, each with its path; exits 2 if there is any."
+    })
+final class ValidateCommand implements Callable<Integer> {
+  @Spec picocli.CommandLine.Model.CommandSpec command;
+
+  @Parameters(paramLabel = "SPEC", description = "The pipeline spec (YAML).")
+  Path spec;
+
+  @Override
+  public Integer call() {
+    PipelineSpec p = SpecParser.parse(spec);
+    String source =
+        p.source().topicPattern() != null
+            ? "topics matching " + p.source().topicPattern()
+            : "topics " + String.join(", ", p.source().topics());
+    command
+        .commandLine()
+        .getOut()
+        .printf(
+            "%s is valid: pipeline %s reads %s from %s (%s), applies %d transforms, writes %s table %s%s%n",
+            spec,
+            p.pipeline(),
+            source,
+            p.source().bootstrapServers(),
+            p.source().format().name().toLowerCase(java.util.Locale.ROOT),
+            p.transforms().size(),
+            p.sink().type(),
+            p.sink().table(),
+            p.errors().deadLetterTable() == null ? "" : " (dead letters: " + p.errors().deadLetterTable() + ")");
+    return 0;
+  }
+}

@@ -1,0 +1,139 @@
+package io.lakestream.it;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code lakestream} running in a child JVM, started from this JVM's class path, with its output
+ * in files. {@link #kill()} sends SIGKILL: nothing in the child gets to run afterwards.
+ */
+final class PipelineProcess implements AutoCloseable {
+  private final Process process;
+  private final Path stdout;
+  private final Path stderr;
+
+  private PipelineProcess(Process process, Path stdout, Path stderr) {
+    this.process = process;
+    this.stdout = stdout;
+    this.stderr = stderr;
+  }
+
+  /**
+   * Starts {@code lakestream ARGS...}.
+   *
+   * @param logDir where stdout/stderr files go
+   * @param systemProperties {@code -D} settings, e.g. {@code lakestream.debug.pause-at=PERSISTED}
+   */
+  static PipelineProcess start(Path logDir, List<String> systemProperties, String... args) throws IOException {
+    Files.createDirectories(logDir);
+    String name = "run-" + System.nanoTime();
+    Path out = logDir.resolve(name + ".out");
+    Path err = logDir.resolve(name + ".err");
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx512m");
+    command.add("-XX:TieredStopAtLevel=1");
+    command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
+    command.add("-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn");
+    command.add("-Dorg.slf4j.simpleLogger.log.org.apache.iceberg=warn");
+    command.add("-Dorg.slf4j.simpleLogger.log.org.apache.hadoop=error");
+    for (String p : systemProperties) {
+      command.add("-D" + p);
+    }
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add("io.lakestream.cli.Lakestream");
+    command.addAll(List.of(args));
+    Process p =
+        new ProcessBuilder(command)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .redirectInput(ProcessBuilder.Redirect.PIPE)
+            .start();
+    return new PipelineProcess(p, out, err);
+  }
+
+  /** Waits until standard output has a line matching {@code regex}; returns its first group or line. */
+  String awaitOutput(String regex, Duration timeout) {
+    Pattern pattern = Pattern.compile(regex);
+    String[] found = new String[1];
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(50))
+        .failFast("the pipeline process exited:\n" + tail(), () -> !process.isAlive() && find(pattern) == null)
+        .until(() -> (found[0] = find(pattern)) != null);
+    return found[0];
+  }
+
+  private String find(Pattern pattern) throws IOException {
+    for (String line : Files.readAllLines(stdout)) {
+      Matcher m = pattern.matcher(line);
+      if (m.find()) {
+        return m.groupCount() > 0 ? m.group(1) : line;
+      }
+    }
+    return null;
+  }
+
+  /** SIGKILL, then wait until the process is gone. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** SIGTERM: asks for a clean stop. */
+  void terminate() {
+    process.destroy();
+  }
+
+  /** Waits for the process to exit and returns its exit code. */
+  int waitFor(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      process.destroyForcibly();
+      throw new AssertionError("The pipeline process did not finish within " + timeout + ":\n" + tail());
+    }
+    return process.exitValue();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  String stdout() throws IOException {
+    return Files.readString(stdout);
+  }
+
+  String stderr() throws IOException {
+    return Files.readString(stderr);
+  }
+
+  /** The last lines of both outputs, for failure messages. */
+  String tail() {
+    try {
+      List<String> err = Files.readAllLines(stderr);
+      List<String> out = Files.readAllLines(stdout);
+      return "stdout:\n"
+          + String.join("\n", out.subList(Math.max(0, out.size() - 20), out.size()))
+          + "\nstderr:\n"
+          + String.join("\n", err.subList(Math.max(0, err.size() - 40), err.size()));
+    } catch (IOException e) {
+      return "(no output: " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      kill();
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package io.lakestream.it;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Produces test events and remembers what it produced, so expected table contents come from the
+ * test, not from the program under test. Event {@code i} has {@code event_id = i} and {@code
+ * amount = ((i % 50000) + 1) / 100}.
+ */
+final class TestEvents {
+  private static final String[] CATEGORIES = {"books", "games", "garden", "music", "toys"};
+
+  /** What was produced; coordinates are {@code partition@offset}. */
+  record Produced(List<Long> ids, BigDecimal amountSum, List<String> badCoordinates, List<byte[]> badValues) {}
+
+  private TestEvents() {}
+
+  static BigDecimal amount(long id) {
+    return BigDecimal.valueOf((id % 50_000) + 1, 2);
+  }
+
+  static String json(long id) {
+    return "{\"event_id\":" + id + ",\"user_id\":" + (id % 1000) + ",\"item_id\":" + (id * 7 % 100_000)
+        + ",\"amount\":" + amount(id).toPlainString() + ",\"category\":\"" + CATEGORIES[(int) (id % CATEGORIES.length)]
+        + "\",\"event_time\":" + (1_764_000_000_000L + id) + ",\"payload\":\"p" + id + "\"}";
+  }
+
+  /**
+   * Produces events {@code from .. from+count-1}; after every {@code badEvery}-th event (0: never)
+   * one malformed value is produced as well.
+   */
+  static Produced produce(String servers, String topic, long from, long count, int badEvery) throws Exception {
+    List<Long> ids = new ArrayList<>();
+    BigDecimal sum = BigDecimal.ZERO;
+    List<Future<RecordMetadata>> bad = new ArrayList<>();
+    List<byte[]> badValues = new ArrayList<>();
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+      for (long id = from; id < from + count; id++) {
+        byte[] key = Long.toString(id % 1000).getBytes(StandardCharsets.UTF_8);
+        producer.send(new ProducerRecord<>(topic, key, json(id).getBytes(StandardCharsets.UTF_8)));
+        ids.add(id);
+        sum = sum.add(amount(id));
+        if (badEvery > 0 && (id - from + 1) % badEvery == 0) {
+          byte[] value = ("{\"event_id\":" + id + ",\"amount\":").getBytes(StandardCharsets.UTF_8);
+          badValues.add(value);
+          bad.add(producer.send(new ProducerRecord<>(topic, key, value)));
+        }
+      }
+      producer.flush();
+      List<String> coordinates = new ArrayList<>();
+      for (Future<RecordMetadata> f : bad) {
+        RecordMetadata m = f.get();
+        coordinates.add(m.partition() + "@" + m.offset());
+      }
+      return new Produced(ids, sum, coordinates, badValues);
+    }
+  }
+
+  /** Produces events {@code from .. from+count-1} into one partition. */
+  static Produced produceToPartition(String servers, String topic, int partition, long from, long count)
+      throws Exception {
+    List<Long> ids = new ArrayList<>();
+    BigDecimal sum = BigDecimal.ZERO;
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers, ProducerConfig.ACKS_CONFIG, "all"),
+            new ByteArraySerializer(),
+            new ByteArraySerializer())) {
+      for (long id = from; id < from + count; id++) {
+        producer.send(new ProducerRecord<>(topic, partition, null, json(id).getBytes(StandardCharsets.UTF_8)));
+        ids.add(id);
+        sum = sum.add(amount(id));
+      }
+      producer.flush();
+    }
+    return new Produced(ids, sum, List.of(), List.of());
+  }
+}

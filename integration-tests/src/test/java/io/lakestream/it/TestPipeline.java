@@ -1,0 +1,94 @@
+package io.lakestream.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A test pipeline over the sample events: its spec file, warehouse and checkpoint directory, all
+ * below one temporary directory.
+ *
+ * @param dir the test's directory
+ * @param pipelineId the pipeline id
+ * @param servers the broker
+ * @param topic the source topic
+ * @param stateDir the checkpoint directory
+ * @param policy the error policy: fail, dead-letter or skip
+ * @param checkpointInterval e.g. {@code 500ms}
+ * @param partitionBy the table's partition transforms, as a YAML list
+ */
+record TestPipeline(
+    Path dir,
+    String pipelineId,
+    String servers,
+    String topic,
+    Path stateDir,
+    String policy,
+    String checkpointInterval,
+    String partitionBy) {
+
+  static final String TABLE = "it.events";
+  static final String DEAD_LETTER_TABLE = "it.events_dead_letter";
+
+  static TestPipeline of(Path dir, String servers, String topic) {
+    return new TestPipeline(
+        dir, "it-" + topic, servers, topic, dir.resolve("state"), "fail", "500ms",
+        "[\"day(event_time)\", \"bucket(4, user_id)\"]");
+  }
+
+  TestPipeline withPolicy(String newPolicy) {
+    return new TestPipeline(dir, pipelineId, servers, topic, stateDir, newPolicy, checkpointInterval, partitionBy);
+  }
+
+  TestPipeline withStateDir(Path newStateDir) {
+    return new TestPipeline(dir, pipelineId, servers, topic, newStateDir, policy, checkpointInterval, partitionBy);
+  }
+
+  Path warehouse() {
+    return dir.resolve("warehouse").toAbsolutePath();
+  }
+
+  String catalogUri() {
+    return "jdbc:sqlite:" + warehouse().resolve("catalog.db");
+  }
+
+  /** Writes the spec file and returns its path. */
+  Path writeSpec() {
+    String yaml =
+        String.join(
+            "\n",
+            "pipeline: " + pipelineId,
+            "parallelism: 2",
+            "source:",
+            "  kafka:",
+            "    bootstrap-servers: \"" + servers + "\"",
+            "    topics: [" + topic + "]",
+            "    start: earliest",
+            "schema:",
+            "  fields:",
+            "    - {name: event_id, type: long, required: true}",
+            "    - {name: user_id, type: long}",
+            "    - {name: item_id, type: long}",
+            "    - {name: amount, type: \"decimal(10,2)\"}",
+            "    - {name: category, type: string}",
+            "    - {name: event_time, type: timestamp, format: epoch-millis}",
+            "    - {name: payload, type: string}",
+            "sink:",
+            "  iceberg:",
+            "    catalog: {type: jdbc, uri: \"" + catalogUri() + "\", warehouse: \"" + warehouse() + "\"}",
+            "    table: " + TABLE,
+            "    partition-by: " + partitionBy,
+            "checkpoint: {interval: " + checkpointInterval + ", dir: \"" + stateDir.toAbsolutePath() + "\"}",
+            "errors: {policy: " + policy + ", dead-letter-table: " + DEAD_LETTER_TABLE + "}",
+            "");
+    try {
+      Files.createDirectories(dir);
+      Path spec = dir.resolve(pipelineId + ".yaml");
+      Files.writeString(spec, yaml);
+      return spec;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,314 @@
+package io.lakestream.iceberg;
+
+import io.lakestream.catalog.CommitMetadata;
+import io.lakestream.core.error.CommitStateUnknownException;
+import io.lakestream.core.error.FencedException;
+import io.lakestream.core.error.PipelineException;
+import io.lakestream.core.sink.Committable;
+import io.lakestream.core.sink.SinkCommitter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.apache.iceberg.AppendFiles;
+import org.apache.iceberg.BaseTable;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableMetadata;
+import org.apache.iceberg.TableOperations;
+import org.apache.iceberg.metrics.MetricsReporter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Commits checkpoints of one pipeline into one Iceberg table, exactly once.
+ *
+ * <ul>
+ *   <li>Every commit is one {@link AppendFiles} holding all data files of the checkpoint, whose
+ *       snapshot summary records the pipeline id, the checkpoint id and the source positions
+ *       ({@link CommitMetadata}); a checkpoint without files still commits, so positions advance.
+ *   <li>Idempotent: a checkpoint the table already records for the pipeline (or an older one) is
+ *       not committed again. The check is repeated on the metadata each commit attempt is applied
+ *       to, so it holds even if the table changes concurrently.
+ *   <li>Fencing: {@link #fence} bumps the table property {@code lakestream.epoch.<pipeline>}. A
+ *       commit succeeds only while the table still holds this instance's epoch, checked on the
+ *       metadata the commit's compare-and-swap replaces ({@link GuardedTableOperations}), so an
+ *       instance fenced at any moment before the swap fails with {@link FencedException}. Before
+ *       {@code fence()} the instance holds the epoch the table had when the sink opened.
+ *   <li>When the catalog cannot say whether a commit happened, the table is read: if it records
+ *       the checkpoint the commit is done, otherwise {@link CommitStateUnknownException} is thrown
+ *       and nothing is cleaned up.
+ *   <li>Pending manifests are deleted only once the table is known to hold their files.
+ * </ul>
+ *
+ * Called from the checkpoint coordinator's thread only.
+ */
+final class IcebergCommitter implements SinkCommitter {
+  private static final Logger LOG = LoggerFactory.getLogger(IcebergCommitter.class);
+  private static final int FENCE_ATTEMPTS = 10;
+  private static final MetricsReporter NO_REPORTS = report -> {};
+
+  private final Table table;
+  private final TableOperations ops;
+  private final String tableName;
+  private final String pipelineId;
+  private Long epoch;
+
+  /**
+   * @param table the committer's own instance of the table, refreshed before every decision
+   * @param ops the table's operations
+   */
+  IcebergCommitter(Table table, TableOperations ops, String tableName, String pipelineId) {
+    this.table = table;
+    this.ops = ops;
+    this.tableName = tableName;
+    this.pipelineId = pipelineId;
+    this.epoch = epochOf(ops.current());
+  }
+
+  @Override
+  public void fence() {
+    for (int attempt = 1; ; attempt++) {
+      Long current = epochOf(ops.refresh());
+      long next = current == null ? 1 : current + 1;
+      Table guarded = guarded(base -> requireEpoch(base, current, EpochRaced::new));
+      try {
+        guarded
+            .updateProperties()
+            .set(CommitMetadata.epochProperty(pipelineId), Long.toString(next))
+            .commit();
+        epoch = next;
+        LOG.info("Fenced pipeline {} in table {} with epoch {}", pipelineId, tableName, next);
+        return;
+      } catch (EpochRaced e) {
+        if (attempt == FENCE_ATTEMPTS) {
+          throw new PipelineException(
+              "Cannot fence pipeline "
+                  + pipelineId
+                  + " in table "
+                  + tableName
+                  + ": other instances changed its epoch "
+                  + attempt
+                  + " times in a row; is the pipeline started more than once?");
+        }
+      }
+    }
+  }
+
+  @Override
+  public Optional<CommittedCheckpoint> lastCommitted() {
+    return lastCommitted(ops.refresh());
+  }
+
+  private Optional<CommittedCheckpoint> lastCommitted(TableMetadata metadata) {
+    Snapshot snapshot = metadata.currentSnapshot();
+    while (snapshot != null) {
+      Optional<CommitMetadata.Checkpoint> recorded =
+          CommitMetadata.fromCommitEntries(snapshot.summary(), pipelineId);
+      if (recorded.isPresent()) {
+        return Optional.of(
+            new CommittedCheckpoint(recorded.get().checkpointId(), recorded.get().positions()));
+      }
+      Long parent = snapshot.parentId();
+      snapshot = parent == null ? null : metadata.snapshot(parent);
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public CommitResult commit(
+      long checkpointId, Map<String, Long> positions, List<Committable> committables) {
+    long start = System.nanoTime();
+    TableMetadata current = ops.refresh();
+    requireEpoch(current, epoch, this::fenced);
+    Optional<CommittedCheckpoint> last = lastCommitted(current);
+    if (last.isPresent() && last.get().checkpointId() >= checkpointId) {
+      return alreadyCommitted(checkpointId, last.get(), committables, current);
+    }
+
+    List<PendingManifest> manifests = new ArrayList<>(committables.size());
+    for (Committable c : committables) {
+      manifests.add(CommittableSerializer.deserialize(c.bytes()));
+    }
+    List<DataFile> files = new ArrayList<>();
+    for (PendingManifest manifest : manifests) {
+      try {
+        files.addAll(PendingManifests.read(manifest, table.io(), current.specsById()));
+      } catch (UncheckedIOException | org.apache.iceberg.exceptions.NotFoundException e) {
+        throw new PipelineException(
+            "Cannot read pending manifest "
+                + manifest.path()
+                + " of checkpoint "
+                + checkpointId
+                + " for table "
+                + tableName
+                + "; it must exist until the checkpoint is committed",
+            e);
+      }
+    }
+    long records = files.stream().mapToLong(DataFile::recordCount).sum();
+
+    Long ours = epoch;
+    Table guarded =
+        guarded(
+            base -> {
+              requireEpoch(base, ours, this::fenced);
+              Optional<CommittedCheckpoint> recorded = lastCommitted(base);
+              if (recorded.isPresent() && recorded.get().checkpointId() >= checkpointId) {
+                throw new AlreadyCommitted(recorded.get());
+              }
+            });
+    AppendFiles append = guarded.newAppend();
+    files.forEach(append::appendFile);
+    CommitMetadata.toCommitEntries(pipelineId, checkpointId, positions).forEach(append::set);
+    try {
+      append.commit();
+    } catch (AlreadyCommitted e) {
+      return alreadyCommitted(checkpointId, e.recorded, committables, ops.current());
+    } catch (org.apache.iceberg.exceptions.CommitStateUnknownException e) {
+      return reconcile(checkpointId, manifests, files.size(), records, start, e);
+    }
+    return committed(checkpointId, manifests, files.size(), records, start);
+  }
+
+  private CommitResult committed(
+      long checkpointId, List<PendingManifest> manifests, int files, long records, long start) {
+    Snapshot snapshot = snapshotOf(ops.current(), checkpointId);
+    deletePendingManifests(manifests);
+    LOG.info(
+        "Committed checkpoint {} of pipeline {} to table {}: {} files, {} records in {} ms"
+            + " (snapshot {})",
+        checkpointId,
+        pipelineId,
+        tableName,
+        files,
+        records,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+        snapshot == null ? "?" : snapshot.snapshotId());
+    return new CommitResult(
+        true, files, records, snapshot == null ? null : Long.toString(snapshot.snapshotId()));
+  }
+
+  private CommitResult alreadyCommitted(
+      long checkpointId,
+      CommittedCheckpoint recorded,
+      List<Committable> committables,
+      TableMetadata metadata) {
+    List<PendingManifest> manifests = new ArrayList<>();
+    for (Committable c : committables) {
+      manifests.add(CommittableSerializer.deserialize(c.bytes()));
+    }
+    deletePendingManifests(manifests);
+    LOG.info(
+        "Skipped checkpoint {} of pipeline {} for table {}: the table already records checkpoint {}",
+        checkpointId,
+        pipelineId,
+        tableName,
+        recorded.checkpointId());
+    Snapshot snapshot = metadata.currentSnapshot();
+    return new CommitResult(
+        false, 0, 0, snapshot == null ? null : Long.toString(snapshot.snapshotId()));
+  }
+
+  private CommitResult reconcile(
+      long checkpointId,
+      List<PendingManifest> manifests,
+      int files,
+      long records,
+      long start,
+      RuntimeException unknown) {
+    try {
+      Optional<CommittedCheckpoint> now = lastCommitted(ops.refresh());
+      if (now.isPresent() && now.get().checkpointId() >= checkpointId) {
+        return committed(checkpointId, manifests, files, records, start);
+      }
+    } catch (RuntimeException e) {
+      unknown.addSuppressed(e);
+    }
+    throw new CommitStateUnknownException(
+        "Commit of checkpoint "
+            + checkpointId
+            + " to table "
+            + tableName
+            + " may or may not have happened ("
+            + unknown.getMessage()
+            + "); reconcile with the table's last committed checkpoint before committing again",
+        unknown);
+  }
+
+  private Snapshot snapshotOf(TableMetadata metadata, long checkpointId) {
+    for (Snapshot s = metadata.currentSnapshot();
+        s != null;
+        s = s.parentId() == null ? null : metadata.snapshot(s.parentId())) {
+      Optional<CommitMetadata.Checkpoint> recorded =
+          CommitMetadata.fromCommitEntries(s.summary(), pipelineId);
+      if (recorded.isPresent() && recorded.get().checkpointId() == checkpointId) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  private void deletePendingManifests(List<PendingManifest> manifests) {
+    for (PendingManifest m : manifests) {
+      try {
+        PendingManifests.delete(m, table.io());
+      } catch (RuntimeException e) {
+        LOG.debug("Could not delete pending manifest {}: {}", m.path(), e.toString());
+      }
+    }
+  }
+
+  private Table guarded(Consumer<TableMetadata> guard) {
+    return new BaseTable(new GuardedTableOperations(ops, guard), tableName, NO_REPORTS);
+  }
+
+  private Long epochOf(TableMetadata metadata) {
+    return CommitMetadata.epoch(metadata.properties(), pipelineId).orElse(null);
+  }
+
+  private void requireEpoch(
+      TableMetadata metadata,
+      Long expected,
+      java.util.function.BiFunction<Long, Long, RuntimeException> failure) {
+    Long actual = epochOf(metadata);
+    if (!Objects.equals(actual, expected)) {
+      throw failure.apply(expected, actual);
+    }
+  }
+
+  private FencedException fenced(Long ours, Long theirs) {
+    return new FencedException(
+        "Pipeline "
+            + pipelineId
+            + " is owned by another instance: table "
+            + tableName
+            + " holds fencing epoch "
+            + theirs
+            + ", this instance holds "
+            + ours
+            + ". Stop this instance.");
+  }
+
+  /** The table recorded the checkpoint while a commit attempt was being prepared. */
+  private static final class AlreadyCommitted extends RuntimeException {
+    final CommittedCheckpoint recorded;
+
+    AlreadyCommitted(CommittedCheckpoint recorded) {
+      super(null, null, false, false);
+      this.recorded = recorded;
+    }
+  }
+
+  /** Another instance changed the epoch while this one was fencing. */
+  private static final class EpochRaced extends RuntimeException {
+    EpochRaced(Long expected, Long actual) {
+      super(null, null, false, false);
+    }
+  }
+}

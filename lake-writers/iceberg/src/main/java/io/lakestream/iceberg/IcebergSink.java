@@ -1,0 +1,78 @@
+package io.lakestream.iceberg;
+
+import io.lakestream.core.sink.Sink;
+import io.lakestream.core.sink.SinkCommitter;
+import io.lakestream.core.sink.SinkWriter;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableOperations;
+import org.apache.iceberg.catalog.Catalog;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One open Iceberg table: writers per task and one committer. */
+final class IcebergSink implements Sink {
+  private static final Logger LOG = LoggerFactory.getLogger(IcebergSink.class);
+
+  private final Catalog catalog;
+  private final String tableName;
+  private final Table writeTable;
+  private final TableOperations writeOps;
+  private final Schema fileSchema;
+  private final long targetFileSize;
+  private final String pipelineId;
+  private final IcebergCommitter committer;
+
+  /**
+   * @param catalog the catalog, closed with the sink
+   * @param writeTable the table as loaded at open, shared read-only by writers
+   * @param commitTable a second instance of the table, refreshed by the committer only
+   * @param fileSchema the schema data files are written with
+   */
+  IcebergSink(
+      Catalog catalog,
+      String tableName,
+      Table writeTable,
+      TableOperations writeOps,
+      Table commitTable,
+      TableOperations commitOps,
+      Schema fileSchema,
+      long targetFileSize,
+      String pipelineId) {
+    this.catalog = catalog;
+    this.tableName = tableName;
+    this.writeTable = writeTable;
+    this.writeOps = writeOps;
+    this.fileSchema = fileSchema;
+    this.targetFileSize = targetFileSize;
+    this.pipelineId = pipelineId;
+    this.committer = new IcebergCommitter(commitTable, commitOps, tableName, pipelineId);
+  }
+
+  @Override
+  public String table() {
+    return tableName;
+  }
+
+  @Override
+  public SinkWriter createWriter(int taskId) {
+    return new IcebergSinkWriter(
+        tableName, writeTable, writeOps, fileSchema, targetFileSize, pipelineId, taskId);
+  }
+
+  @Override
+  public SinkCommitter committer() {
+    return committer;
+  }
+
+  @Override
+  public void close() {
+    if (catalog instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        LOG.warn("Could not close the catalog of table {}: {}", tableName, e.toString());
+      }
+    }
+  }
+}

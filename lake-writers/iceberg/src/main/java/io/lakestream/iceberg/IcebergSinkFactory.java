@@ -1,0 +1,109 @@
+package io.lakestream.iceberg;
+
+import io.lakestream.catalog.Catalogs;
+import io.lakestream.core.error.PipelineException;
+import io.lakestream.core.sink.Sink;
+import io.lakestream.core.sink.SinkContext;
+import io.lakestream.core.sink.SinkFactory;
+import io.lakestream.core.spec.Problems;
+import java.util.Map;
+import org.apache.iceberg.HasTableOperations;
+import org.apache.iceberg.PartitionField;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
+
+/**
+ * The {@code iceberg} sink: appends rows to an Iceberg table and commits each checkpoint exactly
+ * once. Options are declared in {@link IcebergSinkOptions}.
+ */
+public final class IcebergSinkFactory implements SinkFactory {
+
+  /** The key under {@code sink:} that selects this sink. */
+  public static final String TYPE = "iceberg";
+
+  private static final String PATH = "sink." + TYPE;
+
+  @Override
+  public String type() {
+    return TYPE;
+  }
+
+  /**
+   * Checks the {@code sink.iceberg} section: known keys, a {@code namespace.name} table, the
+   * syntax of every partition transform (columns are checked when the sink opens), sizes, table
+   * properties, the mode, and the catalog section.
+   */
+  @Override
+  public void validate(Map<String, Object> config, String path, Problems problems) {
+    SinkConfig.parse(config, path, problems);
+  }
+
+  /**
+   * Opens {@code context.table()}: loads the catalog, creates the namespace and the table when
+   * absent (format version 2; the output table with {@code partition-by}, a dead-letter table by
+   * {@code day(failed_at)}; the configured properties), and checks that an existing table can take
+   * rows of {@code context.schema()} (same names and types; extra optional table columns are
+   * fine).
+   *
+   * @throws io.lakestream.core.spec.SpecException if the section is invalid
+   * @throws PipelineException if the catalog fails, a partition column is not in the schema, or
+   *     the existing table cannot take the rows
+   */
+  @Override
+  public Sink open(SinkContext context) {
+    Problems problems = new Problems();
+    SinkConfig config = SinkConfig.parse(context.config(), PATH, problems);
+    problems.throwIfAny();
+    Catalog catalog = Catalogs.load(config.catalog());
+    try {
+      Table writeTable = TableSetup.loadOrCreate(catalog, context, config, PATH);
+      Schema fileSchema =
+          SchemaConverter.writeSchema(context.schema(), writeTable.schema(), context.table());
+      for (PartitionField field : writeTable.spec().fields()) {
+        if (fileSchema.findField(field.sourceId()) == null) {
+          throw new PipelineException(
+              "Table "
+                  + context.table()
+                  + " is partitioned by column \""
+                  + writeTable.schema().findColumnName(field.sourceId())
+                  + "\", which the pipeline does not write");
+        }
+      }
+      Table commitTable = catalog.loadTable(TableSetup.identifier(context.table()));
+      return new IcebergSink(
+          catalog,
+          context.table(),
+          writeTable,
+          ((HasTableOperations) writeTable).operations(),
+          commitTable,
+          ((HasTableOperations) commitTable).operations(),
+          fileSchema,
+          config.targetFileSize(),
+          context.pipelineId());
+    } catch (RuntimeException e) {
+      closeQuietly(catalog, e);
+      if (e instanceof PipelineException) {
+        throw e;
+      }
+      throw new PipelineException(
+          "Cannot open table "
+              + context.table()
+              + " in catalog "
+              + Catalogs.catalogName(config.catalog())
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  private static void closeQuietly(Catalog catalog, RuntimeException failure) {
+    if (catalog instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        failure.addSuppressed(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package io.lakestream.iceberg;
+
+import io.lakestream.catalog.Catalogs;
+import io.lakestream.catalog.CommitMetadata;
+import io.lakestream.core.error.PipelineException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotSummary;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableUtil;
+import org.apache.iceberg.catalog.Catalog;
+import org.apache.iceberg.catalog.Namespace;
+import org.apache.iceberg.catalog.SupportsNamespaces;
+import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.exceptions.NoSuchTableException;
+
+
+/**
+ * Lists and describes the tables of a catalog for {@code lakestream tables} and {@code lakestream
+ * describe}, as plain values. Owns a catalog connection; close it.
+ */
+public final class IcebergTables implements AutoCloseable {
+  /** How many snapshots {@link #describe(String)} returns. */
+  public static final int DEFAULT_SNAPSHOT_LIMIT = 20;
+
+  private static final Pattern PARAMETERIZED = Pattern.compile("(\\w+)\\[(\\d+)]");
+
+  private final Catalog catalog;
+
+  /**
+   * Connects to the catalog a spec's {@code catalog} section describes.
+   *
+   * @param catalogSection the section, null for the default catalog
+   * @throws io.lakestream.core.spec.SpecException if the section is invalid
+   * @throws PipelineException if the catalog cannot be loaded
+   */
+  public IcebergTables(Map<String, ?> catalogSection) {
+    this.catalog = Catalogs.load(catalogSection);
+  }
+
+  /**
+   * Every table of every namespace (nested ones included), as sorted {@code namespace.name}.
+   *
+   * @throws PipelineException if the catalog cannot be read
+   */
+  public List<String> list() {
+    try {
+      List<String> tables = new ArrayList<>();
+      if (catalog instanceof SupportsNamespaces namespaces) {
+        Deque<Namespace> todo = new ArrayDeque<>(namespaces.listNamespaces());
+        while (!todo.isEmpty()) {
+          Namespace ns = todo.pop();
+          catalog.listTables(ns).forEach(id -> tables.add(id.toString()));
+          todo.addAll(namespaces.listNamespaces(ns));
+        }
+      } else {
+        catalog.listTables(Namespace.empty()).forEach(id -> tables.add(id.toString()));
+      }
+      return tables.stream().distinct().sorted().toList();
+    } catch (RuntimeException e) {
+      throw new PipelineException(
+          "Cannot list the tables of catalog " + catalog.name() + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** {@link #describe(String, int)} with the newest {@value #DEFAULT_SNAPSHOT_LIMIT} snapshots. */
+  public TableDescription describe(String table) {
+    return describe(table, DEFAULT_SNAPSHOT_LIMIT);
+  }
+
+  /**
+   * Describes one table.
+   *
+   * @param table {@code namespace.name}
+   * @param snapshotLimit how many of the newest snapshots to include
+   * @throws PipelineException if the table does not exist or cannot be read
+   */
+  public TableDescription describe(String table, int snapshotLimit) {
+    Table t;
+    try {
+      t = catalog.loadTable(TableSetup.identifier(table));
+    } catch (NoSuchTableException e) {
+      throw new PipelineException(
+          "Table " + table + " does not exist in catalog " + catalog.name(), e);
+    } catch (PipelineException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new PipelineException("Cannot load table " + table + ": " + e.getMessage(), e);
+    }
+    List<TableDescription.Column> columns =
+        t.schema().columns().stream()
+            .map(
+                c ->
+                    new TableDescription.Column(
+                        c.name(), SchemaConverter.typeName(c.type()), c.isRequired()))
+            .toList();
+    List<Snapshot> all = new ArrayList<>();
+    t.snapshots().forEach(all::add);
+    all.sort((a, b) -> Long.compare(b.sequenceNumber(), a.sequenceNumber()));
+    List<TableDescription.SnapshotInfo> snapshots =
+        all.stream().limit(Math.max(0, snapshotLimit)).map(IcebergTables::snapshotInfo).toList();
+    Snapshot current = t.currentSnapshot();
+    Map<String, String> summary = current == null ? Map.of() : current.summary();
+    TableDescription.Totals totals =
+        new TableDescription.Totals(
+            number(summary, SnapshotSummary.TOTAL_DATA_FILES_PROP),
+            number(summary, SnapshotSummary.TOTAL_RECORDS_PROP),
+            number(summary, SnapshotSummary.TOTAL_FILE_SIZE_PROP));
+    return new TableDescription(
+        TableIdentifier.parse(table).toString(),
+        t.location(),
+        TableUtil.formatVersion(t),
+        columns,
+        specString(t.spec()),
+        t.properties(),
+        snapshots,
+        all.size(),
+        totals);
+  }
+
+  private static TableDescription.SnapshotInfo snapshotInfo(Snapshot s) {
+    Map<String, String> summary = s.summary() == null ? Map.of() : s.summary();
+    String pipeline = summary.get(CommitMetadata.PIPELINE_ID);
+    String checkpoint = summary.get(CommitMetadata.CHECKPOINT_ID);
+    Long checkpointId = null;
+    if (checkpoint != null) {
+      try {
+        checkpointId = Long.parseLong(checkpoint);
+      } catch (NumberFormatException e) {
+        // a foreign writer's malformed entry; show the snapshot without it
+      }
+    }
+    return new TableDescription.SnapshotInfo(
+        s.snapshotId(),
+        java.time.Instant.ofEpochMilli(s.timestampMillis()),
+        s.operation(),
+        pipeline,
+        checkpointId,
+        number(summary, SnapshotSummary.ADDED_FILES_PROP),
+        number(summary, SnapshotSummary.ADDED_RECORDS_PROP));
+  }
+
+  private static long number(Map<String, String> summary, String key) {
+    String value = summary.get(key);
+    if (value == null) {
+      return 0;
+    }
+    try {
+      return Long.parseLong(value);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  /** A spec in {@code partition-by} syntax, e.g. {@code day(event_time), bucket(16, user_id)}. */
+  static String specString(PartitionSpec spec) {
+    if (spec.isUnpartitioned()) {
+      return "unpartitioned";
+    }
+    return spec.fields().stream()
+        .map(
+            f -> {
+              String column = spec.schema().findColumnName(f.sourceId());
+              String transform = f.transform().toString();
+              Matcher m = PARAMETERIZED.matcher(transform);
+              if (transform.equals("identity")) {
+                return column;
+              } else if (m.matches()) {
+                return m.group(1) + "(" + m.group(2) + ", " + column + ")";
+              }
+              return transform + "(" + column + ")";
+            })
+        .collect(Collectors.joining(", "));
+  }
+
+  /** Closes the catalog connection. */
+  @Override
+  public void close() {
+    if (catalog instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        throw new PipelineException("Cannot close catalog " + catalog.name(), e);
+      }
+    }
+  }
+
+}

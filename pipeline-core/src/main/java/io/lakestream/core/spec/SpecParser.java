@@ -1,0 +1,473 @@
+package io.lakestream.core.spec;
+
+import static io.lakestream.core.spec.SpecOptions.BOOTSTRAP_SERVERS;
+import static io.lakestream.core.spec.SpecOptions.CHECKPOINT;
+import static io.lakestream.core.spec.SpecOptions.CHECKPOINT_DIR;
+import static io.lakestream.core.spec.SpecOptions.CHECKPOINT_INTERVAL;
+import static io.lakestream.core.spec.SpecOptions.CHECKPOINT_OPTIONS;
+import static io.lakestream.core.spec.SpecOptions.DEAD_LETTER_TABLE;
+import static io.lakestream.core.spec.SpecOptions.ERRORS;
+import static io.lakestream.core.spec.SpecOptions.ERRORS_OPTIONS;
+import static io.lakestream.core.spec.SpecOptions.ERROR_POLICY;
+import static io.lakestream.core.spec.SpecOptions.FORMAT;
+import static io.lakestream.core.spec.SpecOptions.KAFKA;
+import static io.lakestream.core.spec.SpecOptions.KAFKA_OPTIONS;
+import static io.lakestream.core.spec.SpecOptions.PARALLELISM;
+import static io.lakestream.core.spec.SpecOptions.PIPELINE;
+import static io.lakestream.core.spec.SpecOptions.PROPERTIES;
+import static io.lakestream.core.spec.SpecOptions.SCHEMA;
+import static io.lakestream.core.spec.SpecOptions.SCHEMA_FILE;
+import static io.lakestream.core.spec.SpecOptions.SINK;
+import static io.lakestream.core.spec.SpecOptions.SINK_TABLE;
+import static io.lakestream.core.spec.SpecOptions.SOURCE;
+import static io.lakestream.core.spec.SpecOptions.SOURCE_OPTIONS;
+import static io.lakestream.core.spec.SpecOptions.START;
+import static io.lakestream.core.spec.SpecOptions.TOPICS;
+import static io.lakestream.core.spec.SpecOptions.TOPIC_PATTERN;
+import static io.lakestream.core.spec.SpecOptions.TOP_LEVEL_OPTIONS;
+import static io.lakestream.core.spec.SpecOptions.TRANSFORMS;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lakestream.core.sink.SinkFactory;
+import io.lakestream.core.spec.KafkaSourceSpec.Format;
+import io.lakestream.core.spec.KafkaSourceSpec.Start;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Reads a pipeline spec from YAML and validates all of it before anything runs.
+ *
+ * <p>Validation never stops at the first mistake: every problem is collected, each as {@code
+ * path.to.key: what is wrong (value given)}, and reported together in one {@link SpecException}.
+ * Unknown keys are problems too, with a suggestion when a known key is close. Transforms are
+ * checked against the columns each step leaves for the next. The sink's own section is validated by
+ * the {@link SinkFactory} whose {@link SinkFactory#type()} is the key under {@code sink:}, found
+ * with {@link ServiceLoader}; its problems join the same list.
+ *
+ * <p>The keys, their defaults and their descriptions are declared in {@link SpecOptions}; {@code
+ * docs/spec-reference.md} is generated from those declarations by {@link SpecReference}.
+ */
+public final class SpecParser {
+  /** The path of problems about the spec as a whole. */
+  static final String ROOT = "spec";
+
+  private static final Pattern PIPELINE_ID = Pattern.compile("[a-zA-Z0-9._-]+");
+  private static final Pattern BROKER =
+      Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[^\\s:\\[\\],]+):\\d{1,5}");
+  private static final int MAX_PARALLELISM = 1024;
+  private static final List<String> START_KINDS = List.of("committed", "earliest", "latest");
+
+  private final Problems problems = new Problems();
+  private final Path baseDir;
+
+  private SpecParser(Path baseDir) {
+    this.baseDir = baseDir;
+  }
+
+  /**
+   * Reads and validates the spec in a file. Relative paths in the spec that name inputs ({@code
+   * source.kafka.schema-file}) are resolved against the file's directory.
+   *
+   * @throws SpecException listing every problem in the spec, or saying that the file cannot be read
+   */
+  public static PipelineSpec parse(Path file) {
+    String yaml;
+    try {
+      yaml = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw single(file.toString(), "spec file not found");
+    } catch (CharacterCodingException e) {
+      throw single(file.toString(), "is not UTF-8 text");
+    } catch (IOException e) {
+      // an unreadable spec is something the user fixes, like a mistake in it
+      throw single(file.toString(), "cannot read the spec file (" + e + ")");
+    }
+    Path dir = file.toAbsolutePath().getParent();
+    return new SpecParser(dir).read(yaml);
+  }
+
+  /**
+   * Reads and validates a spec given as YAML text. Relative paths in it are relative to the working
+   * directory.
+   *
+   * @throws SpecException listing every problem in the spec
+   */
+  public static PipelineSpec parse(String yaml) {
+    return new SpecParser(Path.of("")).read(yaml);
+  }
+
+  private PipelineSpec read(String yaml) {
+    JsonNode root = YamlTree.read(yaml, ROOT, problems);
+    if (root == null) {
+      throw failure();
+    }
+    Section top = Section.read(root, "", TOP_LEVEL_OPTIONS, problems);
+
+    String pipeline = top.string(PIPELINE);
+    if (pipeline != null && !PIPELINE_ID.matcher(pipeline).matches()) {
+      problems.add(
+          top.pathOf(PIPELINE),
+          "must be letters, digits, '.', '_' and '-' (got " + Section.quote(pipeline) + ")");
+      pipeline = null;
+    }
+    Integer parallelism = top.integer(PARALLELISM, 1, MAX_PARALLELISM);
+    if (parallelism == null && !top.has(PARALLELISM)) {
+      parallelism = Math.min(Runtime.getRuntime().availableProcessors(), MAX_PARALLELISM);
+    }
+
+    Section source = Section.read(top.value(SOURCE), top.pathOf(SOURCE), SOURCE_OPTIONS, problems);
+    KafkaSourceSpec kafka = kafka(source.value(KAFKA), source.pathOf(KAFKA));
+    Format format = formatOf(source.value(KAFKA));
+
+    SchemaSpec schema = null;
+    List<SchemaReader.Column> columns = null;
+    if (top.has(SCHEMA)) {
+      SchemaReader.Result result = new SchemaReader(problems).read(top.value(SCHEMA), SCHEMA.key());
+      schema = result.spec();
+      columns = result.columns();
+    } else if (format == Format.AVRO) {
+      schema = SchemaSpec.undeclared();
+    } else if (format == Format.JSON) {
+      problems.add(top.pathOf(SCHEMA), "is required for format json");
+    }
+
+    List<TransformSpec> transforms =
+        new TransformReader(problems, columns).read(top.value(TRANSFORMS), TRANSFORMS.key());
+
+    SinkSpec sink = sink(top.value(SINK), top.pathOf(SINK));
+
+    Section checkpointSection =
+        Section.read(top.value(CHECKPOINT), top.pathOf(CHECKPOINT), CHECKPOINT_OPTIONS, problems);
+    Duration interval =
+        checkpointSection.duration(CHECKPOINT_INTERVAL, SpecOptions.MIN_CHECKPOINT_INTERVAL);
+    Path dir = checkpointDir(checkpointSection, pipeline);
+
+    Section errorsSection =
+        Section.read(top.value(ERRORS), top.pathOf(ERRORS), ERRORS_OPTIONS, problems);
+    ErrorSpec errors = errors(errorsSection, sink);
+
+    if (!problems.isEmpty()) {
+      throw failure();
+    }
+    return new PipelineSpec(
+        pipeline,
+        kafka,
+        schema,
+        transforms,
+        sink,
+        new CheckpointSpec(interval, dir),
+        errors,
+        parallelism);
+  }
+
+  // ---- source.kafka
+
+  private KafkaSourceSpec kafka(JsonNode node, String path) {
+    if (Section.isAbsent(node)) {
+      return null; // reported as required by the source section
+    }
+    Section s = Section.read(node, path, KAFKA_OPTIONS, problems);
+    if (!node.isObject()) {
+      return null;
+    }
+    String servers = s.string(BOOTSTRAP_SERVERS);
+    if (servers != null && !validServers(servers)) {
+      problems.add(
+          s.pathOf(BOOTSTRAP_SERVERS),
+          "must be "
+              + KafkaSourceSpec.EMBEDDED
+              + " or host:port pairs separated by commas (got "
+              + Section.quote(servers)
+              + ")");
+      servers = null;
+    }
+
+    List<String> topics = s.stringList(TOPICS);
+    if (topics != null) {
+      Set<String> seen = new HashSet<>();
+      for (int i = 0; i < topics.size(); i++) {
+        if (!seen.add(topics.get(i))) {
+          problems.add(
+              Section.index(s.pathOf(TOPICS), i),
+              "duplicate topic " + Section.quote(topics.get(i)));
+          topics = null;
+          break;
+        }
+      }
+    }
+    String pattern = s.string(TOPIC_PATTERN);
+    if (pattern != null) {
+      try {
+        Pattern.compile(pattern);
+      } catch (PatternSyntaxException e) {
+        problems.add(
+            s.pathOf(TOPIC_PATTERN),
+            "is not a regular expression: "
+                + e.getDescription()
+                + " near index "
+                + e.getIndex()
+                + " (got "
+                + Section.quote(pattern)
+                + ")");
+        pattern = null;
+      }
+    }
+    boolean topicsOk = true;
+    if (s.has(TOPICS) && s.has(TOPIC_PATTERN)) {
+      problems.add(path, "give either topics or topic-pattern, not both");
+      topicsOk = false;
+    } else if (!s.has(TOPICS) && !s.has(TOPIC_PATTERN)) {
+      problems.add(s.pathOf(TOPICS), "is required (or give topic-pattern)");
+      topicsOk = false;
+    }
+
+    Start start = start(s);
+    Format format = s.choice(FORMAT);
+    String schemaFile = schemaFile(s, format);
+    Map<String, String> properties = s.stringMap(PROPERTIES);
+
+    boolean ok =
+        servers != null
+            && topicsOk
+            && (topics != null || pattern != null)
+            && start != null
+            && format != null
+            && (schemaFile != null || format != Format.AVRO)
+            && (properties != null || !s.has(PROPERTIES));
+    if (!ok) {
+      return null;
+    }
+    return new KafkaSourceSpec(
+        servers,
+        topics == null ? List.of() : topics,
+        pattern,
+        start,
+        format,
+        schemaFile,
+        properties == null ? Map.of() : properties);
+  }
+
+  private static boolean validServers(String servers) {
+    if (servers.equals(KafkaSourceSpec.EMBEDDED)) {
+      return true;
+    }
+    for (String server : servers.split(",", -1)) {
+      if (!BROKER.matcher(server.strip()).matches()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The format the source section asks for, without reporting (the source reader does). */
+  private static Format formatOf(JsonNode kafka) {
+    if (Section.isAbsent(kafka) || !kafka.isObject()) {
+      return null;
+    }
+    JsonNode format = kafka.get(FORMAT.key());
+    if (Section.isAbsent(format)) {
+      return FORMAT.defaultValue();
+    }
+    for (Format f : Format.values()) {
+      if (format.isTextual() && SpecOption.choiceName(f).equals(format.textValue())) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  private Start start(Section s) {
+    JsonNode value = s.value(START);
+    if (value == null) {
+      return START.defaultValue();
+    }
+    if (value.isTextual()) {
+      String text = value.textValue().strip();
+      for (Start.Kind kind : Start.Kind.values()) {
+        if (kind != Start.Kind.TIMESTAMP && SpecOption.choiceName(kind).equals(text)) {
+          return new Start(kind, null);
+        }
+      }
+      Instant timestamp = timestamp(text);
+      if (timestamp != null) {
+        return new Start(Start.Kind.TIMESTAMP, timestamp);
+      }
+    }
+    String guess = value.isTextual() ? Section.didYouMean(value.textValue(), START_KINDS) : null;
+    problems.add(
+        s.pathOf(START),
+        "must be committed, earliest, latest or a timestamp with a zone offset such as"
+            + " 2024-05-01T00:00:00Z"
+            + (guess == null ? "" : "; did you mean \"" + guess + "\"?")
+            + " (got "
+            + Section.describe(value)
+            + ")");
+    return null;
+  }
+
+  private static Instant timestamp(String text) {
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeException e) {
+      return null;
+    }
+  }
+
+  private String schemaFile(Section s, Format format) {
+    String file = s.string(SCHEMA_FILE);
+    if (format == Format.JSON && s.has(SCHEMA_FILE)) {
+      problems.add(s.pathOf(SCHEMA_FILE), "only applies to format avro");
+      return null;
+    }
+    if (format != Format.AVRO) {
+      return null;
+    }
+    if (!s.has(SCHEMA_FILE)) {
+      problems.add(s.pathOf(SCHEMA_FILE), "is required for format avro");
+      return null;
+    }
+    if (file == null) {
+      return null;
+    }
+    Path resolved;
+    try {
+      resolved = baseDir.resolve(file);
+    } catch (InvalidPathException e) {
+      problems.add(s.pathOf(SCHEMA_FILE), "is not a valid path (got " + Section.quote(file) + ")");
+      return null;
+    }
+    if (!Files.isRegularFile(resolved)) {
+      problems.add(
+          s.pathOf(SCHEMA_FILE),
+          (Files.exists(resolved) ? "is not a file: " : "file not found: ")
+              + resolved
+              + " (got "
+              + Section.quote(file)
+              + ")");
+      return null;
+    }
+    return resolved.toString();
+  }
+
+  // ---- sink
+
+  private SinkSpec sink(JsonNode node, String path) {
+    if (Section.isAbsent(node)) {
+      return null; // reported as required by the top-level section
+    }
+    Map<String, SinkFactory> factories = sinkFactories();
+    List<String> known = List.copyOf(factories.keySet());
+    if (!node.isObject() || node.size() != 1) {
+      String got =
+          node.isObject() && node.size() > 1
+              ? String.join(", ", Section.keysOf(node))
+              : Section.describe(node);
+      problems.add(
+          path,
+          "must be a map with one key, the sink type (known: "
+              + (known.isEmpty() ? "none" : String.join(", ", known))
+              + "; got "
+              + got
+              + ")");
+      return null;
+    }
+    String type = node.fieldNames().next();
+    String sectionPath = Section.child(path, type);
+    JsonNode section = node.get(type);
+    SinkFactory factory = factories.get(type);
+    if (factory == null) {
+      problems.add(sectionPath, Section.unknownName("sink type", type, known, "known"));
+      return null;
+    }
+    if (!section.isObject()) {
+      problems.add(sectionPath, "must be a map (got " + Section.describe(section) + ")");
+      return null;
+    }
+    JsonNode tableNode = section.get(SINK_TABLE.key());
+    String table = null;
+    if (Section.isAbsent(tableNode)) {
+      problems.add(Section.child(sectionPath, SINK_TABLE.key()), "is required");
+    } else {
+      table = Section.text(tableNode, Section.child(sectionPath, SINK_TABLE.key()), problems);
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> config = (Map<String, Object>) YamlTree.toJava(section);
+    factory.validate(config, sectionPath, problems);
+    return table == null ? null : new SinkSpec(type, table, config);
+  }
+
+  /** The installed sink factories by type, sorted by type. */
+  private static Map<String, SinkFactory> sinkFactories() {
+    Map<String, SinkFactory> factories = new TreeMap<>();
+    for (SinkFactory factory : ServiceLoader.load(SinkFactory.class)) {
+      factories.putIfAbsent(factory.type(), factory);
+    }
+    return factories;
+  }
+
+  // ---- checkpoint and errors
+
+  private Path checkpointDir(Section s, String pipeline) {
+    if (!s.has(CHECKPOINT_DIR)) {
+      return pipeline == null ? null : Path.of("state", pipeline);
+    }
+    String dir = s.string(CHECKPOINT_DIR);
+    if (dir == null) {
+      return null;
+    }
+    try {
+      return Path.of(dir);
+    } catch (InvalidPathException e) {
+      problems.add(s.pathOf(CHECKPOINT_DIR), "is not a valid path (got " + Section.quote(dir) + ")");
+      return null;
+    }
+  }
+
+  private ErrorSpec errors(Section s, SinkSpec sink) {
+    ErrorSpec.Policy policy = s.choice(ERROR_POLICY);
+    String table = s.string(DEAD_LETTER_TABLE);
+    if (policy == null) {
+      return null;
+    }
+    if (policy != ErrorSpec.Policy.DEAD_LETTER) {
+      if (s.has(DEAD_LETTER_TABLE)) {
+        problems.add(s.pathOf(DEAD_LETTER_TABLE), "only applies to policy dead-letter");
+      }
+      return new ErrorSpec(policy, null);
+    }
+    if (s.has(DEAD_LETTER_TABLE)) {
+      return table == null ? null : new ErrorSpec(policy, table);
+    }
+    return sink == null ? null : new ErrorSpec(policy, sink.table() + "_dead_letter");
+  }
+
+  // ---- problems
+
+  /** The exception listing every problem found, each once, in the order found. */
+  private SpecException failure() {
+    return new SpecException(new ArrayList<>(new LinkedHashSet<>(problems.list())));
+  }
+
+  private static SpecException single(String path, String message) {
+    return new SpecException(List.of(new SpecProblem(path, message)));
+  }
+}

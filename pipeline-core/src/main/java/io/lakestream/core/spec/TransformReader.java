@@ -1,0 +1,359 @@
+package io.lakestream.core.spec;
+
+import static io.lakestream.core.spec.SpecOptions.CAST;
+import static io.lakestream.core.spec.SpecOptions.COMPUTE;
+import static io.lakestream.core.spec.SpecOptions.COMPUTE_EXPR;
+import static io.lakestream.core.spec.SpecOptions.COMPUTE_NAME;
+import static io.lakestream.core.spec.SpecOptions.COMPUTE_OPTIONS;
+import static io.lakestream.core.spec.SpecOptions.COMPUTE_TYPE;
+import static io.lakestream.core.spec.SpecOptions.FILTER;
+import static io.lakestream.core.spec.SpecOptions.PROJECT;
+import static io.lakestream.core.spec.SpecOptions.RENAME;
+import static io.lakestream.core.spec.SpecOptions.TRANSFORM_OPTIONS;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.lakestream.core.record.DataType;
+import io.lakestream.core.spec.SchemaReader.Column;
+import io.lakestream.core.transform.Expressions;
+import io.lakestream.core.transform.Expressions.InvalidExpressionException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.jexl3.JexlScript;
+
+/**
+ * Reads the {@code transforms} list and checks each step against the columns the previous steps
+ * leave: a filter or compute may only read existing columns, a rename or cast only touch them, a
+ * project only keep them, and a compute only add a new one. When the columns are not known (an
+ * Avro source whose spec declares no schema), only what does not depend on them is checked.
+ */
+final class TransformReader {
+  private static final List<String> KINDS = SpecOption.keys(TRANSFORM_OPTIONS);
+
+  private final Problems problems;
+
+  /** The columns after the steps read so far, or null when they are not known. */
+  private List<Column> columns;
+
+  TransformReader(Problems problems, List<Column> columns) {
+    this.problems = problems;
+    this.columns = columns == null ? null : new ArrayList<>(columns);
+  }
+
+  /** Reads the list at {@code path}; returns null after reporting problems. */
+  List<TransformSpec> read(JsonNode node, String path) {
+    if (Section.isAbsent(node)) {
+      return List.of();
+    }
+    if (!node.isArray()) {
+      problems.add(path, "must be a list of steps (got " + Section.describe(node) + ")");
+      return null;
+    }
+    List<TransformSpec> steps = new ArrayList<>();
+    boolean ok = true;
+    for (int i = 0; i < node.size(); i++) {
+      TransformSpec step = readStep(node.get(i), Section.index(path, i));
+      ok &= step != null;
+      steps.add(step);
+    }
+    return ok ? steps : null;
+  }
+
+  private TransformSpec readStep(JsonNode node, String at) {
+    if (!node.isObject() || node.size() != 1) {
+      String got =
+          node.isObject() && node.size() > 1
+              ? String.join(", ", Section.keysOf(node))
+              : Section.describe(node);
+      problems.add(
+          at,
+          "must be a map with one key, the kind of step: "
+              + String.join(", ", KINDS)
+              + " (got "
+              + got
+              + ")");
+      return null;
+    }
+    String kind = node.fieldNames().next();
+    String kindPath = Section.child(at, kind);
+    JsonNode value = node.get(kind);
+    if (!KINDS.contains(kind)) {
+      problems.add(kindPath, Section.unknownKey(kind, KINDS));
+      return null;
+    }
+    if (Section.isAbsent(value)) {
+      problems.add(kindPath, "is required");
+      return null;
+    }
+    if (kind.equals(FILTER.key())) {
+      return filter(value, kindPath);
+    } else if (kind.equals(COMPUTE.key())) {
+      return compute(value, kindPath);
+    } else if (kind.equals(RENAME.key())) {
+      return rename(value, kindPath);
+    } else if (kind.equals(CAST.key())) {
+      return cast(value, kindPath);
+    } else {
+      return project(value, kindPath);
+    }
+  }
+
+  private TransformSpec filter(JsonNode value, String at) {
+    String expression = Section.text(value, at, problems);
+    if (expression == null || !checkExpression(expression, at)) {
+      return null;
+    }
+    return new TransformSpec.Filter(expression);
+  }
+
+  private TransformSpec compute(JsonNode value, String at) {
+    Section section = Section.read(value, at, COMPUTE_OPTIONS, problems);
+    if (!value.isObject()) {
+      return null;
+    }
+    String name = section.string(COMPUTE_NAME);
+    boolean nameOk = name != null && checkNewName(name, section.pathOf(COMPUTE_NAME), Set.of());
+    String typeName = section.string(COMPUTE_TYPE);
+    DataType type =
+        typeName == null
+            ? null
+            : TypeNames.scalar(typeName, section.pathOf(COMPUTE_TYPE), problems, false);
+    String expression = section.string(COMPUTE_EXPR);
+    boolean expressionOk =
+        expression != null && checkExpression(expression, section.pathOf(COMPUTE_EXPR));
+    if (nameOk && columns != null) {
+      columns.add(new Column(name, type));
+    }
+    return nameOk && type != null && expressionOk
+        ? new TransformSpec.Compute(name, type, expression)
+        : null;
+  }
+
+  private TransformSpec rename(JsonNode value, String at) {
+    if (!nonEmptyMap(value, at)) {
+      return null;
+    }
+    Map<String, String> renames = new LinkedHashMap<>();
+    // a column renamed away in this step frees its name: {a: b, b: a} swaps two columns
+    Set<String> leaving = new HashSet<>(Section.keysOf(value));
+    Set<String> targets = new HashSet<>();
+    boolean ok = true;
+    for (Map.Entry<String, JsonNode> entry : value.properties()) {
+      String from = entry.getKey();
+      String entryPath = Section.child(at, from);
+      boolean entryOk = existing(from, entryPath) != null || columns == null;
+      String to = null;
+      if (Section.isAbsent(entry.getValue())) {
+        problems.add(entryPath, "needs the new name");
+      } else {
+        to = Section.text(entry.getValue(), entryPath, problems);
+      }
+      if (to != null) {
+        entryOk &= checkNewName(to, entryPath, leaving);
+        if (entryOk && !targets.add(to)) {
+          problems.add(entryPath, "another column is renamed to " + Section.quote(to) + " too");
+          entryOk = false;
+        }
+      }
+      ok &= entryOk && to != null;
+      renames.put(from, to);
+    }
+    if (columns != null) {
+      columns.replaceAll(
+          c ->
+              renames.get(c.name()) == null ? c : new Column(renames.get(c.name()), c.type()));
+    }
+    return ok ? new TransformSpec.Rename(renames) : null;
+  }
+
+  private TransformSpec cast(JsonNode value, String at) {
+    if (!nonEmptyMap(value, at)) {
+      return null;
+    }
+    Map<String, DataType> casts = new LinkedHashMap<>();
+    boolean ok = true;
+    for (Map.Entry<String, JsonNode> entry : value.properties()) {
+      String name = entry.getKey();
+      String entryPath = Section.child(at, name);
+      Column column = existing(name, entryPath);
+      boolean entryOk = column != null || columns == null;
+      if (column != null
+          && (column.type() instanceof DataType.Struct || column.type() instanceof DataType.ListOf)) {
+        problems.add(
+            entryPath,
+            "only primitive and decimal columns can be cast ("
+                + name
+                + " is a "
+                + (column.type() instanceof DataType.Struct ? TypeNames.STRUCT : TypeNames.LIST)
+                + ")");
+        entryOk = false;
+      }
+      String typeName = null;
+      if (Section.isAbsent(entry.getValue())) {
+        problems.add(entryPath, "needs the type to cast to");
+      } else {
+        typeName = Section.text(entry.getValue(), entryPath, problems);
+      }
+      DataType type =
+          typeName == null ? null : TypeNames.scalar(typeName, entryPath, problems, false);
+      ok &= entryOk && type != null;
+      casts.put(name, type);
+      if (column != null) {
+        columns.set(columns.indexOf(column), new Column(name, type));
+      }
+    }
+    return ok ? new TransformSpec.Cast(casts) : null;
+  }
+
+  private TransformSpec project(JsonNode value, String at) {
+    if (!value.isArray()) {
+      problems.add(at, "must be a list of column names (got " + Section.describe(value) + ")");
+      return null;
+    }
+    if (value.isEmpty()) {
+      problems.add(at, "must not be empty");
+      return null;
+    }
+    List<String> names = new ArrayList<>();
+    List<Column> kept = new ArrayList<>();
+    Set<String> seen = new HashSet<>();
+    boolean ok = true;
+    for (int i = 0; i < value.size(); i++) {
+      String itemPath = Section.index(at, i);
+      String name = Section.text(value.get(i), itemPath, problems);
+      if (name == null) {
+        ok = false;
+        continue;
+      }
+      if (!seen.add(name)) {
+        problems.add(itemPath, "duplicate column " + Section.quote(name));
+        ok = false;
+        continue;
+      }
+      Column column = existing(name, itemPath);
+      ok &= column != null || columns == null;
+      kept.add(column != null ? column : new Column(name, null));
+      names.add(name);
+    }
+    // after a project the columns are known even when the input's were not
+    columns = kept;
+    return ok ? new TransformSpec.Project(names) : null;
+  }
+
+  // ---- checks
+
+  /**
+   * Compiles an expression and checks that every variable it reads is a column (and every path
+   * into a struct column a field of it); reports what is wrong at {@code at}.
+   */
+  private boolean checkExpression(String expression, String at) {
+    JexlScript script;
+    try {
+      script = Expressions.compile(expression);
+    } catch (InvalidExpressionException e) {
+      problems.add(at, e.getMessage());
+      return false;
+    }
+    if (columns == null) {
+      return true;
+    }
+    boolean ok = true;
+    for (List<String> path : Expressions.variablePaths(script)) {
+      ok &= checkReference(path, at);
+    }
+    return ok;
+  }
+
+  private boolean checkReference(List<String> path, String at) {
+    Column column = find(path.get(0));
+    if (column == null) {
+      problems.add(at, Section.unknownName("field", path.get(0), names(columns), "fields"));
+      return false;
+    }
+    DataType type = column.type();
+    String walked = path.get(0);
+    for (String segment : path.subList(1, path.size())) {
+      if (type instanceof DataType.Struct struct) {
+        List<String> fields = struct.schema().fields().stream().map(f -> f.name()).toList();
+        int position = struct.schema().position(segment).orElse(-1);
+        if (position < 0) {
+          problems.add(
+              at,
+              Section.unknownName("field", walked + "." + segment, fields, "fields of " + walked));
+          return false;
+        }
+        type = struct.schema().field(position).type();
+      } else if (type instanceof DataType.ListOf list && segment.chars().allMatch(Character::isDigit)) {
+        type = list.element();
+      } else if (type instanceof DataType.Primitive || type instanceof DataType.Decimal) {
+        problems.add(
+            at,
+            "unknown field "
+                + Section.quote(walked + "." + segment)
+                + " ("
+                + walked
+                + " is a "
+                + type.name()
+                + ", not a struct)");
+        return false;
+      } else {
+        return true; // a type with a problem of its own, or a list read in a way we do not follow
+      }
+      walked = walked + "." + segment;
+    }
+    return true;
+  }
+
+  /** Checks a name a step gives to a column; names in {@code freed} leave in the same step. */
+  private boolean checkNewName(String name, String at, Set<String> freed) {
+    if (!TypeNames.isValidName(name)) {
+      problems.add(at, TypeNames.NAME_RULE + " (got " + Section.quote(name) + ")");
+      return false;
+    }
+    if (columns != null && find(name) != null && !freed.contains(name)) {
+      problems.add(at, "column " + Section.quote(name) + " already exists");
+      return false;
+    }
+    return true;
+  }
+
+  /** The named column; null after reporting that it does not exist (or when columns are unknown). */
+  private Column existing(String name, String at) {
+    if (columns == null) {
+      return null;
+    }
+    Column column = find(name);
+    if (column == null) {
+      problems.add(at, Section.unknownName("field", name, names(columns), "fields"));
+    }
+    return column;
+  }
+
+  private Column find(String name) {
+    for (Column column : columns) {
+      if (column.name().equals(name)) {
+        return column;
+      }
+    }
+    return null;
+  }
+
+  private boolean nonEmptyMap(JsonNode value, String at) {
+    if (!value.isObject()) {
+      problems.add(at, "must be a map (got " + Section.describe(value) + ")");
+      return false;
+    }
+    if (value.isEmpty()) {
+      problems.add(at, "must not be empty");
+      return false;
+    }
+    return true;
+  }
+
+  private static List<String> names(List<Column> columns) {
+    return columns.stream().map(Column::name).toList();
+  }
+}
