@@ -33,15 +33,19 @@ import picocli.CommandLine.Spec;
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec command;
 
-  @Option(names = "--records", defaultValue = "2000000", description = "Events to produce. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--records",
+      defaultValue = "2000000",
+      description = "Events to produce. Default: ${DEFAULT-VALUE}.")
   long records;
 
-  @Option(names = "--partitions", defaultValue = "2", description = "Topic partitions. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--partitions",
+      defaultValue = "2",
+      description = "Topic partitions. Default: ${DEFAULT-VALUE}.")
   int partitions;
 
-  @Option(
-      names = "--parallelism",
-      description = "Pipeline tasks. Default: the number of cores.")
+  @Option(names = "--parallelism", description = "Pipeline tasks. Default: the number of cores.")
   Integer parallelism;
 
   @Option(
@@ -52,7 +56,8 @@ final class BenchCommand implements Callable<Integer> {
 
   @Option(
       names = "--dir",
-      description = "Work directory for the broker, warehouse and state. Default: a new temporary directory.")
+      description =
+          "Work directory for the broker, warehouse and state. Default: a new temporary directory.")
   Path dir;
 
   @Option(
@@ -63,17 +68,27 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = command.commandLine().getOut();
-    Path work = dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("lakestream-bench");
+    Path work =
+        dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("lakestream-bench");
     EmbeddedKafkaBroker.quietBrokerLogging();
-    ChildBroker child = bootstrapServers == null ? EmbeddedKafkaBroker.startChildProcess(work.resolve("kafka")) : null;
+    ChildBroker child =
+        bootstrapServers == null
+            ? EmbeddedKafkaBroker.startChildProcess(work.resolve("kafka"))
+            : null;
     try {
       String servers = child != null ? child.bootstrapServers() : bootstrapServers;
       String topic = "bench-events-" + System.currentTimeMillis();
-      out.printf(Locale.ROOT, "Producing %,d events into %s (%d partitions)...%n", records, topic, partitions);
+      out.printf(
+          Locale.ROOT,
+          "Producing %,d events into %s (%d partitions)...%n",
+          records,
+          topic,
+          partitions);
       out.flush();
       long produceStart = System.nanoTime();
       SampleEvents.Summary produced =
-          SampleEvents.produce(servers, SampleEvents.Options.of(topic, records).withPartitions(partitions));
+          SampleEvents.produce(
+              servers, SampleEvents.Options.of(topic, records).withPartitions(partitions));
       double produceSeconds = (System.nanoTime() - produceStart) / 1e9;
       out.printf(Locale.ROOT, "Produced %,d events in %.1f s%n", produced.count(), produceSeconds);
       out.flush();
@@ -86,7 +101,9 @@ final class BenchCommand implements Callable<Integer> {
       RunResult result =
           PipelineRunner.run(
               spec,
-              RunOptions.defaults().withStopAtEnd(true).withStatus(Duration.ofSeconds(5), System.err),
+              RunOptions.defaults()
+                  .withStopAtEnd(true)
+                  .withStatus(Duration.ofSeconds(5), System.err),
               System.err);
       double wall = (System.nanoTime() - wallStart) / 1e9;
       double cpu = (os.getProcessCpuTime() - cpuStart) / 1e9;
@@ -103,7 +120,8 @@ final class BenchCommand implements Callable<Integer> {
           Runtime.getRuntime().availableProcessors(),
           result.checkpoints());
       if (written != produced.count()) {
-        out.printf(Locale.ROOT, "MISMATCH: produced %,d but wrote %,d%n", produced.count(), written);
+        out.printf(
+            Locale.ROOT, "MISMATCH: produced %,d but wrote %,d%n", produced.count(), written);
         return Lakestream.EXIT_FAILED;
       }
       return 0;
@@ -136,9 +154,17 @@ final class BenchCommand implements Callable<Integer> {
         "    - {name: payload, type: string}",
         "sink:",
         "  iceberg:",
-        "    catalog: {type: jdbc, uri: \"jdbc:sqlite:" + warehouse.resolve("catalog.db") + "\", warehouse: \"" + warehouse + "\"}",
+        "    catalog: {type: jdbc, uri: \"jdbc:sqlite:"
+            + warehouse.resolve("catalog.db")
+            + "\", warehouse: \""
+            + warehouse
+            + "\"}",
         "    table: bench.events",
-        "checkpoint: {interval: " + checkpointInterval + ", dir: \"" + work.resolve("state").toAbsolutePath() + "\"}",
+        "checkpoint: {interval: "
+            + checkpointInterval
+            + ", dir: \""
+            + work.resolve("state").toAbsolutePath()
+            + "\"}",
         "");
   }
 }

@@ -7,21 +7,28 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** Which Iceberg catalog a command reads: a spec's, a warehouse's default one, or given properties. */
+/**
+ * Which Iceberg catalog a command reads: a spec's, a warehouse's default one, or given properties.
+ */
 final class CatalogOptions {
-  @Option(names = "--spec", paramLabel = "SPEC", description = "Use the catalog of this pipeline spec's sink.")
+  @Option(
+      names = "--spec",
+      paramLabel = "SPEC",
+      description = "Use the catalog of this pipeline spec's sink.")
   Path spec;
 
   @Option(
       names = "--warehouse",
       paramLabel = "DIR",
-      description = "Use the default catalog of this warehouse (DIR/catalog.db). Default: ./warehouse.")
+      description =
+          "Use the default catalog of this warehouse (DIR/catalog.db). Default: ./warehouse.")
   Path warehouse;
 
   @Option(
       names = "--catalog",
       paramLabel = "KEY=VALUE",
-      description = "Catalog properties, as under sink.iceberg.catalog (e.g. type=rest, uri=http://...).")
+      description =
+          "Catalog properties, as under sink.iceberg.catalog (e.g. type=rest, uri=http://...).")
   Map<String, String> properties;
 
   /** The catalog section to load, or null for the default catalog. */

@@ -24,7 +24,10 @@ final class DescribeCommand implements Callable<Integer> {
   @Parameters(paramLabel = "TABLE", description = "The table, namespace.name.")
   String table;
 
-  @Option(names = "--snapshots", defaultValue = "20", description = "Newest snapshots to show. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--snapshots",
+      defaultValue = "20",
+      description = "Newest snapshots to show. Default: ${DEFAULT-VALUE}.")
   int snapshots;
 
   @Override
@@ -48,9 +51,18 @@ final class DescribeCommand implements Callable<Integer> {
         bytes(d.totals().bytes()));
     out.println("  columns:");
     for (TableDescription.Column c : d.columns()) {
-      out.printf(Locale.ROOT, "    %-20s %-18s %s%n", c.name(), c.type(), c.required() ? "required" : "optional");
+      out.printf(
+          Locale.ROOT,
+          "    %-20s %-18s %s%n",
+          c.name(),
+          c.type(),
+          c.required() ? "required" : "optional");
     }
-    out.printf(Locale.ROOT, "  snapshots (%d of %d, newest first):%n", d.snapshots().size(), d.snapshotCount());
+    out.printf(
+        Locale.ROOT,
+        "  snapshots (%d of %d, newest first):%n",
+        d.snapshots().size(),
+        d.snapshotCount());
     out.printf(
         Locale.ROOT,
         "    %-20s %-24s %-10s %-22s %10s %8s %12s%n",

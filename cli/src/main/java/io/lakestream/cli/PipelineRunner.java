@@ -13,9 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Runs one pipeline in this process the way every command does: starts the embedded broker when
- * the spec asks for it, turns SIGTERM / Ctrl-C into a clean stop (last checkpoint committed, exit
- * 0), and reports how the run ended.
+ * Runs one pipeline in this process the way every command does: starts the embedded broker when the
+ * spec asks for it, turns SIGTERM / Ctrl-C into a clean stop (last checkpoint committed, exit 0),
+ * and reports how the run ended.
  */
 final class PipelineRunner {
   private static final Duration STOP_TIMEOUT = Duration.ofMinutes(5);
@@ -33,9 +33,11 @@ final class PipelineRunner {
       }
       try {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir);
-        return new Source(spec.withSource(spec.source().withBootstrapServers(broker.bootstrapServers())), broker);
+        return new Source(
+            spec.withSource(spec.source().withBootstrapServers(broker.bootstrapServers())), broker);
       } catch (IOException e) {
-        throw new PipelineException("Cannot start the embedded Kafka broker in " + dataDir + ": " + e.getMessage(), e);
+        throw new PipelineException(
+            "Cannot start the embedded Kafka broker in " + dataDir + ": " + e.getMessage(), e);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new PipelineException("Interrupted while starting the embedded Kafka broker");
@@ -47,9 +49,11 @@ final class PipelineRunner {
       String topic = spec.source().topics().isEmpty() ? "events" : spec.source().topics().get(0);
       try {
         return SampleEvents.produce(
-            spec.source().bootstrapServers(), SampleEvents.Options.of(topic, count).withPartitions(partitions));
+            spec.source().bootstrapServers(),
+            SampleEvents.Options.of(topic, count).withPartitions(partitions));
       } catch (Exception e) {
-        throw new PipelineException("Cannot produce sample events into " + topic + ": " + e.getMessage(), e);
+        throw new PipelineException(
+            "Cannot produce sample events into " + topic + ": " + e.getMessage(), e);
       }
     }
 
@@ -67,7 +71,8 @@ final class PipelineRunner {
     Thread hook =
         new Thread(
             () -> {
-              if (pipeline.state() == Pipeline.State.RUNNING || pipeline.state() == Pipeline.State.RECOVERING) {
+              if (pipeline.state() == Pipeline.State.RUNNING
+                  || pipeline.state() == Pipeline.State.RECOVERING) {
                 err.println("Stopping: committing the current checkpoint...");
                 pipeline.stop();
                 try {

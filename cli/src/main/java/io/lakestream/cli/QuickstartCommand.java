@@ -34,7 +34,10 @@ import picocli.CommandLine.Spec;
       "The directory is recreated on every run."
     })
 final class QuickstartCommand implements Callable<Integer> {
-  /** Where the bundled quickstart spec keeps its broker, warehouse and state, relative to the working directory. */
+  /**
+   * Where the bundled quickstart spec keeps its broker, warehouse and state, relative to the
+   * working directory.
+   */
   static final String WORK_DIR = "quickstart-work";
 
   private static final List<String> MALFORMED =
@@ -42,7 +45,10 @@ final class QuickstartCommand implements Callable<Integer> {
 
   @Spec CommandSpec command;
 
-  @Option(names = "--events", defaultValue = "100000", description = "Sample events to produce. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--events",
+      defaultValue = "100000",
+      description = "Sample events to produce. Default: ${DEFAULT-VALUE}.")
   long events;
 
   @Override
@@ -55,7 +61,12 @@ final class QuickstartCommand implements Callable<Integer> {
     out.flush();
     try (PipelineRunner.Source source = PipelineRunner.Source.start(spec, work.resolve("kafka"))) {
       String topic = spec.source().topics().get(0);
-      out.printf(Locale.ROOT, "2. Producing %,d sample events and %d malformed records into topic %s%n", events, MALFORMED.size(), topic);
+      out.printf(
+          Locale.ROOT,
+          "2. Producing %,d sample events and %d malformed records into topic %s%n",
+          events,
+          MALFORMED.size(),
+          topic);
       out.flush();
       source.produceSamples(events, 4);
       SampleEvents.produceRaw(
@@ -68,7 +79,9 @@ final class QuickstartCommand implements Callable<Integer> {
       RunResult result =
           PipelineRunner.run(
               source.spec(),
-              RunOptions.defaults().withStopAtEnd(true).withStatus(Duration.ofSeconds(2), System.err),
+              RunOptions.defaults()
+                  .withStopAtEnd(true)
+                  .withStatus(Duration.ofSeconds(2), System.err),
               System.err);
       if (!result.succeeded()) {
         out.println("The pipeline stopped: " + result.failure().message());
@@ -85,8 +98,10 @@ final class QuickstartCommand implements Callable<Integer> {
       DescribeCommand.print(tables.describe(spec.errors().deadLetterTable(), 5), out);
     }
     out.println();
-    out.println("Next: list the tables with   bin/lakestream tables --spec examples/quickstart.yaml");
-    out.println("      run it yourself with  bin/lakestream run examples/quickstart.yaml --sample-events 100000 --stop-at-end");
+    out.println(
+        "Next: list the tables with   bin/lakestream tables --spec examples/quickstart.yaml");
+    out.println(
+        "      run it yourself with  bin/lakestream run examples/quickstart.yaml --sample-events 100000 --stop-at-end");
     out.flush();
     return 0;
   }

@@ -34,7 +34,8 @@ final class RunCommand implements Callable<Integer> {
       names = "--status-interval",
       defaultValue = "10s",
       converter = DurationConverter.class,
-      description = "Time between status lines on stderr (e.g. 5s, 1m; 0 for none). Default: ${DEFAULT-VALUE}.")
+      description =
+          "Time between status lines on stderr (e.g. 5s, 1m; 0 for none). Default: ${DEFAULT-VALUE}.")
   Duration statusInterval;
 
   @Option(
@@ -47,7 +48,8 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--sample-partitions",
       defaultValue = "4",
-      description = "Partitions of the sample topic when --sample-events creates it. Default: ${DEFAULT-VALUE}.")
+      description =
+          "Partitions of the sample topic when --sample-events creates it. Default: ${DEFAULT-VALUE}.")
   int samplePartitions;
 
   @Override

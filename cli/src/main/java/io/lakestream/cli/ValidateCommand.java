@@ -40,7 +40,9 @@ final class ValidateCommand implements Callable<Integer> {
             p.transforms().size(),
             p.sink().type(),
             p.sink().table(),
-            p.errors().deadLetterTable() == null ? "" : " (dead letters: " + p.errors().deadLetterTable() + ")");
+            p.errors().deadLetterTable() == null
+                ? ""
+                : " (dead letters: " + p.errors().deadLetterTable() + ")");
     return 0;
   }
 }

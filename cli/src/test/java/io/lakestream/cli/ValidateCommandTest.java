@@ -69,6 +69,7 @@ class ValidateCommandTest {
     int code = run("--help");
 
     assertThat(code).isZero();
-    assertThat(out.toString()).contains("quickstart", "validate", "run", "tables", "describe", "bench");
+    assertThat(out.toString())
+        .contains("quickstart", "validate", "run", "tables", "describe", "bench");
   }
 }

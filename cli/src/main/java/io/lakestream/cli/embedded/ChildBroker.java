@@ -160,7 +160,8 @@ public final class ChildBroker implements AutoCloseable {
     }
     // Log levels set for this JVM (e.g. to debug the broker) apply to the child too.
     for (String key : System.getProperties().stringPropertyNames()) {
-      if (key.startsWith("org.slf4j.simpleLogger.") && !key.equals("org.slf4j.simpleLogger.logFile")) {
+      if (key.startsWith("org.slf4j.simpleLogger.")
+          && !key.equals("org.slf4j.simpleLogger.logFile")) {
         command.add("-D" + key + "=" + System.getProperty(key));
       }
     }
@@ -194,7 +195,8 @@ public final class ChildBroker implements AutoCloseable {
   private static String tail(Path file) {
     try {
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+      return String.join(
+          "\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
     } catch (IOException | UncheckedIOException e) {
       return "(log not readable: " + e + ")";
     }

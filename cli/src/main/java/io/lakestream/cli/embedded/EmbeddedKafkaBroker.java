@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * <p>The broker's own logging is set to WARN through slf4j-simple system properties, unless those
  * properties are already set (see {@link #quietBrokerLogging()}).
  *
- * <p>{@link #main(String[])} runs the broker as a child process; {@link
- * #startChildProcess(Path)} launches such a process (see {@link ChildBroker}).
+ * <p>{@link #main(String[])} runs the broker as a child process; {@link #startChildProcess(Path)}
+ * launches such a process (see {@link ChildBroker}).
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -142,7 +142,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       int brokerPort = port == 0 ? freePort() : port;
       int controllerPort = freePort();
-      KafkaRaftServer server = new KafkaRaftServer(config(dir, brokerPort, controllerPort), Time.SYSTEM);
+      KafkaRaftServer server =
+          new KafkaRaftServer(config(dir, brokerPort, controllerPort), Time.SYSTEM);
       try {
         server.startup();
       } catch (RuntimeException e) {
@@ -152,7 +153,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             hasCause(e, BindException.class)
                 && (port == 0 || causeMentions(e, HOST + ":" + controllerPort));
         if (pickedPortTaken && attempt < BIND_ATTEMPTS) {
-          Log.LOG.warn("Kafka broker could not bind its ports, retrying with other ports: {}", e.toString());
+          Log.LOG.warn(
+              "Kafka broker could not bind its ports, retrying with other ports: {}", e.toString());
           continue;
         }
         throw new IllegalStateException(
@@ -180,7 +182,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  /** The {@code bootstrap.servers} value for clients of this broker, e.g. {@code 127.0.0.1:41235}. */
+  /**
+   * The {@code bootstrap.servers} value for clients of this broker, e.g. {@code 127.0.0.1:41235}.
+   */
   public String bootstrapServers() {
     return bootstrapServers;
   }
@@ -208,7 +212,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     if (partitions < 1) {
       throw new IllegalArgumentException("Topic partitions must be at least 1: " + partitions);
     }
-    int actual = Topics.createAndAwait(admin, name, partitions, Optional.of((short) 1), TOPIC_TIMEOUT);
+    int actual =
+        Topics.createAndAwait(admin, name, partitions, Optional.of((short) 1), TOPIC_TIMEOUT);
     if (actual != partitions) {
       throw new IllegalStateException(
           "Topic " + name + " already exists with " + actual + " partitions, not " + partitions);
@@ -297,10 +302,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   }
 
   /**
-   * Sets slf4j-simple's levels for the broker's loggers ({@code kafka.*}, {@code org.apache.kafka.*},
-   * {@code state.change.logger}) to WARN, unless the corresponding system properties are already
-   * set. Kafka clients log under {@code org.apache.kafka} too, so their loggers created after this
-   * call also log at WARN. Called by {@code start}; call it earlier to cover loggers created before.
+   * Sets slf4j-simple's levels for the broker's loggers ({@code kafka.*}, {@code
+   * org.apache.kafka.*}, {@code state.change.logger}) to WARN, unless the corresponding system
+   * properties are already set. Kafka clients log under {@code org.apache.kafka} too, so their
+   * loggers created after this call also log at WARN. Called by {@code start}; call it earlier to
+   * cover loggers created before.
    */
   public static void quietBrokerLogging() {
     for (String logger : List.of("kafka", "org.apache.kafka", "state.change.logger")) {
@@ -328,7 +334,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       throw e;
     } catch (Exception e) {
-      throw new IOException("Could not format Kafka data directory " + dir + ": " + e.getMessage(), e);
+      throw new IOException(
+          "Could not format Kafka data directory " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -337,7 +344,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("process.roles", "broker,controller");
     p.put("node.id", String.valueOf(NODE_ID));
     p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-    p.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
+    p.put(
+        "listeners",
+        "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", "PLAINTEXT");
@@ -386,7 +395,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       try {
         Collection<Node> nodes =
-            admin.describeCluster().nodes().get(POLL_INTERVAL.toMillis() * 20, TimeUnit.MILLISECONDS);
+            admin
+                .describeCluster()
+                .nodes()
+                .get(POLL_INTERVAL.toMillis() * 20, TimeUnit.MILLISECONDS);
         if (nodes.stream().anyMatch(n -> n.id() == NODE_ID)) {
           return;
         }

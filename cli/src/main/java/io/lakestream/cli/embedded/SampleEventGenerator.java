@@ -36,9 +36,26 @@ public final class SampleEventGenerator implements Iterator<ProducerRecord<byte[
   /** The 20 values of {@code category}. */
   public static final List<String> CATEGORIES =
       List.of(
-          "books", "electronics", "garden", "toys", "grocery", "clothing", "shoes", "sports",
-          "beauty", "health", "automotive", "music", "movies", "games", "home", "kitchen", "office",
-          "pets", "baby", "jewelry");
+          "books",
+          "electronics",
+          "garden",
+          "toys",
+          "grocery",
+          "clothing",
+          "shoes",
+          "sports",
+          "beauty",
+          "health",
+          "automotive",
+          "music",
+          "movies",
+          "games",
+          "home",
+          "kitchen",
+          "office",
+          "pets",
+          "baby",
+          "jewelry");
 
   private static final byte[] EVENT_ID = ascii("{\"event_id\":");
   private static final byte[] USER_ID = ascii(",\"user_id\":");

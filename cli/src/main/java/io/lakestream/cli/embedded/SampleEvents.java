@@ -84,7 +84,8 @@ public final class SampleEvents {
      */
     public Options {
       if (topic == null || topic.isBlank()) {
-        throw new IllegalArgumentException("Sample events topic must not be blank: '" + topic + "'");
+        throw new IllegalArgumentException(
+            "Sample events topic must not be blank: '" + topic + "'");
       }
       if (count < 0) {
         throw new IllegalArgumentException("Sample event count must not be negative: " + count);
@@ -151,7 +152,8 @@ public final class SampleEvents {
     ensureTopic(bootstrapServers, options.topic(), options.partitions());
     SampleEventGenerator generator = new SampleEventGenerator(options);
     FirstError firstError = new FirstError();
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(bootstrapServers))) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(producerConfig(bootstrapServers))) {
       long sent = 0;
       while (generator.hasNext() && firstError.get() == null) {
         producer.send(generator.next(), firstError);
@@ -163,7 +165,10 @@ public final class SampleEvents {
     }
     if (firstError.get() != null) {
       throw new IllegalStateException(
-          "Producing sample events to " + options.topic() + " failed: " + firstError.get().getMessage(),
+          "Producing sample events to "
+              + options.topic()
+              + " failed: "
+              + firstError.get().getMessage(),
           firstError.get());
     }
     Summary summary = generator.summary();
@@ -184,7 +189,8 @@ public final class SampleEvents {
       String bootstrapServers, String topic, int partition, List<byte[]> values)
       throws InterruptedException {
     List<Future<RecordMetadata>> futures = new ArrayList<>(values.size());
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(bootstrapServers))) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(producerConfig(bootstrapServers))) {
       for (byte[] value : values) {
         futures.add(producer.send(new ProducerRecord<>(topic, partition, null, value)));
       }

@@ -236,7 +236,7 @@ final class IcebergCommitter implements SinkCommitter {
             + " to table "
             + tableName
             + " may or may not have happened ("
-            + unknown.getMessage()
+            + (unknown.getCause() == null ? unknown.getMessage() : unknown.getCause().toString())
             + "); reconcile with the table's last committed checkpoint before committing again",
         unknown);
   }

@@ -1,6 +1,10 @@
 package io.lakestream.iceberg;
 
+import io.lakestream.core.spec.SpecOption;
+import io.lakestream.core.spec.SpecOptions;
+import io.lakestream.core.spec.SpecReference;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The options of the {@code sink.iceberg} section, declared once: {@link IcebergSinkFactory}
@@ -8,86 +12,70 @@ import java.util.List;
  */
 public final class IcebergSinkOptions {
 
-  /**
-   * One option.
-   *
-   * @param key the key under {@code sink.iceberg}
-   * @param defaultValue the default as shown to users; {@code (required)} when there is none
-   * @param description what it does, in Markdown, one line
-   */
-  public record Option(String key, String defaultValue, String description) {}
+  /** How rows reach the table. */
+  public enum Mode {
+    /** Every row is appended. */
+    APPEND
+  }
 
-  public static final Option CATALOG =
-      new Option(
-          "catalog",
-          "JDBC on SQLite in `warehouse/`",
-          "The Iceberg catalog: `type` (jdbc, rest, hive, nessie, glue, hadoop) or `catalog-impl`,"
-              + " `name`, `warehouse` (a relative path is resolved against the working directory),"
-              + " and any other Iceberg catalog property such as `uri`.");
+  public static final SpecOption<Map<String, Object>> CATALOG =
+      SpecOption.key("catalog")
+          .<Map<String, Object>>type("map")
+          .computedDefault("JDBC on SQLite in `warehouse/`")
+          .withDescription(
+              "The Iceberg catalog: `type` (jdbc, rest, hive, nessie, glue, hadoop) or"
+                  + " `catalog-impl`, `name`, `warehouse` (a relative path is resolved against the"
+                  + " working directory), and any other Iceberg catalog property such as `uri`.");
 
-  public static final Option TABLE =
-      new Option(
-          "table",
-          "(required)",
-          "The table to write, `namespace.name`. Created with its namespace when absent, as an"
-              + " Iceberg format-version 2 table.");
+  /** The table, declared with the spec's other sink-independent keys. */
+  public static final SpecOption<String> TABLE = SpecOptions.SINK_TABLE;
 
-  public static final Option PARTITION_BY =
-      new Option(
-          "partition-by",
-          "(none)",
-          "Partition transforms used when the table is created, in order: a column name or"
-              + " `identity(col)`, `year(col)`, `month(col)`, `day(col)`, `hour(col)`,"
-              + " `bucket(n, col)`, `truncate(width, col)`.");
+  public static final SpecOption<List<String>> PARTITION_BY =
+      SpecOption.key("partition-by")
+          .stringListType()
+          .withDescription(
+              "Partition transforms used when the table is created, in order: a column name or"
+                  + " `identity(col)`, `year(col)`, `month(col)`, `day(col)`, `hour(col)`,"
+                  + " `bucket(n, col)`, `truncate(width, col)`. Unpartitioned when absent.");
 
-  public static final Option TARGET_FILE_SIZE =
-      new Option(
-          "target-file-size",
-          "128MB",
-          "A data file is closed and the next one started once it reaches this size (KB, MB, GB"
-              + " are powers of 1024). Also set as `write.target-file-size-bytes` when the table is"
-              + " created.");
+  public static final SpecOption<Long> TARGET_FILE_SIZE =
+      SpecOption.key("target-file-size")
+          .byteSizeType()
+          .defaultValue(128L << 20)
+          .withDescription(
+              "A data file is closed and the next one started once it reaches this size. Also"
+                  + " set as `write.target-file-size-bytes` when the table is created.");
 
-  public static final Option PROPERTIES =
-      new Option(
-          "properties",
-          "(none)",
-          "Iceberg table properties set when the table is created, e.g."
-              + " `write.parquet.compression-codec: zstd`. `format-version` may only be 2.");
+  public static final SpecOption<Map<String, String>> PROPERTIES =
+      SpecOption.key("properties")
+          .stringMapType()
+          .withDescription(
+              "Iceberg table properties set when the table is created, e.g."
+                  + " `write.parquet.compression-codec: zstd`. `format-version` may only be 2.");
 
-  public static final Option MODE =
-      new Option(
-          "mode", "append", "How rows reach the table. Only `append` is supported for now.");
+  public static final SpecOption<Mode> MODE =
+      SpecOption.key("mode")
+          .enumType(Mode.class)
+          .defaultValue(Mode.APPEND)
+          .withDescription("How rows reach the table; `upsert` is planned.");
 
-  private static final List<Option> ALL =
+  private static final List<SpecOption<?>> ALL =
       List.of(CATALOG, TABLE, PARTITION_BY, TARGET_FILE_SIZE, PROPERTIES, MODE);
 
   private IcebergSinkOptions() {}
 
   /** Every option, in the order the documentation lists them. */
-  public static List<Option> all() {
+  public static List<SpecOption<?>> all() {
     return ALL;
   }
 
   /** The option keys, in documentation order. */
   public static List<String> keys() {
-    return ALL.stream().map(Option::key).toList();
+    return SpecOption.keys(ALL);
   }
 
-  /** The options as a Markdown table, one row per option, ending with a newline. */
+  /** The options as a Markdown table in the form of the spec reference, ending with a newline. */
   public static String markdown() {
-    StringBuilder out = new StringBuilder();
-    out.append("| Option | Default | Description |\n");
-    out.append("|---|---|---|\n");
-    for (Option o : ALL) {
-      out.append("| `")
-          .append(o.key())
-          .append("` | ")
-          .append(o.defaultValue())
-          .append(" | ")
-          .append(o.description())
-          .append(" |\n");
-    }
-    return out.toString();
+    return SpecReference.table(ALL);
   }
 }

@@ -11,26 +11,22 @@ import java.util.List;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.MetricsConfig;
-import org.apache.iceberg.PartitionKey;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableOperations;
-import org.apache.iceberg.io.DataWriteResult;
-import org.apache.iceberg.io.FanoutDataWriter;
 import org.apache.iceberg.io.FileIO;
-import org.apache.iceberg.io.FileWriter;
 import org.apache.iceberg.io.OutputFileFactory;
-import org.apache.iceberg.io.PartitioningWriter;
 import org.apache.iceberg.io.RollingDataWriter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes one task's rows into Parquet data files of one table. Rows go to Parquet through {@link
- * RowStruct} without copying; a partitioned table gets one rolling file per partition (fan-out),
- * an unpartitioned one a single rolling file. A file is rolled once it reaches the target size.
+ * RowStruct} without copying; an unpartitioned table gets one rolling file, a partitioned one a
+ * rolling file per partition ({@link BufferedFanout}). A file is rolled once it reaches the target
+ * size.
  *
  * <p>{@link #prepareCommit} closes the open files and lists them in one pending manifest, whose
  * reference is the single committable of the call. If a row cannot be written the writer stops:
@@ -49,11 +45,12 @@ final class IcebergSinkWriter implements SinkWriter {
   private final FileIO io;
   private final OutputFileFactory files;
   private final RowFileWriterFactory writers;
-  private final RowStruct struct;
-  private final PartitionKey partitionKey;
+  private final RowStruct fileView;
+  private final RowStruct keyView;
+  private final RowPartitionKey partitionKey;
 
-  private FileWriter<StructLike, DataWriteResult> unpartitioned;
-  private PartitioningWriter<StructLike, DataWriteResult> partitioned;
+  private RollingDataWriter<StructLike> unpartitioned;
+  private BufferedFanout partitioned;
   private boolean failed;
 
   /**
@@ -80,29 +77,28 @@ final class IcebergSinkWriter implements SinkWriter {
     this.files = OutputFileFactory.builderFor(table, taskId, 0).format(FileFormat.PARQUET).build();
     this.writers =
         new RowFileWriterFactory(fileSchema, table.properties(), MetricsConfig.forTable(table));
-    this.struct = RowStruct.of(fileSchema.asStruct());
-    this.partitionKey = spec.isUnpartitioned() ? null : new PartitionKey(spec, fileSchema);
+    this.fileView = RowStruct.forWriting(fileSchema.asStruct());
+    this.keyView = RowStruct.of(fileSchema.asStruct());
+    this.partitionKey = spec.isUnpartitioned() ? null : RowPartitionKey.of(spec, fileSchema);
   }
 
   @Override
   public void write(Row row) {
     if (failed) {
-      throw new IllegalStateException(
-          "Writer of table " + tableName + " stopped after an earlier failure");
+      throw stopped();
     }
     try {
-      StructLike value = struct.wrap(row);
       if (partitionKey == null) {
         if (unpartitioned == null) {
           unpartitioned = new RollingDataWriter<>(writers, files, io, targetFileSize, spec, null);
         }
-        unpartitioned.write(value);
+        unpartitioned.write(fileView.wrap(row));
       } else {
-        partitionKey.partition(value);
+        partitionKey.partition(keyView.wrap(row));
         if (partitioned == null) {
-          partitioned = new FanoutDataWriter<>(writers, files, io, targetFileSize);
+          partitioned = new BufferedFanout(writers, files, io, targetFileSize, spec, fileView);
         }
-        partitioned.write(value, spec, partitionKey);
+        partitioned.write(row, partitionKey);
       }
     } catch (UncheckedIOException e) {
       failed = true;
@@ -122,8 +118,7 @@ final class IcebergSinkWriter implements SinkWriter {
   @Override
   public List<Committable> prepareCommit(long checkpointId) {
     if (failed) {
-      throw new IllegalStateException(
-          "Writer of table " + tableName + " stopped after an earlier failure");
+      throw stopped();
     }
     List<DataFile> dataFiles = new ArrayList<>();
     try {
@@ -132,12 +127,14 @@ final class IcebergSinkWriter implements SinkWriter {
         dataFiles.addAll(unpartitioned.result().dataFiles());
       }
       if (partitioned != null) {
-        partitioned.close();
-        dataFiles.addAll(partitioned.result().dataFiles());
+        dataFiles.addAll(partitioned.close());
       }
     } catch (IOException e) {
       failed = true;
       throw new UncheckedIOException("Cannot close data files of table " + tableName, e);
+    } catch (RuntimeException e) {
+      failed = true;
+      throw e;
     } finally {
       unpartitioned = null;
       partitioned = null;
@@ -152,6 +149,11 @@ final class IcebergSinkWriter implements SinkWriter {
         new Committable(manifest.recordCount(), CommittableSerializer.serialize(manifest)));
   }
 
+  private IllegalStateException stopped() {
+    return new IllegalStateException(
+        "Writer of table " + tableName + " stopped after an earlier failure");
+  }
+
   @Override
   public void close() {
     try {
@@ -159,10 +161,11 @@ final class IcebergSinkWriter implements SinkWriter {
         unpartitioned.close();
       }
       if (partitioned != null) {
-        partitioned.close();
+        partitioned.abort();
       }
     } catch (IOException | RuntimeException e) {
-      LOG.warn("Could not close data files of table {} (task {}): {}", tableName, taskId, e.toString());
+      LOG.warn(
+          "Could not close data files of table {} (task {}): {}", tableName, taskId, e.toString());
     } finally {
       unpartitioned = null;
       partitioned = null;

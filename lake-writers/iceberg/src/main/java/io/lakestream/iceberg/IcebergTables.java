@@ -104,7 +104,11 @@ public final class IcebergTables implements AutoCloseable {
             .toList();
     List<Snapshot> all = new ArrayList<>();
     t.snapshots().forEach(all::add);
-    all.sort((a, b) -> Long.compare(b.sequenceNumber(), a.sequenceNumber()));
+    // newest first; v1 tables have no sequence numbers, so timestamps break ties
+    all.sort(
+        java.util.Comparator.comparingLong(Snapshot::sequenceNumber)
+            .thenComparingLong(Snapshot::timestampMillis)
+            .reversed());
     List<TableDescription.SnapshotInfo> snapshots =
         all.stream().limit(Math.max(0, snapshotLimit)).map(IcebergTables::snapshotInfo).toList();
     Snapshot current = t.currentSnapshot();

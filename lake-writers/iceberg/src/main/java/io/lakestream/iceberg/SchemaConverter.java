@@ -174,9 +174,8 @@ final class SchemaConverter {
             + name
             + "\" is "
             + typeName(tableType)
-            + " in the table but "
-            + rowType.name()
-            + " in the pipeline");
+            + " in the table but the pipeline writes "
+            + typeName(toType(rowType, new AtomicInteger())));
     return null;
   }
 

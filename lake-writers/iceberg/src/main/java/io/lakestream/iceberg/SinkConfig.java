@@ -2,6 +2,8 @@ package io.lakestream.iceberg;
 
 import io.lakestream.catalog.Catalogs;
 import io.lakestream.core.spec.Problems;
+import io.lakestream.core.spec.SpecOption;
+import io.lakestream.core.spec.Units;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,7 +15,7 @@ import java.util.regex.Pattern;
  * returns what could be read, so that validation reports everything at once.
  *
  * @param catalog the catalog section, null for the default catalog
- * @param table the table, {@code namespace.name}; null when missing
+ * @param table the table, {@code namespace.name}; null when missing or malformed
  * @param partitionBy the partition transforms, in order
  * @param targetFileSize bytes after which a data file is rolled
  * @param properties table properties for creation
@@ -25,10 +27,7 @@ record SinkConfig(
     List<PartitionField> partitionBy,
     long targetFileSize,
     Map<String, String> properties,
-    String mode) {
-
-  static final long DEFAULT_TARGET_FILE_SIZE = 128L << 20;
-  static final String APPEND = "append";
+    IcebergSinkOptions.Mode mode) {
 
   private static final Pattern TABLE_NAME = Pattern.compile("[^.\\s]+(\\.[^.\\s]+)+");
 
@@ -38,7 +37,6 @@ record SinkConfig(
    * @param config the section as parsed from YAML
    * @param path the section's path, e.g. {@code sink.iceberg}
    */
-  @SuppressWarnings("unchecked")
   static SinkConfig parse(Map<String, Object> config, String path, Problems problems) {
     for (String key : config.keySet()) {
       if (!IcebergSinkOptions.keys().contains(key)) {
@@ -47,100 +45,143 @@ record SinkConfig(
             "unknown option (known: " + String.join(", ", IcebergSinkOptions.keys()) + ")");
       }
     }
+    return new SinkConfig(
+        catalog(config, path, problems),
+        table(config, path, problems),
+        partitionBy(config, path, problems),
+        targetFileSize(config, path, problems),
+        properties(config, path, problems),
+        mode(config, path, problems));
+  }
 
-    Map<String, Object> catalog = null;
-    Object catalogValue = config.get(IcebergSinkOptions.CATALOG.key());
-    String catalogPath = path + "." + IcebergSinkOptions.CATALOG.key();
-    if (catalogValue instanceof Map<?, ?> m) {
-      catalog = (Map<String, Object>) m;
-      Catalogs.validate(catalog, catalogPath, problems);
-    } else if (catalogValue != null) {
-      problems.add(catalogPath, "must be a mapping of catalog properties (given " + catalogValue + ")");
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> catalog(
+      Map<String, Object> config, String path, Problems problems) {
+    Object value = config.get(IcebergSinkOptions.CATALOG.key());
+    String where = path + "." + IcebergSinkOptions.CATALOG.key();
+    if (value instanceof Map<?, ?> m) {
+      Catalogs.validate((Map<String, ?>) m, where, problems);
+      return (Map<String, Object>) m;
     }
-
-    Object tableValue = config.get(IcebergSinkOptions.TABLE.key());
-    String tablePath = path + "." + IcebergSinkOptions.TABLE.key();
-    String table = null;
-    if (tableValue == null) {
-      problems.add(tablePath, "is required, e.g. analytics.orders");
-    } else if (!(tableValue instanceof String s) || !TABLE_NAME.matcher(s).matches()) {
-      problems.add(tablePath, "must be namespace.name, e.g. analytics.orders (given \"" + tableValue + "\")");
-    } else {
-      table = s;
+    if (value != null) {
+      problems.add(where, "must be a map of catalog properties (given " + value + ")");
     }
+    return null;
+  }
 
-    List<PartitionField> partitionBy = new ArrayList<>();
-    Object partitionValue = config.get(IcebergSinkOptions.PARTITION_BY.key());
-    String partitionPath = path + "." + IcebergSinkOptions.PARTITION_BY.key();
-    if (partitionValue instanceof List<?> entries) {
+  private static String table(Map<String, Object> config, String path, Problems problems) {
+    // that the table is present is checked by the spec parser, the same for every sink type
+    Object value = config.get(IcebergSinkOptions.TABLE.key());
+    if (value instanceof String s && TABLE_NAME.matcher(s).matches()) {
+      return s;
+    }
+    if (value != null) {
+      problems.add(
+          path + "." + IcebergSinkOptions.TABLE.key(),
+          "must be namespace.name, e.g. analytics.orders (given \"" + value + "\")");
+    }
+    return null;
+  }
+
+  private static List<PartitionField> partitionBy(
+      Map<String, Object> config, String path, Problems problems) {
+    Object value = config.get(IcebergSinkOptions.PARTITION_BY.key());
+    String where = path + "." + IcebergSinkOptions.PARTITION_BY.key();
+    List<PartitionField> fields = new ArrayList<>();
+    if (value instanceof List<?> entries) {
       for (int i = 0; i < entries.size(); i++) {
-        String entryPath = partitionPath + "[" + i + "]";
+        String entryPath = where + "[" + i + "]";
         try {
           PartitionField field = PartitionField.parse(entries.get(i));
-          int earlier = partitionBy.indexOf(field);
+          int earlier = fields.indexOf(field);
           if (earlier >= 0) {
-            problems.add(entryPath, "duplicates " + IcebergSinkOptions.PARTITION_BY.key() + "[" + earlier + "]");
+            problems.add(
+                entryPath,
+                "duplicates " + IcebergSinkOptions.PARTITION_BY.key() + "[" + earlier + "]");
           }
-          partitionBy.add(field);
+          fields.add(field);
         } catch (IllegalArgumentException e) {
           problems.add(entryPath, e.getMessage());
-          partitionBy.add(null);
+          fields.add(null); // keeps the indexes of later entries
         }
       }
-      partitionBy.removeIf(f -> f == null);
-    } else if (partitionValue != null) {
+      fields.removeIf(f -> f == null);
+    } else if (value != null) {
       problems.add(
-          partitionPath,
-          "must be a list of transforms, e.g. [\"day(event_time)\"] (given " + partitionValue + ")");
+          where, "must be a list of transforms, e.g. [\"day(event_time)\"] (given " + value + ")");
     }
+    return List.copyOf(fields);
+  }
 
-    long targetFileSize = DEFAULT_TARGET_FILE_SIZE;
-    Object sizeValue = config.get(IcebergSinkOptions.TARGET_FILE_SIZE.key());
-    if (sizeValue != null) {
-      try {
-        targetFileSize = Sizes.parse(sizeValue);
-      } catch (IllegalArgumentException e) {
-        problems.add(path + "." + IcebergSinkOptions.TARGET_FILE_SIZE.key(), e.getMessage());
-      }
+  private static long targetFileSize(Map<String, Object> config, String path, Problems problems) {
+    Object value = config.get(IcebergSinkOptions.TARGET_FILE_SIZE.key());
+    String where = path + "." + IcebergSinkOptions.TARGET_FILE_SIZE.key();
+    long size = IcebergSinkOptions.TARGET_FILE_SIZE.defaultValue();
+    if (value == null) {
+      return size;
     }
+    try {
+      size = Units.parseByteSize(value.toString());
+    } catch (IllegalArgumentException e) {
+      problems.add(
+          where,
+          "cannot parse \"" + value + "\" as a size (write it like " + Units.BYTE_SIZE_SYNTAX + ")");
+      return size;
+    }
+    if (size <= 0) {
+      problems.add(where, "must be positive (given " + value + ")");
+    }
+    return size;
+  }
 
+  private static Map<String, String> properties(
+      Map<String, Object> config, String path, Problems problems) {
+    Object value = config.get(IcebergSinkOptions.PROPERTIES.key());
+    String where = path + "." + IcebergSinkOptions.PROPERTIES.key();
     Map<String, String> properties = new LinkedHashMap<>();
-    Object propertiesValue = config.get(IcebergSinkOptions.PROPERTIES.key());
-    String propertiesPath = path + "." + IcebergSinkOptions.PROPERTIES.key();
-    if (propertiesValue instanceof Map<?, ?> m) {
+    if (value instanceof Map<?, ?> m) {
       for (Map.Entry<?, ?> e : m.entrySet()) {
         String key = String.valueOf(e.getKey());
-        Object value = e.getValue();
-        if (value == null || value instanceof Map<?, ?> || value instanceof List<?>) {
-          problems.add(propertiesPath + "." + key, "must be a single value (given " + value + ")");
-        } else if (key.equals("format-version") && !value.toString().equals("2")) {
+        Object v = e.getValue();
+        if (v == null || v instanceof Map<?, ?> || v instanceof List<?>) {
+          problems.add(where + "." + key, "must be a single value (given " + v + ")");
+        } else if (key.equals("format-version") && !v.toString().equals("2")) {
           problems.add(
-              propertiesPath + "." + key,
+              where + "." + key,
               "must be 2: lakestream writes Iceberg format-version 2 tables, the newest that Trino"
                   + " 476 reads fully (given "
-                  + value
+                  + v
                   + ")");
         } else {
-          properties.put(key, value.toString());
+          properties.put(key, v.toString());
         }
       }
-    } else if (propertiesValue != null) {
-      problems.add(
-          propertiesPath, "must be a mapping of table properties (given " + propertiesValue + ")");
+    } else if (value != null) {
+      problems.add(where, "must be a map of table properties (given " + value + ")");
     }
+    return Map.copyOf(properties);
+  }
 
-    String mode = APPEND;
-    Object modeValue = config.get(IcebergSinkOptions.MODE.key());
-    String modePath = path + "." + IcebergSinkOptions.MODE.key();
-    if (modeValue != null) {
-      if ("upsert".equals(modeValue)) {
-        problems.add(modePath, "\"upsert\" is not supported yet; use append");
-      } else if (!APPEND.equals(modeValue)) {
-        problems.add(modePath, "unknown mode \"" + modeValue + "\" (supported: append)");
+  private static IcebergSinkOptions.Mode mode(
+      Map<String, Object> config, String path, Problems problems) {
+    Object value = config.get(IcebergSinkOptions.MODE.key());
+    String where = path + "." + IcebergSinkOptions.MODE.key();
+    if (value == null) {
+      return IcebergSinkOptions.MODE.defaultValue();
+    }
+    for (IcebergSinkOptions.Mode mode : IcebergSinkOptions.MODE.choices()) {
+      if (SpecOption.choiceName(mode).equals(value)) {
+        return mode;
       }
     }
-
-    return new SinkConfig(
-        catalog, table, List.copyOf(partitionBy), targetFileSize, Map.copyOf(properties), mode);
+    if ("upsert".equals(value)) {
+      problems.add(where, "\"upsert\" is not supported yet; use append");
+    } else {
+      List<String> known =
+          IcebergSinkOptions.MODE.choices().stream().map(SpecOption::choiceName).toList();
+      problems.add(
+          where, "unknown mode \"" + value + "\" (supported: " + String.join(", ", known) + ")");
+    }
+    return IcebergSinkOptions.MODE.defaultValue();
   }
 }

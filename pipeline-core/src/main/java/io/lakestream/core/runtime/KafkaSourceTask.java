@@ -41,6 +41,7 @@ final class KafkaSourceTask implements SourceTask {
   private volatile boolean running = true;
   private volatile boolean idle;
   private volatile Throwable fatal;
+  private volatile boolean exited;
   private RecordFailure failure;
 
   /**
@@ -75,8 +76,8 @@ final class KafkaSourceTask implements SourceTask {
   public CompletableFuture<TaskSnapshot> barrier(long checkpointId) {
     Barrier b = new Barrier(checkpointId, new CompletableFuture<>());
     barriers.add(b);
-    if (fatal != null) {
-      b.result.completeExceptionally(fatal);
+    if (exited) {
+      failPendingBarriers();
     }
     return b.result;
   }
@@ -128,17 +129,26 @@ final class KafkaSourceTask implements SourceTask {
               e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException | Error e) {
+      die(new PipelineException("Task " + taskId + " was interrupted"));
+    } catch (Throwable e) { // also checked exceptions that libraries rethrow unchecked
       die(e);
+    } finally {
+      // no barrier may wait forever on a task that has stopped, whatever stopped it
+      exited = true;
+      failPendingBarriers();
     }
   }
 
   private void die(Throwable e) {
     LOG.error("Task {} failed", taskId, e);
     fatal = e;
+  }
+
+  private void failPendingBarriers() {
+    Throwable cause = fatal != null ? fatal : new PipelineException("Task " + taskId + " has stopped");
     Barrier b;
     while ((b = barriers.poll()) != null) {
-      b.result.completeExceptionally(e);
+      b.result.completeExceptionally(cause);
     }
   }
 

@@ -31,7 +31,8 @@ public record KafkaSourceSpec(
 
   /** This spec reading from other brokers, e.g. the embedded broker once it has started. */
   public KafkaSourceSpec withBootstrapServers(String servers) {
-    return new KafkaSourceSpec(servers, topics, topicPattern, start, format, avroSchemaFile, properties);
+    return new KafkaSourceSpec(
+        servers, topics, topicPattern, start, format, avroSchemaFile, properties);
   }
 
   /** Whether the spec asks for the built-in broker. */
@@ -41,6 +42,26 @@ public record KafkaSourceSpec(
 
   /** The value {@code bootstrap-servers} takes to use the built-in broker. */
   public static final String EMBEDDED = "embedded";
+
+  /** Shows every component, with the values of secret properties masked. */
+  @Override
+  public String toString() {
+    return "KafkaSourceSpec[bootstrapServers="
+        + bootstrapServers
+        + ", topics="
+        + topics
+        + ", topicPattern="
+        + topicPattern
+        + ", start="
+        + start
+        + ", format="
+        + format
+        + ", avroSchemaFile="
+        + avroSchemaFile
+        + ", properties="
+        + Secrets.mask(properties)
+        + "]";
+  }
 
   /** How record values are encoded. */
   public enum Format {

@@ -37,6 +37,7 @@ public record PipelineSpec(
 
   /** This spec with another source section. */
   public PipelineSpec withSource(KafkaSourceSpec newSource) {
-    return new PipelineSpec(pipeline, newSource, schema, transforms, sink, checkpoint, errors, parallelism);
+    return new PipelineSpec(
+        pipeline, newSource, schema, transforms, sink, checkpoint, errors, parallelism);
   }
 }

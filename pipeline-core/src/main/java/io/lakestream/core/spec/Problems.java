@@ -7,7 +7,10 @@ import java.util.List;
 public final class Problems {
   private final List<SpecProblem> problems = new ArrayList<>();
 
-  /** Records that the value at {@code path} is wrong, e.g. {@code ("sink.iceberg.table", "is required")}. */
+  /**
+   * Records that the value at {@code path} is wrong, e.g. {@code ("sink.iceberg.table", "is
+   * required")}.
+   */
   public void add(String path, String message) {
     problems.add(new SpecProblem(path, message));
   }

@@ -100,8 +100,7 @@ final class SchemaReader {
 
   private ReadField readField(JsonNode node, String at, String prefix, Set<String> seen) {
     if (!node.isObject()) {
-      problems.add(
-          at, "must be a map with a name and a type (got " + Section.describe(node) + ")");
+      problems.add(at, "must be a map with a name and a type (got " + Section.describe(node) + ")");
       return new ReadField(null, null, null);
     }
     Section section = Section.read(node, at, FIELD_OPTIONS, problems);
@@ -109,8 +108,7 @@ final class SchemaReader {
     boolean ok = name != null;
     if (name != null && !TypeNames.isValidName(name)) {
       problems.add(
-          section.pathOf(FIELD_NAME),
-          TypeNames.NAME_RULE + " (got " + Section.quote(name) + ")");
+          section.pathOf(FIELD_NAME), TypeNames.NAME_RULE + " (got " + Section.quote(name) + ")");
       name = null;
       ok = false;
     } else if (name != null && !seen.add(name)) {
@@ -139,9 +137,7 @@ final class SchemaReader {
     boolean struct = TypeNames.isNested(name, TypeNames.STRUCT);
     boolean list = TypeNames.isNested(name, TypeNames.LIST);
     DataType scalar =
-        struct || list
-            ? null
-            : TypeNames.scalar(name, section.pathOf(FIELD_TYPE), problems, true);
+        struct || list ? null : TypeNames.scalar(name, section.pathOf(FIELD_TYPE), problems, true);
     if (!struct && !list && scalar == null) {
       return null; // what the other keys mean depends on a type we do not know
     }

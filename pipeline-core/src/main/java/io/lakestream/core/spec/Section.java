@@ -35,8 +35,7 @@ final class Section {
    * a map is reported once. In both cases every key reads as absent, and required keys are not
    * reported: the missing or wrong section is the one problem.
    */
-  static Section read(
-      JsonNode node, String path, List<SpecOption<?>> options, Problems problems) {
+  static Section read(JsonNode node, String path, List<SpecOption<?>> options, Problems problems) {
     if (isAbsent(node)) {
       return new Section(null, path, problems, true);
     }
@@ -52,11 +51,6 @@ final class Section {
       }
     }
     return new Section(node, path, problems, false);
-  }
-
-  /** The path of this section. */
-  String path() {
-    return path;
   }
 
   /** The path of an option's key in this section. */
@@ -333,8 +327,8 @@ final class Section {
 
   /**
    * The candidate a mistyped name most likely meant: the same name up to case and separators
-   * ({@code bootstrap_servers}), or one within a small edit distance ({@code topicz}); null if
-   * none is close.
+   * ({@code bootstrap_servers}), or one within a small edit distance ({@code topicz}); null if none
+   * is close.
    */
   static String didYouMean(String name, Collection<String> candidates) {
     String normalized = normalize(name);
@@ -348,7 +342,9 @@ final class Section {
     String lower = name.toLowerCase(Locale.ROOT);
     for (String candidate : candidates) {
       int distance = editDistance(lower, candidate.toLowerCase(Locale.ROOT));
-      int allowed = Math.min(candidate.length(), name.length()) <= 4 ? 1 : 2;
+      int shorter = Math.min(candidate.length(), name.length());
+      // one edit turns any two-letter name into many others: suggest only for longer names
+      int allowed = shorter <= 2 ? 0 : shorter <= 4 ? 1 : 2;
       if (distance <= allowed && distance < bestDistance) {
         best = candidate;
         bestDistance = distance;

@@ -14,4 +14,10 @@ public record SinkSpec(String type, String table, Map<String, Object> config) {
   public SinkSpec {
     config = Map.copyOf(config);
   }
+
+  /** Shows every component, with the values of secret options masked. */
+  @Override
+  public String toString() {
+    return "SinkSpec[type=" + type + ", table=" + table + ", config=" + Secrets.mask(config) + "]";
+  }
 }

@@ -78,8 +78,8 @@ public final class SpecOption<T> {
   }
 
   /**
-   * The default as shown in the docs, e.g. {@code 10s} or {@code state/<pipeline>}; null when the
-   * option has no default.
+   * The default as shown in the docs, as Markdown: a literal default in backticks ({@code `10s`}),
+   * a computed one as its declaration describes it; null when the option has no default.
    */
   public String defaultText() {
     return defaultText;
@@ -189,8 +189,7 @@ public final class SpecOption<T> {
     private T defaultValue;
     private String defaultText;
 
-    private Typed(
-        String key, String type, List<T> choices, Function<? super T, String> format) {
+    private Typed(String key, String type, List<T> choices, Function<? super T, String> format) {
       this.key = key;
       this.type = type;
       this.choices = List.copyOf(choices);
@@ -206,23 +205,23 @@ public final class SpecOption<T> {
     /** The value used when the key is absent; the docs show it as a spec would write it. */
     public Typed<T> defaultValue(T value) {
       this.defaultValue = Objects.requireNonNull(value, "value");
-      this.defaultText = format.apply(value);
+      this.defaultText = "`" + format.apply(value) + "`";
       return this;
     }
 
     /**
-     * The value used when the key is absent, and how the docs show it when the value's own text
-     * is not how a spec writes it.
+     * The value used when the key is absent, and how the docs show it when the value's own text is
+     * not how a spec writes it.
      */
     public Typed<T> defaultValue(T value, String asWritten) {
       this.defaultValue = Objects.requireNonNull(value, "value");
-      this.defaultText = Objects.requireNonNull(asWritten, "asWritten");
+      this.defaultText = "`" + Objects.requireNonNull(asWritten, "asWritten") + "`";
       return this;
     }
 
     /**
-     * A default that depends on the rest of the spec or on the machine, described for the docs,
-     * e.g. {@code state/<pipeline>}; the declaring code computes it.
+     * A default that depends on the rest of the spec or on the machine, described for the docs in
+     * Markdown, e.g. {@code number of CPU cores}; the declaring code computes it.
      */
     public Typed<T> computedDefault(String description) {
       this.defaultText = Objects.requireNonNull(description, "description");

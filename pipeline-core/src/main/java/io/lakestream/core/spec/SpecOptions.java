@@ -241,7 +241,8 @@ public final class SpecOptions {
           .stringListType()
           .withDescription("Keeps only the listed columns, in that order: `[event_id, amount]`.");
 
-  public static final List<SpecOption<?>> TRANSFORM_OPTIONS = List.of(FILTER, COMPUTE, RENAME, CAST, PROJECT);
+  public static final List<SpecOption<?>> TRANSFORM_OPTIONS =
+      List.of(FILTER, COMPUTE, RENAME, CAST, PROJECT);
 
   // ---- transforms[i].compute
 
@@ -292,7 +293,7 @@ public final class SpecOptions {
   public static final SpecOption<String> CHECKPOINT_DIR =
       SpecOption.key("dir")
           .<String>type("path")
-          .computedDefault("state/<pipeline>")
+          .computedDefault("`state/<pipeline>`")
           .withDescription(
               "Where checkpoints are persisted; a relative path is relative to the working"
                   + " directory of the process.");
@@ -314,7 +315,7 @@ public final class SpecOptions {
   public static final SpecOption<String> DEAD_LETTER_TABLE =
       SpecOption.key("dead-letter-table")
           .stringType()
-          .computedDefault("<sink table>_dead_letter")
+          .computedDefault("`<sink table>_dead_letter`")
           .withDescription(
               "Only for `policy: dead-letter`: the table bad records are written to, with the"
                   + " error.");

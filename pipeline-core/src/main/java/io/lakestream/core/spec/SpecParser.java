@@ -28,6 +28,7 @@ import static io.lakestream.core.spec.SpecOptions.TOP_LEVEL_OPTIONS;
 import static io.lakestream.core.spec.SpecOptions.TRANSFORMS;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.lakestream.core.sink.SinkFactory;
 import io.lakestream.core.spec.KafkaSourceSpec.Format;
 import io.lakestream.core.spec.KafkaSourceSpec.Start;
@@ -398,6 +399,9 @@ public final class SpecParser {
       problems.add(sectionPath, Section.unknownName("sink type", type, known, "known"));
       return null;
     }
+    if (Section.isAbsent(section)) {
+      section = JsonNodeFactory.instance.objectNode(); // sink.test: with nothing under it
+    }
     if (!section.isObject()) {
       problems.add(sectionPath, "must be a map (got " + Section.describe(section) + ")");
       return null;
@@ -437,7 +441,8 @@ public final class SpecParser {
     try {
       return Path.of(dir);
     } catch (InvalidPathException e) {
-      problems.add(s.pathOf(CHECKPOINT_DIR), "is not a valid path (got " + Section.quote(dir) + ")");
+      problems.add(
+          s.pathOf(CHECKPOINT_DIR), "is not a valid path (got " + Section.quote(dir) + ")");
       return null;
     }
   }

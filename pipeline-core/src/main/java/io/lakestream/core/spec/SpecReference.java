@@ -46,11 +46,7 @@ public final class SpecReference {
         .append("```\n\n");
 
     section(md, "Top level", null, SpecOptions.TOP_LEVEL_OPTIONS);
-    section(
-        md,
-        "source",
-        "One key: the source type.",
-        SpecOptions.SOURCE_OPTIONS);
+    section(md, "source", "One key: the source type.", SpecOptions.SOURCE_OPTIONS);
     section(md, "source.kafka", null, SpecOptions.KAFKA_OPTIONS);
     section(md, "schema", null, SpecOptions.SCHEMA_OPTIONS);
     section(
@@ -61,9 +57,9 @@ public final class SpecReference {
     section(
         md,
         "Element maps",
-        "The `element` of a `list` is either a type name (`element: string`) or, for a struct, a"
-            + " list, or a list whose elements may not be null, a map:"
-            + " `element: {type: struct, fields: [...]}`.",
+        "The `element` of a `list` is a type name (`element: string`) or an element map. A list"
+            + " of structs or of lists needs the map, and the map can say that elements are never"
+            + " null: `element: {type: struct, required: true, fields: [...]}`.",
         SpecOptions.ELEMENT_OPTIONS);
     types(md);
     section(
@@ -83,8 +79,8 @@ public final class SpecReference {
   }
 
   /**
-   * One option table: key, type, whether required, default, description. Sink modules may use it
-   * to render their own options in the same form.
+   * One option table: key, type, whether required, default, description. Sink modules may use it to
+   * render their own options in the same form.
    */
   public static String table(List<? extends SpecOption<?>> options) {
     StringBuilder md = new StringBuilder();
@@ -98,7 +94,7 @@ public final class SpecReference {
           .append(" | ")
           .append(option.required() ? "yes" : "no")
           .append(" | ")
-          .append(option.defaultText() == null ? "" : "`" + cell(option.defaultText()) + "`")
+          .append(option.defaultText() == null ? "" : cell(option.defaultText()))
           .append(" | ")
           .append(cell(option.description()))
           .append(" |\n");
@@ -145,8 +141,9 @@ public final class SpecReference {
       md.append("- `").append(SpecOption.choiceName(format)).append("`: ");
       md.append(
           switch (format) {
-            case ISO_8601 -> "a string such as `2024-05-01T12:00:00Z` or"
-                + " `2024-05-01T14:00:00+02:00` (the default)";
+            case ISO_8601 ->
+                "a string such as `2024-05-01T12:00:00Z` or"
+                    + " `2024-05-01T14:00:00+02:00` (the default)";
             case EPOCH_SECONDS -> "a number of seconds since 1970-01-01T00:00:00Z";
             case EPOCH_MILLIS -> "a number of milliseconds since 1970-01-01T00:00:00Z";
             case EPOCH_MICROS -> "a number of microseconds since 1970-01-01T00:00:00Z";

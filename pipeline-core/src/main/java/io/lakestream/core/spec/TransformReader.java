@@ -7,7 +7,6 @@ import static io.lakestream.core.spec.SpecOptions.COMPUTE_NAME;
 import static io.lakestream.core.spec.SpecOptions.COMPUTE_OPTIONS;
 import static io.lakestream.core.spec.SpecOptions.COMPUTE_TYPE;
 import static io.lakestream.core.spec.SpecOptions.FILTER;
-import static io.lakestream.core.spec.SpecOptions.PROJECT;
 import static io.lakestream.core.spec.SpecOptions.RENAME;
 import static io.lakestream.core.spec.SpecOptions.TRANSFORM_OPTIONS;
 
@@ -27,8 +26,8 @@ import org.apache.commons.jexl3.JexlScript;
 /**
  * Reads the {@code transforms} list and checks each step against the columns the previous steps
  * leave: a filter or compute may only read existing columns, a rename or cast only touch them, a
- * project only keep them, and a compute only add a new one. When the columns are not known (an
- * Avro source whose spec declares no schema), only what does not depend on them is checked.
+ * project only keep them, and a compute only add a new one. When the columns are not known (an Avro
+ * source whose spec declares no schema), only what does not depend on them is checked.
  */
 final class TransformReader {
   private static final List<String> KINDS = SpecOption.keys(TRANSFORM_OPTIONS);
@@ -137,6 +136,7 @@ final class TransformReader {
       return null;
     }
     Map<String, String> renames = new LinkedHashMap<>();
+    Map<String, String> applied = new LinkedHashMap<>();
     // a column renamed away in this step frees its name: {a: b, b: a} swaps two columns
     Set<String> leaving = new HashSet<>(Section.keysOf(value));
     Set<String> targets = new HashSet<>();
@@ -160,11 +160,14 @@ final class TransformReader {
       }
       ok &= entryOk && to != null;
       renames.put(from, to);
+      if (entryOk && to != null) {
+        applied.put(from, to);
+      }
     }
     if (columns != null) {
+      // only the renames without problems, so later steps are checked against what was meant
       columns.replaceAll(
-          c ->
-              renames.get(c.name()) == null ? c : new Column(renames.get(c.name()), c.type()));
+          c -> applied.containsKey(c.name()) ? new Column(applied.get(c.name()), c.type()) : c);
     }
     return ok ? new TransformSpec.Rename(renames) : null;
   }
@@ -181,7 +184,8 @@ final class TransformReader {
       Column column = existing(name, entryPath);
       boolean entryOk = column != null || columns == null;
       if (column != null
-          && (column.type() instanceof DataType.Struct || column.type() instanceof DataType.ListOf)) {
+          && (column.type() instanceof DataType.Struct
+              || column.type() instanceof DataType.ListOf)) {
         problems.add(
             entryPath,
             "only primitive and decimal columns can be cast ("
@@ -246,8 +250,8 @@ final class TransformReader {
   // ---- checks
 
   /**
-   * Compiles an expression and checks that every variable it reads is a column (and every path
-   * into a struct column a field of it); reports what is wrong at {@code at}.
+   * Compiles an expression and checks that every variable it reads is a column (and every path into
+   * a struct column a field of it); reports what is wrong at {@code at}.
    */
   private boolean checkExpression(String expression, String at) {
     JexlScript script;
@@ -280,13 +284,22 @@ final class TransformReader {
         List<String> fields = struct.schema().fields().stream().map(f -> f.name()).toList();
         int position = struct.schema().position(segment).orElse(-1);
         if (position < 0) {
+          String guess = Section.didYouMean(segment, fields);
           problems.add(
               at,
-              Section.unknownName("field", walked + "." + segment, fields, "fields of " + walked));
+              "unknown field "
+                  + Section.quote(walked + "." + segment)
+                  + (guess == null ? "" : ", did you mean \"" + walked + "." + guess + "\"?")
+                  + " (fields of "
+                  + walked
+                  + ": "
+                  + String.join(", ", fields)
+                  + ")");
           return false;
         }
         type = struct.schema().field(position).type();
-      } else if (type instanceof DataType.ListOf list && segment.chars().allMatch(Character::isDigit)) {
+      } else if (type instanceof DataType.ListOf list
+          && segment.chars().allMatch(Character::isDigit)) {
         type = list.element();
       } else if (type instanceof DataType.Primitive || type instanceof DataType.Decimal) {
         problems.add(
@@ -320,7 +333,9 @@ final class TransformReader {
     return true;
   }
 
-  /** The named column; null after reporting that it does not exist (or when columns are unknown). */
+  /**
+   * The named column; null after reporting that it does not exist (or when columns are unknown).
+   */
   private Column existing(String name, String at) {
     if (columns == null) {
       return null;

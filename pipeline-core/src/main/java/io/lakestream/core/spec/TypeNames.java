@@ -8,9 +8,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the type names a spec writes: the primitives ({@code long}, {@code timestamp}, ...),
- * {@code decimal(p,s)}, and the names {@code struct} and {@code list}, whose fields or element the
- * schema reader reads from the surrounding map. Names are case-insensitive.
+ * Reads the type names a spec writes: the primitives ({@code long}, {@code timestamp}, ...), {@code
+ * decimal(p,s)}, and the names {@code struct} and {@code list}, whose fields or element the schema
+ * reader reads from the surrounding map. Names are case-insensitive.
  */
 final class TypeNames {
   static final String STRUCT = "struct";
@@ -60,13 +60,13 @@ final class TypeNames {
       return decimal(text, at, problems);
     }
     if (!nestedAllowed && (name.equals(STRUCT) || name.equals(LIST))) {
-      problems.add(
-          at, "must be a primitive or decimal type (got " + Section.quote(text) + ")");
+      problems.add(at, "must be a primitive or decimal type (got " + Section.quote(text) + ")");
       return null;
     }
     List<String> known = nestedAllowed ? ALL : SCALARS;
     int paren = name.indexOf('(');
-    if (paren > 0 && Section.didYouMean(name.substring(0, paren).strip(), List.of("decimal")) != null) {
+    if (paren > 0
+        && Section.didYouMean(name.substring(0, paren).strip(), List.of("decimal")) != null) {
       // "decmal(10,2)": suggest the same parameters with the name spelled right
       problems.add(
           at,

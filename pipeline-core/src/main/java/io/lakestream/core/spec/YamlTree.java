@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -29,22 +28,18 @@ final class YamlTree {
 
   /** The single document in {@code yaml}, or null after reporting at {@code root} why not. */
   static JsonNode read(String yaml, String root, Problems problems) {
-    try (MappingIterator<JsonNode> documents =
-        MAPPER.readerFor(JsonNode.class).readValues(yaml)) {
-      if (!documents.hasNextValue()) {
-        problems.add(root, "is empty");
-        return null;
-      }
-      JsonNode first = documents.nextValue();
-      if (documents.hasNextValue()) {
-        JsonLocation at = documents.getParser().currentTokenLocation();
-        problems.add(
-            root,
-            "must be one YAML document, but a second one starts at line " + at.getLineNr());
-        return null;
-      }
+    try (JsonParser parser = MAPPER.createParser(yaml)) {
+      JsonNode first = MAPPER.readTree(parser);
       if (Section.isAbsent(first)) {
         problems.add(root, "is empty");
+        return null;
+      }
+      if (parser.nextToken() != null) {
+        problems.add(
+            root,
+            "must be one YAML document (found another at line "
+                + parser.currentTokenLocation().getLineNr()
+                + ")");
         return null;
       }
       if (!first.isObject()) {
@@ -53,7 +48,8 @@ final class YamlTree {
       }
       return first;
     } catch (JsonProcessingException e) {
-      problems.add(root, syntaxError(e));
+      SpecProblem problem = problemOf(e, root);
+      problems.add(problem.path(), problem.message());
       return null;
     } catch (IOException e) {
       // reading from a String does no I/O; Jackson declares it for all sources
@@ -61,7 +57,7 @@ final class YamlTree {
     }
   }
 
-  private static String syntaxError(JsonProcessingException e) {
+  private static SpecProblem problemOf(JsonProcessingException e, String root) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof MarkedYAMLException yaml && yaml.getProblemMark() != null) {
         String message = "YAML syntax error at " + position(yaml.getProblemMark());
@@ -69,7 +65,7 @@ final class YamlTree {
         if (yaml.getContext() != null && yaml.getContextMark() != null) {
           message += " (" + yaml.getContext() + " at " + position(yaml.getContextMark()) + ")";
         }
-        return message;
+        return new SpecProblem(root, message);
       }
     }
     String where = "";
@@ -79,9 +75,11 @@ final class YamlTree {
     }
     String key = duplicateKeyPath(e);
     if (key != null) {
-      return "duplicate key " + key + where;
+      // Jackson's column is where the key ends, which would mislead; the line is right
+      String line = location == null ? "" : " at line " + location.getLineNr();
+      return new SpecProblem(key, "duplicate key" + line);
     }
-    return "YAML error" + where + ": " + e.getOriginalMessage();
+    return new SpecProblem(root, "YAML error" + where + ": " + e.getOriginalMessage());
   }
 
   private static String position(Mark mark) {
@@ -107,8 +105,8 @@ final class YamlTree {
   }
 
   /**
-   * A node as plain, unmodifiable Java values: maps (in document order, without keys whose value
-   * is null), lists, strings, numbers ({@code Integer}, {@code Long}, {@code BigInteger}, {@code
+   * A node as plain, unmodifiable Java values: maps (in document order, without keys whose value is
+   * null), lists, strings, numbers ({@code Integer}, {@code Long}, {@code BigInteger}, {@code
    * Double}) and booleans.
    */
   static Object toJava(JsonNode node) {

@@ -15,8 +15,8 @@ import org.apache.commons.jexl3.JexlScript;
 import org.apache.commons.jexl3.introspection.JexlPermissions;
 
 /**
- * Compiles the expressions of {@code filter} and {@code compute} steps with Apache Commons JEXL,
- * on one shared engine that is safe to use from every task thread.
+ * Compiles the expressions of {@code filter} and {@code compute} steps with Apache Commons JEXL, on
+ * one shared engine that is safe to use from every task thread.
  *
  * <p>The engine is locked down, because an expression comes from a spec file, not from code:
  *
@@ -25,8 +25,8 @@ import org.apache.commons.jexl3.introspection.JexlPermissions;
  *       threads; methods of ordinary values ({@code name.toUpperCase()}) remain callable;
  *   <li>one expression only: no statements, assignments, local variables, loops, lambdas, {@code
  *       new}, pragmas or annotations;
- *   <li>strict: an undefined variable or a null operand is an error, never silently null or
- *       false; errors are thrown, not logged ({@code silent=false});
+ *   <li>strict: an undefined variable or a null operand is an error, never silently null or false;
+ *       errors are thrown, not logged ({@code silent=false});
  *   <li>compiled expressions are cached by their source text.
  * </ul>
  *
@@ -66,8 +66,8 @@ public final class Expressions {
   /**
    * Compiles one expression, such as {@code amount > 0} or {@code amount * 100}.
    *
-   * @throws InvalidExpressionException if the text is not one expression in the allowed language:
-   *     a syntax error, or a feature the sandbox leaves out (assignment, loops, ...)
+   * @throws InvalidExpressionException if the text is not one expression in the allowed language: a
+   *     syntax error, or a feature the sandbox leaves out (assignment, loops, ...)
    */
   public static JexlScript compile(String source) {
     JexlInfo info = new JexlInfo("expression", 1, 1);
@@ -124,7 +124,8 @@ public final class Expressions {
 
     private InvalidExpressionException(
         String source, String reason, int line, int column, JexlException cause) {
-      super("cannot parse " + quote(source) + ": " + reason + position(source, line, column), cause);
+      super(
+          "cannot parse " + quote(source) + ": " + reason + position(source, line, column), cause);
       this.source = source;
       this.reason = reason;
       this.line = line;

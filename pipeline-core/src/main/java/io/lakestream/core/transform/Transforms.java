@@ -42,17 +42,10 @@ public final class Transforms {
         steps.add(() -> filter(script, new RowContext(in), f.expression()));
       } else if (spec instanceof TransformSpec.Compute c) {
         JexlScript script = Expressions.compile(c.expression());
-        int existing = in.position(c.name()).orElse(-1);
         List<Field> fields = new ArrayList<>(in.fields());
-        Field field = Field.optional(c.name(), c.type());
-        if (existing >= 0) {
-          fields.set(existing, field);
-        } else {
-          fields.add(field);
-        }
+        fields.add(Field.optional(c.name(), c.type()));
         schema = new Schema(fields);
-        int size = schema.size();
-        steps.add(() -> compute(script, new RowContext(in), c, existing, size));
+        steps.add(() -> compute(script, new RowContext(in), c));
       } else if (spec instanceof TransformSpec.Project p) {
         int[] picks = p.fields().stream().mapToInt(n -> position(in, n)).toArray();
         List<Field> fields = new ArrayList<>();
@@ -118,19 +111,15 @@ public final class Transforms {
     };
   }
 
-  private static RowTransform compute(
-      JexlScript script, RowContext ctx, TransformSpec.Compute spec, int existing, int size) {
+  /** Appends the computed column (the spec parser refuses a name that is already a column). */
+  private static RowTransform compute(JexlScript script, RowContext ctx, TransformSpec.Compute spec) {
     return row -> {
       Object value = Values.convert(evaluate(script, ctx.at(row), spec.expression()), spec.type());
-      if (existing >= 0) {
-        row.set(existing, value);
-        return row;
-      }
-      Row out = new Row(size);
+      Row out = new Row(row.size() + 1);
       for (int i = 0; i < row.size(); i++) {
         out.set(i, row.get(i));
       }
-      out.set(size - 1, value);
+      out.set(row.size(), value);
       return out;
     };
   }

@@ -47,8 +47,16 @@ class UnitsTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"500, 500ms", "10000, 10s", "300000, 5m", "3600000, 1h", "86400000, 1d",
-    "90000, 90s", "0, 0s", "1001, 1001ms"})
+  @CsvSource({
+    "500, 500ms",
+    "10000, 10s",
+    "300000, 5m",
+    "3600000, 1h",
+    "86400000, 1d",
+    "90000, 90s",
+    "0, 0s",
+    "1001, 1001ms"
+  })
   void formatsDurationsInTheLargestExactUnit(long millis, String text) {
     assertThat(Units.formatDuration(Duration.ofMillis(millis))).isEqualTo(text);
     assertThat(Units.parseDuration(text)).isEqualTo(Duration.ofMillis(millis));
@@ -75,7 +83,8 @@ class UnitsTest {
   void rejectsWhatIsNotAByteSize(String text) {
     assertThatThrownBy(() -> Units.parseByteSize(text))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("Not a byte size: \"" + text + "\" (write it like 1048576, 64KB, 128MB or 1GB)");
+        .hasMessage(
+            "Not a byte size: \"" + text + "\" (write it like 1048576, 64KB, 128MB or 1GB)");
   }
 
   @Test

@@ -54,6 +54,22 @@ class TransformsTest {
   }
 
   @Test
+  void expressionsReadNestedStructFields() {
+    Schema customer = new Schema(List.of(Field.required("id", Primitive.LONG), Field.optional("tier", Primitive.STRING)));
+    Schema input =
+        new Schema(List.of(Field.required("event_id", Primitive.LONG), Field.optional("customer", new DataType.Struct(customer))));
+    Transforms t =
+        Transforms.compile(
+            List.of(
+                new TransformSpec.Filter("customer.tier == 'gold'"),
+                new TransformSpec.Compute("customer_id", Primitive.LONG, "customer.id")),
+            input);
+
+    assertThat(apply(t, new Row(1L, new Row(42L, "gold")))).isEqualTo(new Row(1L, new Row(42L, "gold"), 42L));
+    assertThat(apply(t, new Row(2L, new Row(43L, "silver")))).isNull();
+  }
+
+  @Test
   void anExpressionFailingOnARowIsARecordError() {
     Transforms t = Transforms.compile(List.of(new TransformSpec.Filter("amount > 0")), INPUT);
 

@@ -1,0 +1,56 @@
+package io.lakestream.core.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SecretsTest {
+
+  @Test
+  void recognisesSecretKeys() {
+    assertThat(
+            List.of(
+                "sasl.jaas.config",
+                "ssl.key.password",
+                "s3.secret-access-key",
+                "token",
+                "OAuth2.Credential",
+                "basic.auth.user.info"))
+        .allMatch(Secrets::isSecret);
+    assertThat(List.of("bootstrap.servers", "key.deserializer", "s3.access-key-id", "uri"))
+        .noneMatch(Secrets::isSecret);
+  }
+
+  @Test
+  void masksSecretsInNestedOptions() {
+    Map<String, Object> options =
+        Map.of(
+            "uri", "jdbc:sqlite:x",
+            "catalog", Map.of("jdbc.password", "hunter2", "user", "me"),
+            "list", List.of(Map.of("token", "abc")));
+
+    assertThat(Secrets.mask(options))
+        .isEqualTo(
+            Map.of(
+                "uri", "jdbc:sqlite:x",
+                "catalog", Map.of("jdbc.password", Secrets.MASK, "user", "me"),
+                "list", List.of(Map.of("token", Secrets.MASK))));
+  }
+
+  @Test
+  void printedSpecsHideSecrets() {
+    PipelineSpec spec =
+        SpecParser.parse(
+            SpecParserTest.MINIMAL
+                .replace(
+                    "topics: [orders]",
+                    "topics: [orders]\n    properties: {sasl.jaas.config: \"user=a password=hunter2\"}")
+                .replace(
+                    "{table: analytics.orders}",
+                    "{table: analytics.orders, options: {token: hunter2}}"));
+
+    assertThat(spec.toString()).doesNotContain("hunter2").contains(Secrets.MASK);
+  }
+}
