@@ -10,7 +10,9 @@ import io.lakestream.core.spec.PipelineSpec;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import sun.misc.Signal;
+import sun.misc.SignalHandler;
 
 /**
  * Runs one pipeline in this process the way every command does: starts the embedded broker when the
@@ -18,8 +20,6 @@ import java.time.Duration;
  * and reports how the run ended.
  */
 final class PipelineRunner {
-  private static final Duration STOP_TIMEOUT = Duration.ofMinutes(5);
-
   private PipelineRunner() {}
 
   /**
@@ -65,33 +65,29 @@ final class PipelineRunner {
     }
   }
 
-  /** Runs {@code spec} on this thread until it ends; SIGTERM stops it cleanly. */
+  /**
+   * Runs {@code spec} on this thread until it ends. SIGTERM and SIGINT (Ctrl-C) ask it to commit the
+   * current checkpoint and stop, so the command exits 0; a second signal exits at once with 130.
+   */
   static RunResult run(PipelineSpec spec, RunOptions options, PrintStream err) {
     Pipeline pipeline = new Pipeline(spec, options);
-    Thread hook =
-        new Thread(
-            () -> {
-              if (pipeline.state() == Pipeline.State.RUNNING
-                  || pipeline.state() == Pipeline.State.RECOVERING) {
-                err.println("Stopping: committing the current checkpoint...");
-                pipeline.stop();
-                try {
-                  pipeline.awaitFinished(STOP_TIMEOUT);
-                } catch (InterruptedException e) {
-                  Thread.currentThread().interrupt();
-                }
-              }
-            },
-            "lakestream-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
+    AtomicBoolean signalled = new AtomicBoolean();
+    SignalHandler handler =
+        signal -> {
+          if (signalled.getAndSet(true)) {
+            err.println("Second " + signal.getName() + ": exiting without committing.");
+            Runtime.getRuntime().halt(130);
+          }
+          err.println("Stopping: committing the current checkpoint...");
+          pipeline.stop();
+        };
+    SignalHandler previousTerm = Signal.handle(new Signal("TERM"), handler);
+    SignalHandler previousInt = Signal.handle(new Signal("INT"), handler);
     try {
       return pipeline.run();
     } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the hook is running and waits for this run to finish
-      }
+      Signal.handle(new Signal("TERM"), previousTerm);
+      Signal.handle(new Signal("INT"), previousInt);
     }
   }
 }

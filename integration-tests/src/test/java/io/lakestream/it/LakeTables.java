@@ -23,7 +23,7 @@ final class LakeTables {
   static Table load(TestPipeline p, String table) {
     JdbcCatalog catalog = new JdbcCatalog();
     catalog.initialize(
-        "it",
+        "lakestream",
         Map.of(
             CatalogProperties.URI, p.catalogUri(),
             CatalogProperties.WAREHOUSE_LOCATION, p.warehouse().toUri().toString(),

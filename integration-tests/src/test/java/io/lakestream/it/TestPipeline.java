@@ -80,7 +80,9 @@ record TestPipeline(
             "    table: " + TABLE,
             "    partition-by: " + partitionBy,
             "checkpoint: {interval: " + checkpointInterval + ", dir: \"" + stateDir.toAbsolutePath() + "\"}",
-            "errors: {policy: " + policy + ", dead-letter-table: " + DEAD_LETTER_TABLE + "}",
+            policy.equals("dead-letter")
+                ? "errors: {policy: dead-letter, dead-letter-table: " + DEAD_LETTER_TABLE + "}"
+                : "errors: {policy: " + policy + "}",
             "");
     try {
       Files.createDirectories(dir);

@@ -4,6 +4,8 @@ import io.lakestream.core.record.Row;
 import io.lakestream.core.sink.Committable;
 import io.lakestream.core.sink.Sink;
 import io.lakestream.core.sink.SinkWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,6 +20,8 @@ import java.util.Map;
  * </pre>
  */
 public final class WriterBenchmark {
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
   private WriterBenchmark() {}
 
   public static void main(String[] args) throws Exception {
@@ -40,6 +44,7 @@ public final class WriterBenchmark {
     try (Sink sink = TestTables.open(dir, Orders.SCHEMA, options)) {
       for (int round = 1; round <= rounds; round++) {
         long start = System.nanoTime();
+        long cpuStart = THREADS.getCurrentThreadCpuTime();
         long records = 0;
         try (SinkWriter writer = sink.createWriter(0)) {
           int size = pool.size();
@@ -51,9 +56,10 @@ public final class WriterBenchmark {
           }
         }
         long nanos = System.nanoTime() - start;
+        long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
         System.out.printf(
-            "%-40s round %d: %,d rows in %,d ms = %.3f us/row%n",
-            name, round, records, nanos / 1_000_000, nanos / 1000.0 / records);
+            "%-40s round %d: %,d rows in %,d ms = %.3f us/row (writer thread CPU %.3f us/row)%n",
+            name, round, records, nanos / 1_000_000, nanos / 1000.0 / records, cpu / 1000.0 / records);
       }
     }
   }

@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +55,6 @@ public final class Pipeline {
   private final PipelineSpec spec;
   private final RunOptions options;
   private final PipelineMetrics metrics = new PipelineMetrics();
-  private final CountDownLatch finished = new CountDownLatch(1);
   private volatile State state = State.CREATED;
   private volatile boolean stopRequested;
 
@@ -74,16 +72,11 @@ public final class Pipeline {
   }
 
   /**
-   * Asks a running pipeline to take a last checkpoint, commit it and stop; returns at once. Use
-   * {@link #awaitFinished} to wait.
+   * Asks a running pipeline to take a last checkpoint, commit it and stop; returns at once, and
+   * {@link #run} returns once that checkpoint is committed. Safe to call from any thread.
    */
   public void stop() {
     stopRequested = true;
-  }
-
-  /** Waits until {@link #run} has returned or thrown, at most {@code timeout}. */
-  public boolean awaitFinished(Duration timeout) throws InterruptedException {
-    return finished.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -106,8 +99,6 @@ public final class Pipeline {
     } catch (RuntimeException | Error e) {
       state = State.FAILED;
       throw e;
-    } finally {
-      finished.countDown();
     }
   }
 
