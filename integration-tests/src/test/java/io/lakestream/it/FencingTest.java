@@ -69,7 +69,7 @@ class FencingTest {
         // new data makes the older instance try to commit again
         TestEvents.produce(broker.bootstrapServers(), topic, 1000, 1000, 0);
         assertThat(first.waitFor(Duration.ofMinutes(2))).as(first.tail()).isEqualTo(1);
-        assertThat(first.stderr()).contains("fenced");
+        assertThat(first.stderr()).contains("error: Pipeline it-fence-other-dir is owned by another instance");
         second.terminate();
         assertThat(second.waitFor(Duration.ofMinutes(2))).as(second.tail()).isZero();
       }
