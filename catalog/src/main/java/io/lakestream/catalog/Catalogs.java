@@ -63,22 +63,23 @@ public final class Catalogs {
   private static final Pattern URI_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:.*");
   private static final Pattern SECRET_KEY =
       Pattern.compile(
-          ".*(password|secret|token|credential|private-key|access-key).*", Pattern.CASE_INSENSITIVE);
+          ".*(password|secret|token|credential|private-key|access-key).*",
+          Pattern.CASE_INSENSITIVE);
   private static final Pattern SECRET_IN_URI =
       Pattern.compile("(?i)((?:password|secret|token)=)[^&;]*");
 
   private Catalogs() {}
 
   /**
-   * Builds the catalog a section describes, with Iceberg's {@link
-   * CatalogUtil#buildIcebergCatalog}. Creates the warehouse directory of a default SQLite catalog.
-   * The caller owns the catalog and closes it when it is {@link AutoCloseable}.
+   * Builds the catalog a section describes, with Iceberg's {@link CatalogUtil#buildIcebergCatalog}.
+   * Creates the warehouse directory of a default SQLite catalog. The caller owns the catalog and
+   * closes it when it is {@link AutoCloseable}.
    *
    * @param catalogSection the {@code catalog} section as parsed from YAML; null or empty for the
    *     default catalog
    * @throws io.lakestream.core.spec.SpecException if the section is invalid (see {@link #validate})
-   * @throws PipelineException if Iceberg cannot build the catalog, for example because its
-   *     database cannot be reached or the catalog's classes are not on the class path
+   * @throws PipelineException if Iceberg cannot build the catalog, for example because its database
+   *     cannot be reached or the catalog's classes are not on the class path
    */
   public static Catalog load(Map<String, ?> catalogSection) {
     return load(catalogSection, Path.of("").toAbsolutePath());
@@ -234,7 +235,8 @@ public final class Catalogs {
       Object value = e.getValue();
       if (value instanceof Map<?, ?> || value instanceof List<?>) {
         problems.add(
-            path + "." + e.getKey(), "must be a single value, not a list or mapping (" + kind(value) + ")");
+            path + "." + e.getKey(),
+            "must be a single value, not a list or mapping (" + kind(value) + ")");
       } else if (value == null) {
         problems.add(path + "." + e.getKey(), "has no value");
       }
@@ -264,7 +266,8 @@ public final class Catalogs {
     Object warehouse = catalogSection.get(WAREHOUSE);
     boolean jdbc = typeName == null ? impl == null : typeName.equals("jdbc");
     if (jdbc && uri instanceof String u && !u.startsWith("jdbc:")) {
-      problems.add(path + "." + URI, "must be a JDBC URL starting with \"jdbc:\" (given \"" + u + "\")");
+      problems.add(
+          path + "." + URI, "must be a JDBC URL starting with \"jdbc:\" (given \"" + u + "\")");
     }
     if (jdbc
         && uri == null
@@ -291,9 +294,9 @@ public final class Catalogs {
 
   /**
    * A copy of catalog properties fit for printing: values of keys that look like secrets
-   * (passwords, tokens, credentials, secret and access keys) are replaced by {@code ******}, and
-   * so are {@code password=}, {@code secret=} and {@code token=} parameters inside values such as
-   * JDBC URLs.
+   * (passwords, tokens, credentials, secret and access keys) are replaced by {@code ******}, and so
+   * are {@code password=}, {@code secret=} and {@code token=} parameters inside values such as JDBC
+   * URLs.
    */
   public static Map<String, String> masked(Map<String, String> properties) {
     Map<String, String> out = new LinkedHashMap<>();

@@ -100,7 +100,12 @@ public final class CommitMetadata {
       checkpointId = Long.parseLong(checkpoint);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "Commit of pipeline " + pipelineId + " has a malformed " + CHECKPOINT_ID + ": " + checkpoint,
+          "Commit of pipeline "
+              + pipelineId
+              + " has a malformed "
+              + CHECKPOINT_ID
+              + ": "
+              + checkpoint,
           e);
     }
     String positions = entries.get(SOURCE_POSITIONS);

@@ -91,7 +91,9 @@ class ExactlyOnceCrashTest {
 
     List<Record> rows = LakeTables.rows(p, TestPipeline.TABLE);
     List<Long> landed = rows.stream().map(r -> (Long) r.getField("event_id")).sorted().toList();
-    assertThat(landed).as("event ids in the table (seed %d)", seed).isEqualTo(LongStream.range(0, RECORDS).boxed().toList());
+    assertThat(landed)
+        .as("event ids in the table (seed %d): %s", seed, describeDifference(landed, LakeTables.load(p, TestPipeline.TABLE)))
+        .isEqualTo(LongStream.range(0, RECORDS).boxed().toList());
     assertThat(ids).hasSize(RECORDS);
     BigDecimal landedSum = rows.stream().map(r -> (BigDecimal) r.getField("amount")).reduce(BigDecimal.ZERO, BigDecimal::add);
     assertThat(landedSum).isEqualTo(sum);
@@ -104,6 +106,23 @@ class ExactlyOnceCrashTest {
     for (String table : List.of(TestPipeline.TABLE, TestPipeline.DEAD_LETTER_TABLE)) {
       assertThat(committedCheckpoints(LakeTables.load(p, table))).doesNotHaveDuplicates();
     }
+  }
+
+  /** Duplicated and missing ids, and what every snapshot recorded: enough to tell which commit erred. */
+  private static String describeDifference(List<Long> landed, Table table) {
+    Map<Long, Long> counts = landed.stream().collect(Collectors.groupingBy(id -> id, Collectors.counting()));
+    List<Long> duplicated = counts.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).sorted().toList();
+    List<Long> missing = LongStream.range(0, RECORDS).filter(id -> !counts.containsKey(id)).boxed().toList();
+    StringBuilder b = new StringBuilder();
+    b.append(duplicated.size()).append(" duplicated ").append(duplicated.subList(0, Math.min(20, duplicated.size())));
+    b.append(", ").append(missing.size()).append(" missing ").append(missing.subList(0, Math.min(20, missing.size())));
+    for (Snapshot s : table.snapshots()) {
+      b.append("\n  snapshot ").append(s.sequenceNumber()).append(' ').append(s.operation())
+          .append(" checkpoint=").append(s.summary().get("lakestream.checkpoint-id"))
+          .append(" added-records=").append(s.summary().get("added-records"))
+          .append(" positions=").append(s.summary().get("lakestream.source-positions"));
+    }
+    return b.toString();
   }
 
   private static List<String> committedCheckpoints(Table table) {

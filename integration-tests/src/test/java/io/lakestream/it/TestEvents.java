@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -44,6 +46,7 @@ final class TestEvents {
     BigDecimal sum = BigDecimal.ZERO;
     List<Future<RecordMetadata>> bad = new ArrayList<>();
     List<byte[]> badValues = new ArrayList<>();
+    SendFailures failures = new SendFailures();
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(
             Map.of(
@@ -55,7 +58,7 @@ final class TestEvents {
             new ByteArraySerializer())) {
       for (long id = from; id < from + count; id++) {
         byte[] key = Long.toString(id % 1000).getBytes(StandardCharsets.UTF_8);
-        producer.send(new ProducerRecord<>(topic, key, json(id).getBytes(StandardCharsets.UTF_8)));
+        producer.send(new ProducerRecord<>(topic, key, json(id).getBytes(StandardCharsets.UTF_8)), failures);
         ids.add(id);
         sum = sum.add(amount(id));
         if (badEvery > 0 && (id - from + 1) % badEvery == 0) {
@@ -65,6 +68,7 @@ final class TestEvents {
         }
       }
       producer.flush();
+      failures.throwIfAny();
       List<String> coordinates = new ArrayList<>();
       for (Future<RecordMetadata> f : bad) {
         RecordMetadata m = f.get();
@@ -79,18 +83,39 @@ final class TestEvents {
       throws Exception {
     List<Long> ids = new ArrayList<>();
     BigDecimal sum = BigDecimal.ZERO;
+    SendFailures failures = new SendFailures();
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(
             Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers, ProducerConfig.ACKS_CONFIG, "all"),
             new ByteArraySerializer(),
             new ByteArraySerializer())) {
       for (long id = from; id < from + count; id++) {
-        producer.send(new ProducerRecord<>(topic, partition, null, json(id).getBytes(StandardCharsets.UTF_8)));
+        producer.send(
+            new ProducerRecord<>(topic, partition, null, json(id).getBytes(StandardCharsets.UTF_8)), failures);
         ids.add(id);
         sum = sum.add(amount(id));
       }
       producer.flush();
+      failures.throwIfAny();
     }
     return new Produced(ids, sum, List.of(), List.of());
+  }
+
+  /** Remembers the first failed send, so a test never counts an event that did not reach Kafka. */
+  private static final class SendFailures implements Callback {
+    private final AtomicReference<Exception> first = new AtomicReference<>();
+
+    @Override
+    public void onCompletion(RecordMetadata metadata, Exception exception) {
+      if (exception != null) {
+        first.compareAndSet(null, exception);
+      }
+    }
+
+    void throwIfAny() {
+      if (first.get() != null) {
+        throw new IllegalStateException("A test event was not produced", first.get());
+      }
+    }
   }
 }

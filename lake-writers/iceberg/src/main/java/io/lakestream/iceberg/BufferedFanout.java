@@ -15,21 +15,22 @@ import org.apache.iceberg.io.RollingDataWriter;
 import org.apache.iceberg.util.StructLikeMap;
 
 /**
- * One rolling data file per partition, fed in small batches. Rows of many partitions usually
- * arrive interleaved; writing each straight into its partition's Parquet writer makes every row
- * touch another writer's dictionaries and buffers. Instead rows wait in a short per-partition
- * buffer (the writer contract lets a sink keep a row it was handed) and are written a batch at a
- * time, which keeps one writer's state hot in the CPU cache.
+ * One rolling data file per partition, fed in small batches. Rows of many partitions usually arrive
+ * interleaved; writing each straight into its partition's Parquet writer makes every row touch
+ * another writer's dictionaries and buffers. Instead rows wait in a short per-partition buffer (the
+ * writer contract lets a sink keep a row it was handed) and are written a batch at a time, which
+ * keeps one writer's state hot in the CPU cache (measured: about a sixth less CPU per row with 48
+ * partitions; batches much larger than {@link #BATCH} were not faster).
  *
  * <p>At most {@link #MAX_BUFFERED} rows wait in all, so memory stays bounded however many
  * partitions there are.
  */
 final class BufferedFanout {
   /** Rows a partition's buffer holds before it is written out. */
-  static final int BATCH = Integer.getInteger("batch", 256);
+  static final int BATCH = 64;
 
   /** Rows that may wait in all buffers together before every buffer is written out. */
-  static final int MAX_BUFFERED = Integer.getInteger("maxbuf", 16_384);
+  static final int MAX_BUFFERED = 16_384;
 
   private final FileWriterFactory<StructLike> writers;
   private final OutputFileFactory files;
@@ -109,7 +110,8 @@ final class BufferedFanout {
       try {
         slot.writer.close();
       } catch (IOException e) {
-        throw new UncheckedIOException("Cannot close a data file of partition " + slot.partition, e);
+        throw new UncheckedIOException(
+            "Cannot close a data file of partition " + slot.partition, e);
       }
       dataFiles.addAll(slot.writer.result().dataFiles());
     }

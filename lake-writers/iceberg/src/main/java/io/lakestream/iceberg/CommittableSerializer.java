@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The bytes of an Iceberg committable, as stored in checkpoints. Checkpoints outlive versions of
- * lakestream, so every form ever written stays readable: a new layout gets a new version number
- * and {@link #deserialize} keeps reading the old ones.
+ * lakestream, so every form ever written stays readable: a new layout gets a new version number and
+ * {@link #deserialize} keeps reading the old ones.
  *
  * <p>Version 1, big-endian: {@code int version = 1}, {@code int n}, {@code n} bytes of the UTF-8
  * manifest path, {@code long} manifest length, {@code int} spec id, {@code long} record count,
@@ -67,7 +67,10 @@ final class CommittableSerializer {
       PendingManifest manifest =
           new PendingManifest(
               new String(path, StandardCharsets.UTF_8),
-              in.readLong(), in.readInt(), in.readLong(), in.readInt());
+              in.readLong(),
+              in.readInt(),
+              in.readLong(),
+              in.readInt());
       if (in.available() > 0) {
         throw new IOException(in.available() + " trailing bytes");
       }

@@ -8,8 +8,8 @@ import org.apache.iceberg.io.FileIO;
 import org.apache.iceberg.io.LocationProvider;
 
 /**
- * Table operations that check a condition on the metadata a change was applied to, right before
- * the catalog's compare-and-swap. Iceberg applies every attempt of a commit to freshly refreshed
+ * Table operations that check a condition on the metadata a change was applied to, right before the
+ * catalog's compare-and-swap. Iceberg applies every attempt of a commit to freshly refreshed
  * metadata and retries only on {@link org.apache.iceberg.exceptions.CommitFailedException}, so a
  * condition checked here holds atomically with the commit: if the table changes between the check
  * and the swap, the swap fails, Iceberg refreshes, and the condition is checked again. A condition

@@ -40,9 +40,9 @@ import org.slf4j.LoggerFactory;
  *       metadata the commit's compare-and-swap replaces ({@link GuardedTableOperations}), so an
  *       instance fenced at any moment before the swap fails with {@link FencedException}. Before
  *       {@code fence()} the instance holds the epoch the table had when the sink opened.
- *   <li>When the catalog cannot say whether a commit happened, the table is read: if it records
- *       the checkpoint the commit is done, otherwise {@link CommitStateUnknownException} is thrown
- *       and nothing is cleaned up.
+ *   <li>When the catalog cannot say whether a commit happened, the table is read: if it records the
+ *       checkpoint the commit is done, otherwise {@link CommitStateUnknownException} is thrown and
+ *       nothing is cleaned up.
  *   <li>Pending manifests are deleted only once the table is known to hold their files.
  * </ul>
  *

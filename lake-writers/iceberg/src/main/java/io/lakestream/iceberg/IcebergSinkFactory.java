@@ -30,8 +30,8 @@ public final class IcebergSinkFactory implements SinkFactory {
   }
 
   /**
-   * Checks the {@code sink.iceberg} section: known keys, a {@code namespace.name} table, the
-   * syntax of every partition transform (columns are checked when the sink opens), sizes, table
+   * Checks the {@code sink.iceberg} section: known keys, a {@code namespace.name} table, the syntax
+   * of every partition transform (columns are checked when the sink opens), sizes, table
    * properties, the mode, and the catalog section.
    */
   @Override
@@ -43,12 +43,11 @@ public final class IcebergSinkFactory implements SinkFactory {
    * Opens {@code context.table()}: loads the catalog, creates the namespace and the table when
    * absent (format version 2; the output table with {@code partition-by}, a dead-letter table by
    * {@code day(failed_at)}; the configured properties), and checks that an existing table can take
-   * rows of {@code context.schema()} (same names and types; extra optional table columns are
-   * fine).
+   * rows of {@code context.schema()} (same names and types; extra optional table columns are fine).
    *
    * @throws io.lakestream.core.spec.SpecException if the section is invalid
-   * @throws PipelineException if the catalog fails, a partition column is not in the schema, or
-   *     the existing table cannot take the rows
+   * @throws PipelineException if the catalog fails, a partition column is not in the schema, or the
+   *     existing table cannot take the rows
    */
   @Override
   public Sink open(SinkContext context) {

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * size.
  *
  * <p>{@link #prepareCommit} closes the open files and lists them in one pending manifest, whose
- * reference is the single committable of the call. If a row cannot be written the writer stops:
- * its open files may hold part of that row, so nothing of this checkpoint may be committed.
+ * reference is the single committable of the call. If a row cannot be written the writer stops: its
+ * open files may hold part of that row, so nothing of this checkpoint may be committed.
  */
 final class IcebergSinkWriter implements SinkWriter {
   private static final Logger LOG = LoggerFactory.getLogger(IcebergSinkWriter.class);

@@ -22,7 +22,6 @@ import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 
-
 /**
  * Lists and describes the tables of a catalog for {@code lakestream tables} and {@code lakestream
  * describe}, as plain values. Owns a catalog connection; close it.
@@ -196,5 +195,4 @@ public final class IcebergTables implements AutoCloseable {
       }
     }
   }
-
 }

@@ -65,7 +65,13 @@ record PartitionField(String transform, int argument, String column) {
       String column = args[0].trim();
       if (args.length != 1 || !COLUMN.matcher(column).matches()) {
         throw new IllegalArgumentException(
-            "\"" + text + "\": " + transform + " takes one column, e.g. " + transform + "(event_time)");
+            "\""
+                + text
+                + "\": "
+                + transform
+                + " takes one column, e.g. "
+                + transform
+                + "(event_time)");
       }
       return new PartitionField(transform, 0, column);
     }

@@ -25,8 +25,8 @@ import org.apache.iceberg.types.Types;
  */
 final class RowStruct implements StructLike {
   /**
-   * Per position: null (value passes through), a {@link RowStruct}, an {@link Elements} or a
-   * {@link Utf8}.
+   * Per position: null (value passes through), a {@link RowStruct}, an {@link Elements} or a {@link
+   * Utf8}.
    */
   private final Object[] views;
 

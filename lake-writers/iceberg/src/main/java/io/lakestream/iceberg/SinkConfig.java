@@ -125,7 +125,11 @@ record SinkConfig(
     } catch (IllegalArgumentException e) {
       problems.add(
           where,
-          "cannot parse \"" + value + "\" as a size (write it like " + Units.BYTE_SIZE_SYNTAX + ")");
+          "cannot parse \""
+              + value
+              + "\" as a size (write it like "
+              + Units.BYTE_SIZE_SYNTAX
+              + ")");
       return size;
     }
     if (size <= 0) {

@@ -59,7 +59,9 @@ final class TableSetup {
       LOG.info(
           "Created table {} (format version 2, {})",
           context.table(),
-          spec.isUnpartitioned() ? "unpartitioned" : "partitioned by " + partitioning(context, config));
+          spec.isUnpartitioned()
+              ? "unpartitioned"
+              : "partitioned by " + partitioning(context, config));
       return table;
     } catch (AlreadyExistsException e) {
       // another instance or task created it first
@@ -96,7 +98,8 @@ final class TableSetup {
             fields == DEAD_LETTER_PARTITIONING
                 ? "dead-letter tables are partitioned by " + fields.get(i)
                 : optionsPath + ".partition-by[" + i + "]";
-        throw new PipelineException("Cannot partition table " + table + ": " + where + ": " + e.getMessage(), e);
+        throw new PipelineException(
+            "Cannot partition table " + table + ": " + where + ": " + e.getMessage(), e);
       }
     }
     return builder.build();

@@ -15,7 +15,11 @@ class CommittableSerializerTest {
   void readsBackWhatItWrites() {
     PendingManifest manifest =
         new PendingManifest(
-            "s3://bucket/wh/db/t/metadata/lakestream-pending-p-1-0-ü.avro", 1L << 40, 3, 9_999_999_999L, 17);
+            "s3://bucket/wh/db/t/metadata/lakestream-pending-p-1-0-ü.avro",
+            1L << 40,
+            3,
+            9_999_999_999L,
+            17);
 
     assertThat(CommittableSerializer.deserialize(CommittableSerializer.serialize(manifest)))
         .isEqualTo(manifest);
@@ -62,8 +66,10 @@ class CommittableSerializerTest {
   void refusesDamagedBytes() {
     byte[] bytes = CommittableSerializer.serialize(new PendingManifest("m.avro", 1, 0, 1, 1));
 
-    assertThatThrownBy(() -> CommittableSerializer.deserialize(Arrays.copyOf(bytes, bytes.length - 2)))
+    assertThatThrownBy(
+            () -> CommittableSerializer.deserialize(Arrays.copyOf(bytes, bytes.length - 2)))
         .isInstanceOf(PipelineException.class)
-        .hasMessage("Cannot read an Iceberg committable (" + (bytes.length - 2) + " bytes): it is damaged");
+        .hasMessage(
+            "Cannot read an Iceberg committable (" + (bytes.length - 2) + " bytes): it is damaged");
   }
 }

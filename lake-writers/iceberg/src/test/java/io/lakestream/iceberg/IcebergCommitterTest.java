@@ -105,7 +105,10 @@ class IcebergCommitterTest {
       CommitResult replayed =
           restarted
               .committer()
-              .commit(1, Map.of("orders:0", 100L), TestTables.write(restarted, 0, Orders.rows(orders), 1));
+              .commit(
+                  1,
+                  Map.of("orders:0", 100L),
+                  TestTables.write(restarted, 0, Orders.rows(orders), 1));
       assertThat(replayed.committed()).isFalse();
     }
 
@@ -121,7 +124,8 @@ class IcebergCommitterTest {
       sink.committer().commit(5, Map.of("orders:0", 50L), List.of());
 
       CommitResult result =
-          sink.committer().commit(3, Map.of("orders:0", 30L), TestTables.write(sink, 0, rows(4, 0, 5), 3));
+          sink.committer()
+              .commit(3, Map.of("orders:0", 30L), TestTables.write(sink, 0, rows(4, 0, 5), 3));
 
       assertThat(result.committed()).isFalse();
       assertThat(sink.committer().lastCommitted())
@@ -172,7 +176,8 @@ class IcebergCommitterTest {
     try (Sink old = open();
         Sink owner = open()) {
       old.committer().fence();
-      old.committer().commit(1, Map.of("orders:0", 50L), TestTables.write(old, 0, Orders.rows(first), 1));
+      old.committer()
+          .commit(1, Map.of("orders:0", 50L), TestTables.write(old, 0, Orders.rows(first), 1));
 
       owner.committer().fence();
       List<Committable> late = TestTables.write(old, 0, Orders.rows(fromFenced), 2);
@@ -187,7 +192,10 @@ class IcebergCommitterTest {
 
       owner
           .committer()
-          .commit(2, Map.of("orders:0", 120L), TestTables.write(owner, 1, Orders.rows(fromNewOwner), 2));
+          .commit(
+              2,
+              Map.of("orders:0", 120L),
+              TestTables.write(owner, 1, Orders.rows(fromNewOwner), 2));
     }
 
     List<Object> expected = new ArrayList<>(Orders.expected(first));

@@ -40,9 +40,24 @@ class IcebergSinkValidationTest {
     assertThat(
             problems(
                 config(
-                    "catalog", Map.of("type", "jdbc", "uri", "jdbc:sqlite:warehouse/catalog.db", "warehouse", "warehouse"),
+                    "catalog",
+                        Map.of(
+                            "type",
+                            "jdbc",
+                            "uri",
+                            "jdbc:sqlite:warehouse/catalog.db",
+                            "warehouse",
+                            "warehouse"),
                     "partition-by",
-                        List.of("day(event_time)", "bucket(16, user_id)", "region", "identity(country)", "truncate(4, name)", "hour(ts)", "month(ts)", "year(d)"),
+                        List.of(
+                            "day(event_time)",
+                            "bucket(16, user_id)",
+                            "region",
+                            "identity(country)",
+                            "truncate(4, name)",
+                            "hour(ts)",
+                            "month(ts)",
+                            "year(d)"),
                     "target-file-size", "64MB",
                     "properties", Map.of("write.parquet.compression-codec", "zstd"),
                     "mode", "append")))

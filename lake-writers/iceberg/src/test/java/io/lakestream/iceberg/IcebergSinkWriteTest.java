@@ -126,6 +126,52 @@ class IcebergSinkWriteTest {
         .containsExactlyInAnyOrderElementsOf(Orders.expected(orders));
   }
 
+  @Test
+  void manyInterleavedPartitionsKeepEveryRowInItsOwnFile() {
+    // more partitions and rows than the writer buffers, arriving interleaved
+    List<Orders> orders = Orders.generate(9, 0, 40_000);
+
+    try (Sink sink =
+        TestTables.open(
+            dir, Orders.SCHEMA, Map.of("partition-by", List.of("hour(event_time)", "paid")))) {
+      sink.committer().commit(1, Map.of(), TestTables.write(sink, 0, Orders.rows(orders), 1));
+    }
+
+    Map<List<Object>, Long> rowsPerFilePartition = new java.util.HashMap<>();
+    TestTables.inspect(
+        dir,
+        table -> {
+          try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
+            for (FileScanTask task : tasks) {
+              StructLike p = task.file().partition();
+              List<Object> partition =
+                  Arrays.asList(p.get(0, Integer.class), p.get(1, Boolean.class));
+              for (Record r : readFile(table, task)) {
+                OffsetDateTime t = (OffsetDateTime) r.getField("event_time");
+                assertThat(
+                        Arrays.asList(
+                            (int) ChronoUnit.HOURS.between(Instant.EPOCH, t.toInstant()),
+                            r.getField("paid")))
+                    .isEqualTo(partition);
+              }
+              rowsPerFilePartition.merge(partition, task.file().recordCount(), Long::sum);
+            }
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          return null;
+        });
+    Map<List<Object>, Long> expected = new java.util.HashMap<>();
+    for (Orders o : orders) {
+      expected.merge(
+          Arrays.asList((int) ChronoUnit.HOURS.between(Instant.EPOCH, o.eventTime()), o.paid()),
+          1L,
+          Long::sum);
+    }
+    assertThat(rowsPerFilePartition).isEqualTo(expected);
+    assertThat(expected.size()).isGreaterThan(200);
+  }
+
   private static List<Record> readFile(Table table, FileScanTask task) {
     List<Record> records = new ArrayList<>();
     try (CloseableIterable<Record> it =
@@ -185,15 +231,27 @@ class IcebergSinkWriteTest {
                 1L,
                 new Row("Lisbon", 1100),
                 List.of("a", "b"),
-                Arrays.asList(new Row("x-1", 2, new BigDecimal("9.990")), null, new Row("x-2", 1, null)),
+                Arrays.asList(
+                    new Row("x-1", 2, new BigDecimal("9.990")), null, new Row("x-2", 1, null)),
                 total,
                 ChronoUnit.MICROS.between(Instant.EPOCH, at),
                 (int) born.toEpochDay(),
                 ByteBuffer.wrap(new byte[] {0, 1, 2, (byte) 255}),
                 1.5f,
                 -0.25),
-            new Row(2L, new Row("Porto", null), List.of(), List.of(), null, null, null, null, null, null),
-            new Row(3L, null, null, null, BigDecimal.ZERO.setScale(10), null, null, null, null, null));
+            new Row(
+                2L,
+                new Row("Porto", null),
+                List.of(),
+                List.of(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null),
+            new Row(
+                3L, null, null, null, BigDecimal.ZERO.setScale(10), null, null, null, null, null));
 
     List<Object> expected =
         List.of(
@@ -212,7 +270,16 @@ class IcebergSinkWriteTest {
                 1.5f,
                 -0.25),
             Arrays.asList(
-                2L, Arrays.asList("Porto", null), List.of(), List.of(), null, null, null, null, null, null),
+                2L,
+                Arrays.asList("Porto", null),
+                List.of(),
+                List.of(),
+                null,
+                null,
+                null,
+                null,
+                null,
+                null),
             Arrays.asList(
                 3L, null, null, null, BigDecimal.ZERO.setScale(10), null, null, null, null, null));
 
@@ -238,7 +305,8 @@ class IcebergSinkWriteTest {
 
     assertThat(TestTables.read(dir)).hasSize(20_000);
     String targetSize =
-        TestTables.inspect(dir, t -> t.properties().get(TableProperties.WRITE_TARGET_FILE_SIZE_BYTES));
+        TestTables.inspect(
+            dir, t -> t.properties().get(TableProperties.WRITE_TARGET_FILE_SIZE_BYTES));
     assertThat(targetSize).isEqualTo("32768");
   }
 
@@ -250,7 +318,8 @@ class IcebergSinkWriteTest {
     try (Sink sink = TestTables.open(dir, Orders.SCHEMA, Map.of())) {
       List<Committable> all = new ArrayList<>(TestTables.write(sink, 0, Orders.rows(first), 1));
       all.addAll(TestTables.write(sink, 1, Orders.rows(second), 1));
-      CommitResult result = sink.committer().commit(1, Map.of("orders:0", 500L, "orders:1", 700L), all);
+      CommitResult result =
+          sink.committer().commit(1, Map.of("orders:0", 500L, "orders:1", 700L), all);
 
       assertThat(all).hasSize(2);
       assertThat(result.files()).isEqualTo(2);
@@ -312,7 +381,8 @@ class IcebergSinkWriteTest {
     Row row =
         io.lakestream.core.error.DeadLetter.row(
             TestTables.PIPELINE,
-            new io.lakestream.core.error.BadRecord("orders", 2, 41, 1_700_000_000_000L, null, new byte[] {'{'}),
+            new io.lakestream.core.error.BadRecord(
+                "orders", 2, 41, 1_700_000_000_000L, null, new byte[] {'{'}),
             "decode",
             "Unexpected end of input",
             ChronoUnit.MICROS.between(Instant.EPOCH, failedAt));
@@ -345,8 +415,12 @@ class IcebergSinkWriteTest {
         TestTables.open(
             dir,
             Orders.SCHEMA,
-            Map.of("properties", Map.of("write.parquet.compression-codec", "snappy", "owner", "data-eng")))) {
-      sink.committer().commit(1, Map.of(), TestTables.write(sink, 0, Orders.rows(Orders.generate(8, 0, 10)), 1));
+            Map.of(
+                "properties",
+                Map.of("write.parquet.compression-codec", "snappy", "owner", "data-eng")))) {
+      sink.committer()
+          .commit(
+              1, Map.of(), TestTables.write(sink, 0, Orders.rows(Orders.generate(8, 0, 10)), 1));
     }
 
     assertThat(TestTables.inspect(dir, Table::properties))

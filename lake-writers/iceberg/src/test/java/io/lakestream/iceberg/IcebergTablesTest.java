@@ -36,7 +36,9 @@ class IcebergTablesTest {
   void describesSchemaPartitioningSnapshotsAndTotals() {
     try (Sink sink =
         TestTables.open(
-            dir, Orders.SCHEMA, Map.of("partition-by", List.of("day(event_time)", "bucket(4, user_id)")))) {
+            dir,
+            Orders.SCHEMA,
+            Map.of("partition-by", List.of("day(event_time)", "bucket(4, user_id)")))) {
       sink.committer()
           .commit(
               1,

@@ -63,13 +63,25 @@ record Orders(
   /** The row the pipeline writes: timestamps as micros since the epoch. */
   Row row() {
     return new Row(
-        orderId, userId, item, amount, quantity, ChronoUnit.MICROS.between(Instant.EPOCH, eventTime), paid);
+        orderId,
+        userId,
+        item,
+        amount,
+        quantity,
+        ChronoUnit.MICROS.between(Instant.EPOCH, eventTime),
+        paid);
   }
 
   /** The values Iceberg's generic reader returns: timestamptz as an OffsetDateTime in UTC. */
   List<Object> expected() {
     return Arrays.asList(
-        orderId, userId, item, amount, quantity, OffsetDateTime.ofInstant(eventTime, ZoneOffset.UTC), paid);
+        orderId,
+        userId,
+        item,
+        amount,
+        quantity,
+        OffsetDateTime.ofInstant(eventTime, ZoneOffset.UTC),
+        paid);
   }
 
   static List<Row> rows(List<Orders> orders) {

@@ -30,9 +30,12 @@ class SchemaCompatibilityTest {
       catalog.initialize(
           "lakestream",
           Map.of(
-              "uri", "jdbc:sqlite:" + dir.resolve("catalog.db"),
-              "warehouse", dir.resolve("warehouse").toUri().toString(),
-              "jdbc.schema-version", "V1"));
+              "uri",
+              "jdbc:sqlite:" + dir.resolve("catalog.db"),
+              "warehouse",
+              dir.resolve("warehouse").toUri().toString(),
+              "jdbc.schema-version",
+              "V1"));
       catalog.createNamespace(Namespace.of("analytics"));
       catalog
           .buildTable(TableIdentifier.parse(TestTables.TABLE), schema)
@@ -121,7 +124,9 @@ class SchemaCompatibilityTest {
     assertThatThrownBy(
             () ->
                 TestTables.open(
-                    dir, Orders.SCHEMA, Map.of("partition-by", List.of("day(event_time)", "bucket(8, customer)"))))
+                    dir,
+                    Orders.SCHEMA,
+                    Map.of("partition-by", List.of("day(event_time)", "bucket(8, customer)"))))
         .isInstanceOf(PipelineException.class)
         .hasMessage(
             "Cannot partition table analytics.orders: sink.iceberg.partition-by[1]: column"
@@ -131,7 +136,8 @@ class SchemaCompatibilityTest {
 
   @Test
   void refusesATransformThatDoesNotFitTheColumnType() {
-    assertThatThrownBy(() -> TestTables.open(dir, Orders.SCHEMA, Map.of("partition-by", List.of("day(item)"))))
+    assertThatThrownBy(
+            () -> TestTables.open(dir, Orders.SCHEMA, Map.of("partition-by", List.of("day(item)"))))
         .isInstanceOf(PipelineException.class)
         .hasMessage(
             "Cannot partition table analytics.orders: sink.iceberg.partition-by[0]: cannot apply"

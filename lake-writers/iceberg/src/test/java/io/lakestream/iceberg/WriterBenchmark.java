@@ -59,7 +59,12 @@ public final class WriterBenchmark {
         long cpu = THREADS.getCurrentThreadCpuTime() - cpuStart;
         System.out.printf(
             "%-40s round %d: %,d rows in %,d ms = %.3f us/row (writer thread CPU %.3f us/row)%n",
-            name, round, records, nanos / 1_000_000, nanos / 1000.0 / records, cpu / 1000.0 / records);
+            name,
+            round,
+            records,
+            nanos / 1_000_000,
+            nanos / 1000.0 / records,
+            cpu / 1000.0 / records);
       }
     }
   }
