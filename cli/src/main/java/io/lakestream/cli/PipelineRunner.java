@@ -66,8 +66,9 @@ final class PipelineRunner {
   }
 
   /**
-   * Runs {@code spec} on this thread until it ends. SIGTERM and SIGINT (Ctrl-C) ask it to commit the
-   * current checkpoint and stop, so the command exits 0; a second signal exits at once with 130.
+   * Runs {@code spec} on this thread until it ends. SIGTERM and SIGINT (Ctrl-C) ask it to commit
+   * the current checkpoint and stop, so the command exits 0; a second signal exits at once with
+   * 130.
    */
   static RunResult run(PipelineSpec spec, RunOptions options, PrintStream err) {
     Pipeline pipeline = new Pipeline(spec, options);

@@ -14,14 +14,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A malformed record at a known offset (partition 0, offset 100, between events 0..99 and
- * 100..199) under each error policy.
+ * A malformed record at a known offset (partition 0, offset 100, between events 0..99 and 100..199)
+ * under each error policy.
  */
 @ExtendWith(KafkaBroker.class)
 class BadRecordsTest {
   @TempDir Path dir;
 
-  private TestEvents.Produced produceWithOneBadRecord(EmbeddedKafkaBroker broker, String topic) throws Exception {
+  private TestEvents.Produced produceWithOneBadRecord(EmbeddedKafkaBroker broker, String topic)
+      throws Exception {
     broker.createTopic(topic, 1);
     TestEvents.Produced first = TestEvents.produce(broker.bootstrapServers(), topic, 0, 100, 100);
     TestEvents.produce(broker.bootstrapServers(), topic, 100, 100, 0);
@@ -41,7 +42,8 @@ class BadRecordsTest {
     TestPipeline p = TestPipeline.of(dir, broker.bootstrapServers(), topic);
 
     try (PipelineProcess run =
-        PipelineProcess.start(dir.resolve("logs"), List.of(), "run", p.writeSpec().toString(), "--stop-at-end")) {
+        PipelineProcess.start(
+            dir.resolve("logs"), List.of(), "run", p.writeSpec().toString(), "--stop-at-end")) {
       assertThat(run.waitFor(Duration.ofMinutes(3))).as(run.tail()).isEqualTo(1);
       assertThat(run.stderr())
           .contains("error: Bad record at bad-fail/0@100 (decode): malformed JSON: ");
@@ -52,16 +54,19 @@ class BadRecordsTest {
   }
 
   @Test
-  void deadLetterPolicyKeepsTheRawRecordWithItsErrorAndLandsEveryGoodRecord(EmbeddedKafkaBroker broker)
-      throws Exception {
+  void deadLetterPolicyKeepsTheRawRecordWithItsErrorAndLandsEveryGoodRecord(
+      EmbeddedKafkaBroker broker) throws Exception {
     String topic = "bad-dead-letter";
     TestEvents.Produced produced = produceWithOneBadRecord(broker, topic);
-    TestPipeline p = TestPipeline.of(dir, broker.bootstrapServers(), topic).withPolicy("dead-letter");
+    TestPipeline p =
+        TestPipeline.of(dir, broker.bootstrapServers(), topic).withPolicy("dead-letter");
 
     try (PipelineProcess run =
-        PipelineProcess.start(dir.resolve("logs"), List.of(), "run", p.writeSpec().toString(), "--stop-at-end")) {
+        PipelineProcess.start(
+            dir.resolve("logs"), List.of(), "run", p.writeSpec().toString(), "--stop-at-end")) {
       assertThat(run.waitFor(Duration.ofMinutes(3))).as(run.tail()).isZero();
-      assertThat(run.stderr()).contains("Dead-lettered bad record at bad-dead-letter/0@100 (decode): malformed JSON");
+      assertThat(run.stderr())
+          .contains("Dead-lettered bad record at bad-dead-letter/0@100 (decode): malformed JSON");
     }
 
     assertThat(eventIds(LakeTables.rows(p, TestPipeline.TABLE)))
@@ -79,15 +84,18 @@ class BadRecordsTest {
   }
 
   @Test
-  void skipPolicyCountsAndLogsTheBadRecordAndLandsEveryGoodRecord(EmbeddedKafkaBroker broker) throws Exception {
+  void skipPolicyCountsAndLogsTheBadRecordAndLandsEveryGoodRecord(EmbeddedKafkaBroker broker)
+      throws Exception {
     String topic = "bad-skip";
     produceWithOneBadRecord(broker, topic);
     TestPipeline p = TestPipeline.of(dir, broker.bootstrapServers(), topic).withPolicy("skip");
 
     try (PipelineProcess run =
-        PipelineProcess.start(dir.resolve("logs"), List.of(), "run", p.writeSpec().toString(), "--stop-at-end")) {
+        PipelineProcess.start(
+            dir.resolve("logs"), List.of(), "run", p.writeSpec().toString(), "--stop-at-end")) {
       assertThat(run.waitFor(Duration.ofMinutes(3))).as(run.tail()).isZero();
-      assertThat(run.stderr()).contains("Skipped bad record at bad-skip/0@100 (decode): malformed JSON");
+      assertThat(run.stderr())
+          .contains("Skipped bad record at bad-skip/0@100 (decode): malformed JSON");
       assertThat(run.stderr()).contains("| skipped 1 |");
     }
 

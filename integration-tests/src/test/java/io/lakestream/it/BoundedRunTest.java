@@ -19,7 +19,10 @@ class BoundedRunTest {
   @TempDir Path dir;
 
   private static List<Long> eventIds(TestPipeline p) {
-    return LakeTables.rows(p, TestPipeline.TABLE).stream().map(r -> (Long) r.getField("event_id")).sorted().toList();
+    return LakeTables.rows(p, TestPipeline.TABLE).stream()
+        .map(r -> (Long) r.getField("event_id"))
+        .sorted()
+        .toList();
   }
 
   /**
@@ -27,7 +30,8 @@ class BoundedRunTest {
    * keep completing (the case in which a peer's bounded job lost committed rows).
    */
   @Test
-  void stopAtEndWithUnevenPartitionsLandsEveryRecordOnce(EmbeddedKafkaBroker broker) throws Exception {
+  void stopAtEndWithUnevenPartitionsLandsEveryRecordOnce(EmbeddedKafkaBroker broker)
+      throws Exception {
     String topic = "bounded-uneven";
     broker.createTopic(topic, 4);
     String servers = broker.bootstrapServers();
@@ -37,7 +41,8 @@ class BoundedRunTest {
     TestPipeline p = TestPipeline.of(dir, servers, topic);
 
     try (PipelineProcess run =
-        PipelineProcess.start(dir.resolve("logs"), List.of(), "run", p.writeSpec().toString(), "--stop-at-end")) {
+        PipelineProcess.start(
+            dir.resolve("logs"), List.of(), "run", p.writeSpec().toString(), "--stop-at-end")) {
       assertThat(run.waitFor(Duration.ofMinutes(3))).as(run.tail()).isZero();
     }
 
@@ -51,7 +56,8 @@ class BoundedRunTest {
     TestEvents.produce(broker.bootstrapServers(), topic, 0, 5000, 0);
     TestPipeline p = TestPipeline.of(dir, broker.bootstrapServers(), topic);
 
-    try (PipelineProcess run = PipelineProcess.start(dir.resolve("logs"), List.of(), "run", p.writeSpec().toString())) {
+    try (PipelineProcess run =
+        PipelineProcess.start(dir.resolve("logs"), List.of(), "run", p.writeSpec().toString())) {
       await()
           .atMost(Duration.ofMinutes(2))
           .ignoreExceptions()
@@ -64,7 +70,8 @@ class BoundedRunTest {
 
     // what the stopped run committed is exactly what its last commit records
     Table t = LakeTables.load(p, TestPipeline.TABLE);
-    long recordedPositions = positionsSum(t.currentSnapshot().summary().get("lakestream.source-positions"));
+    long recordedPositions =
+        positionsSum(t.currentSnapshot().summary().get("lakestream.source-positions"));
     List<Long> ids = eventIds(p);
     assertThat(ids).doesNotHaveDuplicates().hasSize((int) recordedPositions);
   }

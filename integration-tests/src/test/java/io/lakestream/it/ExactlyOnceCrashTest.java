@@ -23,8 +23,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The exactly-once proof: a pipeline in a child JVM is killed with SIGKILL at each phase boundary of
- * the commit protocol and at random moments, restarted each time, and finally run to the end of
+ * The exactly-once proof: a pipeline in a child JVM is killed with SIGKILL at each phase boundary
+ * of the commit protocol and at random moments, restarted each time, and finally run to the end of
  * its input. Every event must then be in the output table exactly once, every malformed record in
  * the dead-letter table exactly once, and no checkpoint committed twice to either table.
  */
@@ -33,6 +33,7 @@ class ExactlyOnceCrashTest {
   private static final int RECORDS = 200_000;
   private static final int PARTITIONS = 4;
   private static final int BAD_EVERY = 10_000;
+
   /** Where each run is killed: at a phase boundary (pausing there first), or at a random time. */
   private static final List<String> KILLS =
       List.of("PREPARED", "PERSISTED", "COMMITTED", "random", "random", "PERSISTED:3", "random");
@@ -45,14 +46,16 @@ class ExactlyOnceCrashTest {
   }
 
   @Test
-  void everyRecordLandsExactlyOnceWhenEveryRestartHasAnEmptyCheckpointDirectory(EmbeddedKafkaBroker broker)
-      throws Exception {
+  void everyRecordLandsExactlyOnceWhenEveryRestartHasAnEmptyCheckpointDirectory(
+      EmbeddedKafkaBroker broker) throws Exception {
     crashAndVerify(broker, "crash-wipe-state", true);
   }
 
-  private void crashAndVerify(EmbeddedKafkaBroker broker, String topic, boolean wipeState) throws Exception {
+  private void crashAndVerify(EmbeddedKafkaBroker broker, String topic, boolean wipeState)
+      throws Exception {
     broker.createTopic(topic, PARTITIONS);
-    TestPipeline p = TestPipeline.of(dir, broker.bootstrapServers(), topic).withPolicy("dead-letter");
+    TestPipeline p =
+        TestPipeline.of(dir, broker.bootstrapServers(), topic).withPolicy("dead-letter");
     Path spec = p.writeSpec();
     long seed = System.nanoTime();
     Random random = new Random(seed);
@@ -63,20 +66,27 @@ class ExactlyOnceCrashTest {
 
     for (int run = 0; run <= KILLS.size(); run++) {
       long count = run == KILLS.size() ? RECORDS - (long) slice * KILLS.size() : slice;
-      TestEvents.Produced produced = TestEvents.produce(broker.bootstrapServers(), topic, ids.size(), count, BAD_EVERY);
+      TestEvents.Produced produced =
+          TestEvents.produce(broker.bootstrapServers(), topic, ids.size(), count, BAD_EVERY);
       ids.addAll(produced.ids());
       bad.addAll(produced.badCoordinates());
       sum = sum.add(produced.amountSum());
 
       if (run == KILLS.size()) {
-        try (PipelineProcess last = PipelineProcess.start(dir.resolve("logs"), List.of(), "run", spec.toString(), "--stop-at-end")) {
-          assertThat(last.waitFor(Duration.ofMinutes(5))).as("final run (seed %d)\n%s", seed, last.tail()).isZero();
+        try (PipelineProcess last =
+            PipelineProcess.start(
+                dir.resolve("logs"), List.of(), "run", spec.toString(), "--stop-at-end")) {
+          assertThat(last.waitFor(Duration.ofMinutes(5)))
+              .as("final run (seed %d)\n%s", seed, last.tail())
+              .isZero();
         }
         break;
       }
       String kill = KILLS.get(run);
-      List<String> props = kill.equals("random") ? List.of() : List.of("lakestream.debug.pause-at=" + kill);
-      try (PipelineProcess child = PipelineProcess.start(dir.resolve("logs"), props, "run", spec.toString())) {
+      List<String> props =
+          kill.equals("random") ? List.of() : List.of("lakestream.debug.pause-at=" + kill);
+      try (PipelineProcess child =
+          PipelineProcess.start(dir.resolve("logs"), props, "run", spec.toString())) {
         if (kill.equals("random")) {
           Thread.sleep(500 + random.nextInt(3000));
         } else {
@@ -92,15 +102,23 @@ class ExactlyOnceCrashTest {
     List<Record> rows = LakeTables.rows(p, TestPipeline.TABLE);
     List<Long> landed = rows.stream().map(r -> (Long) r.getField("event_id")).sorted().toList();
     assertThat(landed)
-        .as("event ids in the table (seed %d): %s", seed, describeDifference(landed, LakeTables.load(p, TestPipeline.TABLE)))
+        .as(
+            "event ids in the table (seed %d): %s",
+            seed, describeDifference(landed, LakeTables.load(p, TestPipeline.TABLE)))
         .isEqualTo(LongStream.range(0, RECORDS).boxed().toList());
     assertThat(ids).hasSize(RECORDS);
-    BigDecimal landedSum = rows.stream().map(r -> (BigDecimal) r.getField("amount")).reduce(BigDecimal.ZERO, BigDecimal::add);
+    BigDecimal landedSum =
+        rows.stream()
+            .map(r -> (BigDecimal) r.getField("amount"))
+            .reduce(BigDecimal.ZERO, BigDecimal::add);
     assertThat(landedSum).isEqualTo(sum);
 
     List<Record> deadLetters = LakeTables.rows(p, TestPipeline.DEAD_LETTER_TABLE);
     List<String> deadCoordinates =
-        deadLetters.stream().map(r -> r.getField("partition") + "@" + r.getField("offset")).sorted().toList();
+        deadLetters.stream()
+            .map(r -> r.getField("partition") + "@" + r.getField("offset"))
+            .sorted()
+            .toList();
     assertThat(deadCoordinates).isEqualTo(bad.stream().sorted().toList());
 
     for (String table : List.of(TestPipeline.TABLE, TestPipeline.DEAD_LETTER_TABLE)) {
@@ -108,19 +126,40 @@ class ExactlyOnceCrashTest {
     }
   }
 
-  /** Duplicated and missing ids, and what every snapshot recorded: enough to tell which commit erred. */
+  /**
+   * Duplicated and missing ids, and what every snapshot recorded: enough to tell which commit
+   * erred.
+   */
   private static String describeDifference(List<Long> landed, Table table) {
-    Map<Long, Long> counts = landed.stream().collect(Collectors.groupingBy(id -> id, Collectors.counting()));
-    List<Long> duplicated = counts.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).sorted().toList();
-    List<Long> missing = LongStream.range(0, RECORDS).filter(id -> !counts.containsKey(id)).boxed().toList();
+    Map<Long, Long> counts =
+        landed.stream().collect(Collectors.groupingBy(id -> id, Collectors.counting()));
+    List<Long> duplicated =
+        counts.entrySet().stream()
+            .filter(e -> e.getValue() > 1)
+            .map(Map.Entry::getKey)
+            .sorted()
+            .toList();
+    List<Long> missing =
+        LongStream.range(0, RECORDS).filter(id -> !counts.containsKey(id)).boxed().toList();
     StringBuilder b = new StringBuilder();
-    b.append(duplicated.size()).append(" duplicated ").append(duplicated.subList(0, Math.min(20, duplicated.size())));
-    b.append(", ").append(missing.size()).append(" missing ").append(missing.subList(0, Math.min(20, missing.size())));
+    b.append(duplicated.size())
+        .append(" duplicated ")
+        .append(duplicated.subList(0, Math.min(20, duplicated.size())));
+    b.append(", ")
+        .append(missing.size())
+        .append(" missing ")
+        .append(missing.subList(0, Math.min(20, missing.size())));
     for (Snapshot s : table.snapshots()) {
-      b.append("\n  snapshot ").append(s.sequenceNumber()).append(' ').append(s.operation())
-          .append(" checkpoint=").append(s.summary().get("lakestream.checkpoint-id"))
-          .append(" added-records=").append(s.summary().get("added-records"))
-          .append(" positions=").append(s.summary().get("lakestream.source-positions"));
+      b.append("\n  snapshot ")
+          .append(s.sequenceNumber())
+          .append(' ')
+          .append(s.operation())
+          .append(" checkpoint=")
+          .append(s.summary().get("lakestream.checkpoint-id"))
+          .append(" added-records=")
+          .append(s.summary().get("added-records"))
+          .append(" positions=")
+          .append(s.summary().get("lakestream.source-positions"));
     }
     return b.toString();
   }

@@ -31,18 +31,22 @@ class FencingTest {
   }
 
   @Test
-  void aSecondRunWithTheSameCheckpointDirectoryIsRefused(EmbeddedKafkaBroker broker) throws Exception {
+  void aSecondRunWithTheSameCheckpointDirectoryIsRefused(EmbeddedKafkaBroker broker)
+      throws Exception {
     String topic = "fence-same-dir";
     broker.createTopic(topic, 2);
     TestEvents.produce(broker.bootstrapServers(), topic, 0, 1000, 0);
     TestPipeline p = TestPipeline.of(dir, broker.bootstrapServers(), topic);
     Path spec = p.writeSpec();
 
-    try (PipelineProcess first = PipelineProcess.start(dir.resolve("logs"), List.of(), "run", spec.toString())) {
+    try (PipelineProcess first =
+        PipelineProcess.start(dir.resolve("logs"), List.of(), "run", spec.toString())) {
       awaitFirstCommit(p);
-      try (PipelineProcess second = PipelineProcess.start(dir.resolve("logs"), List.of(), "run", spec.toString())) {
+      try (PipelineProcess second =
+          PipelineProcess.start(dir.resolve("logs"), List.of(), "run", spec.toString())) {
         assertThat(second.waitFor(Duration.ofMinutes(2))).as(second.tail()).isEqualTo(1);
-        assertThat(second.stderr()).contains("error: Pipeline '" + p.pipelineId() + "' is already running");
+        assertThat(second.stderr())
+            .contains("error: Pipeline '" + p.pipelineId() + "' is already running");
       }
       assertThat(first.isAlive()).isTrue();
       first.terminate();
@@ -51,7 +55,8 @@ class FencingTest {
   }
 
   @Test
-  void aNewerInstanceFencesTheOlderOneAndNothingIsWrittenTwice(EmbeddedKafkaBroker broker) throws Exception {
+  void aNewerInstanceFencesTheOlderOneAndNothingIsWrittenTwice(EmbeddedKafkaBroker broker)
+      throws Exception {
     String topic = "fence-other-dir";
     broker.createTopic(topic, 2);
     TestEvents.produce(broker.bootstrapServers(), topic, 0, 1000, 0);
@@ -59,28 +64,39 @@ class FencingTest {
     TestPipeline newer = older.withStateDir(dir.resolve("state-newer"));
 
     try (PipelineProcess first =
-        PipelineProcess.start(dir.resolve("logs"), List.of(), "run", older.writeSpec().toString())) {
+        PipelineProcess.start(
+            dir.resolve("logs"), List.of(), "run", older.writeSpec().toString())) {
       awaitFirstCommit(older);
       Path newerSpec = dir.resolve("newer.yaml");
-      java.nio.file.Files.copy(newer.writeSpec(), newerSpec, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      java.nio.file.Files.copy(
+          newer.writeSpec(), newerSpec, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       try (PipelineProcess second =
           PipelineProcess.start(dir.resolve("logs"), List.of(), "run", newerSpec.toString())) {
         await().atMost(Duration.ofMinutes(2)).until(() -> second.stderr().contains("running:"));
         // new data makes the older instance try to commit again
         TestEvents.produce(broker.bootstrapServers(), topic, 1000, 1000, 0);
         assertThat(first.waitFor(Duration.ofMinutes(2))).as(first.tail()).isEqualTo(1);
-        assertThat(first.stderr()).contains("error: Pipeline it-fence-other-dir is owned by another instance");
+        assertThat(first.stderr())
+            .contains("error: Pipeline it-fence-other-dir is owned by another instance");
         second.terminate();
         assertThat(second.waitFor(Duration.ofMinutes(2))).as(second.tail()).isZero();
       }
     }
 
     try (PipelineProcess last =
-        PipelineProcess.start(dir.resolve("logs"), List.of(), "run", dir.resolve("newer.yaml").toString(), "--stop-at-end")) {
+        PipelineProcess.start(
+            dir.resolve("logs"),
+            List.of(),
+            "run",
+            dir.resolve("newer.yaml").toString(),
+            "--stop-at-end")) {
       assertThat(last.waitFor(Duration.ofMinutes(2))).as(last.tail()).isZero();
     }
     List<Long> ids =
-        LakeTables.rows(older, TestPipeline.TABLE).stream().map(r -> (Long) r.getField("event_id")).sorted().toList();
+        LakeTables.rows(older, TestPipeline.TABLE).stream()
+            .map(r -> (Long) r.getField("event_id"))
+            .sorted()
+            .toList();
     assertThat(ids).isEqualTo(LongStream.range(0, 2000).boxed().toList());
   }
 }

@@ -25,9 +25,12 @@ final class LakeTables {
     catalog.initialize(
         "lakestream",
         Map.of(
-            CatalogProperties.URI, p.catalogUri(),
-            CatalogProperties.WAREHOUSE_LOCATION, p.warehouse().toUri().toString(),
-            "jdbc.schema-version", "V1"));
+            CatalogProperties.URI,
+            p.catalogUri(),
+            CatalogProperties.WAREHOUSE_LOCATION,
+            p.warehouse().toUri().toString(),
+            "jdbc.schema-version",
+            "V1"));
     try {
       return catalog.loadTable(TableIdentifier.parse(table));
     } finally {

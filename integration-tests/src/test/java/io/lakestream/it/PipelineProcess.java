@@ -13,8 +13,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code lakestream} running in a child JVM, started from this JVM's class path, with its output
- * in files. {@link #kill()} sends SIGKILL: nothing in the child gets to run afterwards.
+ * {@code lakestream} running in a child JVM, started from this JVM's class path, with its output in
+ * files. {@link #kill()} sends SIGKILL: nothing in the child gets to run afterwards.
  */
 final class PipelineProcess implements AutoCloseable {
   private final Process process;
@@ -33,7 +33,8 @@ final class PipelineProcess implements AutoCloseable {
    * @param logDir where stdout/stderr files go
    * @param systemProperties {@code -D} settings, e.g. {@code lakestream.debug.pause-at=PERSISTED}
    */
-  static PipelineProcess start(Path logDir, List<String> systemProperties, String... args) throws IOException {
+  static PipelineProcess start(Path logDir, List<String> systemProperties, String... args)
+      throws IOException {
     Files.createDirectories(logDir);
     String name = "run-" + System.nanoTime();
     Path out = logDir.resolve(name + ".out");
@@ -62,14 +63,18 @@ final class PipelineProcess implements AutoCloseable {
     return new PipelineProcess(p, out, err);
   }
 
-  /** Waits until standard output has a line matching {@code regex}; returns its first group or line. */
+  /**
+   * Waits until standard output has a line matching {@code regex}; returns its first group or line.
+   */
   String awaitOutput(String regex, Duration timeout) {
     Pattern pattern = Pattern.compile(regex);
     String[] found = new String[1];
     await()
         .atMost(timeout)
         .pollInterval(Duration.ofMillis(50))
-        .failFast("the pipeline process exited:\n" + tail(), () -> !process.isAlive() && find(pattern) == null)
+        .failFast(
+            "the pipeline process exited:\n" + tail(),
+            () -> !process.isAlive() && find(pattern) == null)
         .until(() -> (found[0] = find(pattern)) != null);
     return found[0];
   }
@@ -99,7 +104,8 @@ final class PipelineProcess implements AutoCloseable {
   int waitFor(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
       process.destroyForcibly();
-      throw new AssertionError("The pipeline process did not finish within " + timeout + ":\n" + tail());
+      throw new AssertionError(
+          "The pipeline process did not finish within " + timeout + ":\n" + tail());
     }
     return process.exitValue();
   }

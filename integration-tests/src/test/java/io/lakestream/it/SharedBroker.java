@@ -6,8 +6,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One real KRaft broker for the whole test run, started in this JVM on first use and shut down
- * when JUnit closes its root store. Tests use their own topics, so they never see each other.
+ * One real KRaft broker for the whole test run, started in this JVM on first use and shut down when
+ * JUnit closes its root store. Tests use their own topics, so they never see each other.
  */
 final class SharedBroker implements ExtensionContext.Store.CloseableResource {
   private static SharedBroker instance;
@@ -23,7 +23,10 @@ final class SharedBroker implements ExtensionContext.Store.CloseableResource {
     if (instance == null) {
       Path dir = Files.createTempDirectory("lakestream-it-kafka");
       instance = new SharedBroker(EmbeddedKafkaBroker.start(dir));
-      context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).put(SharedBroker.class, instance);
+      context
+          .getRoot()
+          .getStore(ExtensionContext.Namespace.GLOBAL)
+          .put(SharedBroker.class, instance);
     }
     return instance.broker;
   }

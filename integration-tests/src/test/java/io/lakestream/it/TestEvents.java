@@ -16,14 +16,15 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Produces test events and remembers what it produced, so expected table contents come from the
- * test, not from the program under test. Event {@code i} has {@code event_id = i} and {@code
- * amount = ((i % 50000) + 1) / 100}.
+ * test, not from the program under test. Event {@code i} has {@code event_id = i} and {@code amount
+ * = ((i % 50000) + 1) / 100}.
  */
 final class TestEvents {
   private static final String[] CATEGORIES = {"books", "games", "garden", "music", "toys"};
 
   /** What was produced; coordinates are {@code partition@offset}. */
-  record Produced(List<Long> ids, BigDecimal amountSum, List<String> badCoordinates, List<byte[]> badValues) {}
+  record Produced(
+      List<Long> ids, BigDecimal amountSum, List<String> badCoordinates, List<byte[]> badValues) {}
 
   private TestEvents() {}
 
@@ -32,16 +33,29 @@ final class TestEvents {
   }
 
   static String json(long id) {
-    return "{\"event_id\":" + id + ",\"user_id\":" + (id % 1000) + ",\"item_id\":" + (id * 7 % 100_000)
-        + ",\"amount\":" + amount(id).toPlainString() + ",\"category\":\"" + CATEGORIES[(int) (id % CATEGORIES.length)]
-        + "\",\"event_time\":" + (1_764_000_000_000L + id) + ",\"payload\":\"p" + id + "\"}";
+    return "{\"event_id\":"
+        + id
+        + ",\"user_id\":"
+        + (id % 1000)
+        + ",\"item_id\":"
+        + (id * 7 % 100_000)
+        + ",\"amount\":"
+        + amount(id).toPlainString()
+        + ",\"category\":\""
+        + CATEGORIES[(int) (id % CATEGORIES.length)]
+        + "\",\"event_time\":"
+        + (1_764_000_000_000L + id)
+        + ",\"payload\":\"p"
+        + id
+        + "\"}";
   }
 
   /**
    * Produces events {@code from .. from+count-1}; after every {@code badEvery}-th event (0: never)
    * one malformed value is produced as well.
    */
-  static Produced produce(String servers, String topic, long from, long count, int badEvery) throws Exception {
+  static Produced produce(String servers, String topic, long from, long count, int badEvery)
+      throws Exception {
     List<Long> ids = new ArrayList<>();
     BigDecimal sum = BigDecimal.ZERO;
     List<Future<RecordMetadata>> bad = new ArrayList<>();
@@ -50,15 +64,20 @@ final class TestEvents {
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(
             Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                servers,
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.LINGER_MS_CONFIG,
+                5,
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true),
             new ByteArraySerializer(),
             new ByteArraySerializer())) {
       for (long id = from; id < from + count; id++) {
         byte[] key = Long.toString(id % 1000).getBytes(StandardCharsets.UTF_8);
-        producer.send(new ProducerRecord<>(topic, key, json(id).getBytes(StandardCharsets.UTF_8)), failures);
+        producer.send(
+            new ProducerRecord<>(topic, key, json(id).getBytes(StandardCharsets.UTF_8)), failures);
         ids.add(id);
         sum = sum.add(amount(id));
         if (badEvery > 0 && (id - from + 1) % badEvery == 0) {
@@ -79,19 +98,24 @@ final class TestEvents {
   }
 
   /** Produces events {@code from .. from+count-1} into one partition. */
-  static Produced produceToPartition(String servers, String topic, int partition, long from, long count)
-      throws Exception {
+  static Produced produceToPartition(
+      String servers, String topic, int partition, long from, long count) throws Exception {
     List<Long> ids = new ArrayList<>();
     BigDecimal sum = BigDecimal.ZERO;
     SendFailures failures = new SendFailures();
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(
-            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers, ProducerConfig.ACKS_CONFIG, "all"),
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                servers,
+                ProducerConfig.ACKS_CONFIG,
+                "all"),
             new ByteArraySerializer(),
             new ByteArraySerializer())) {
       for (long id = from; id < from + count; id++) {
         producer.send(
-            new ProducerRecord<>(topic, partition, null, json(id).getBytes(StandardCharsets.UTF_8)), failures);
+            new ProducerRecord<>(topic, partition, null, json(id).getBytes(StandardCharsets.UTF_8)),
+            failures);
         ids.add(id);
         sum = sum.add(amount(id));
       }

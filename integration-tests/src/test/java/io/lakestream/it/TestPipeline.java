@@ -33,16 +33,24 @@ record TestPipeline(
 
   static TestPipeline of(Path dir, String servers, String topic) {
     return new TestPipeline(
-        dir, "it-" + topic, servers, topic, dir.resolve("state"), "fail", "500ms",
+        dir,
+        "it-" + topic,
+        servers,
+        topic,
+        dir.resolve("state"),
+        "fail",
+        "500ms",
         "[\"day(event_time)\", \"bucket(4, user_id)\"]");
   }
 
   TestPipeline withPolicy(String newPolicy) {
-    return new TestPipeline(dir, pipelineId, servers, topic, stateDir, newPolicy, checkpointInterval, partitionBy);
+    return new TestPipeline(
+        dir, pipelineId, servers, topic, stateDir, newPolicy, checkpointInterval, partitionBy);
   }
 
   TestPipeline withStateDir(Path newStateDir) {
-    return new TestPipeline(dir, pipelineId, servers, topic, newStateDir, policy, checkpointInterval, partitionBy);
+    return new TestPipeline(
+        dir, pipelineId, servers, topic, newStateDir, policy, checkpointInterval, partitionBy);
   }
 
   Path warehouse() {
@@ -76,10 +84,18 @@ record TestPipeline(
             "    - {name: payload, type: string}",
             "sink:",
             "  iceberg:",
-            "    catalog: {type: jdbc, uri: \"" + catalogUri() + "\", warehouse: \"" + warehouse() + "\"}",
+            "    catalog: {type: jdbc, uri: \""
+                + catalogUri()
+                + "\", warehouse: \""
+                + warehouse()
+                + "\"}",
             "    table: " + TABLE,
             "    partition-by: " + partitionBy,
-            "checkpoint: {interval: " + checkpointInterval + ", dir: \"" + stateDir.toAbsolutePath() + "\"}",
+            "checkpoint: {interval: "
+                + checkpointInterval
+                + ", dir: \""
+                + stateDir.toAbsolutePath()
+                + "\"}",
             policy.equals("dead-letter")
                 ? "errors: {policy: dead-letter, dead-letter-table: " + DEAD_LETTER_TABLE + "}"
                 : "errors: {policy: " + policy + "}",

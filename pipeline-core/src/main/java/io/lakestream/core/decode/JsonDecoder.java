@@ -30,9 +30,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Decodes JSON objects into rows of a declared schema with a streaming parser: no intermediate tree,
- * one pass. Fields not in the schema are skipped; a declared field that is absent or {@code null}
- * is null, unless it is required.
+ * Decodes JSON objects into rows of a declared schema with a streaming parser: no intermediate
+ * tree, one pass. Fields not in the schema are skipped; a declared field that is absent or {@code
+ * null} is null, unless it is required.
  *
  * <p>Conversions: integers for {@code int}/{@code long}; any number for {@code float}/{@code
  * double}; numbers or numeric strings for decimals, which must fit the declared scale without
@@ -108,7 +108,8 @@ public final class JsonDecoder implements RecordDecoder {
         case STRING -> p -> readString(p, path);
         case BINARY -> p -> ByteBuffer.wrap(Base64.getDecoder().decode(readString(p, path)));
         case DATE -> p -> (int) LocalDate.parse(readString(p, path)).toEpochDay();
-        case TIMESTAMP -> timestampReader(path, formats.getOrDefault(path, TimestampFormat.ISO_8601));
+        case TIMESTAMP ->
+            timestampReader(path, formats.getOrDefault(path, TimestampFormat.ISO_8601));
       };
     }
     if (type instanceof DataType.Decimal dec) {
@@ -129,7 +130,8 @@ public final class JsonDecoder implements RecordDecoder {
       while (p.nextToken() != JsonToken.END_ARRAY) {
         if (p.currentToken() == JsonToken.VALUE_NULL) {
           if (list.elementRequired()) {
-            throw new RecordException("field " + path + ": null element in a list of required values");
+            throw new RecordException(
+                "field " + path + ": null element in a list of required values");
           }
           values.add(null);
         } else {
@@ -220,7 +222,8 @@ public final class JsonDecoder implements RecordDecoder {
   private static long parseIso(String text, String path) {
     try {
       TemporalAccessor t =
-          DateTimeFormatter.ISO_DATE_TIME.parseBest(text, OffsetDateTime::from, LocalDateTime::from);
+          DateTimeFormatter.ISO_DATE_TIME.parseBest(
+              text, OffsetDateTime::from, LocalDateTime::from);
       Instant instant =
           t instanceof OffsetDateTime odt
               ? odt.toInstant()

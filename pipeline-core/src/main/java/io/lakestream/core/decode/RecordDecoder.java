@@ -8,8 +8,8 @@ public interface RecordDecoder {
   /**
    * Decodes one value.
    *
-   * @throws io.lakestream.core.error.RecordException if the bytes do not fit the schema; the message
-   *     names the field and what was found
+   * @throws io.lakestream.core.error.RecordException if the bytes do not fit the schema; the
+   *     message names the field and what was found
    */
   Row decode(byte[] value);
 }

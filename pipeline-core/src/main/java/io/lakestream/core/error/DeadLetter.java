@@ -32,11 +32,7 @@ public final class DeadLetter {
 
   /** A dead-letter row; timestamps are microseconds since the epoch, absent ones null. */
   public static Row row(
-      String pipeline,
-      BadRecord bad,
-      String stage,
-      String error,
-      long failedAtMicros) {
+      String pipeline, BadRecord bad, String stage, String error, long failedAtMicros) {
     return new Row(
         pipeline,
         bad.topic(),

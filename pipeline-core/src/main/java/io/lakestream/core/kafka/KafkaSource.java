@@ -54,7 +54,10 @@ public final class KafkaSource implements AutoCloseable {
     this.admin = Admin.create(props);
   }
 
-  /** The split id of a partition as checkpoints and table commits record it: {@code topic:partition}. */
+  /**
+   * The split id of a partition as checkpoints and table commits record it: {@code
+   * topic:partition}.
+   */
   public static String splitId(TopicPartition tp) {
     return tp.topic() + ":" + tp.partition();
   }
@@ -101,11 +104,14 @@ public final class KafkaSource implements AutoCloseable {
     for (TopicDescription d : described.values()) {
       d.partitions().forEach(p -> result.add(new TopicPartition(d.name(), p.partition())));
     }
-    result.sort(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+    result.sort(
+        Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
     return result;
   }
 
-  /** Where each partition starts when nothing records a position for it, by the spec's start rule. */
+  /**
+   * Where each partition starts when nothing records a position for it, by the spec's start rule.
+   */
   public Map<TopicPartition, Long> startOffsets(List<TopicPartition> partitions) {
     if (partitions.isEmpty()) {
       return Map.of();
@@ -120,7 +126,8 @@ public final class KafkaSource implements AutoCloseable {
         Map<TopicPartition, Long> latest = listOffsets(partitions, OffsetSpec.latest());
         Map<TopicPartition, Long> result = new HashMap<>();
         // no record at or after the timestamp: start at the end
-        partitions.forEach(tp -> result.put(tp, byTime.get(tp) < 0 ? latest.get(tp) : byTime.get(tp)));
+        partitions.forEach(
+            tp -> result.put(tp, byTime.get(tp) < 0 ? latest.get(tp) : byTime.get(tp)));
         yield result;
       }
       case COMMITTED -> {
@@ -179,7 +186,10 @@ public final class KafkaSource implements AutoCloseable {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     positions.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset)));
     try {
-      admin.alterConsumerGroupOffsets(groupId, offsets).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      admin
+          .alterConsumerGroupOffsets(groupId, offsets)
+          .all()
+          .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException | TimeoutException e) {
       LOG.warn("Could not record positions in consumer group {}: {}", groupId, e.getMessage());
     } catch (InterruptedException e) {
@@ -192,7 +202,12 @@ public final class KafkaSource implements AutoCloseable {
       return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw new PipelineException(
-          "Kafka at " + spec.bootstrapServers() + ": cannot " + what + ": " + e.getCause().getMessage(),
+          "Kafka at "
+              + spec.bootstrapServers()
+              + ": cannot "
+              + what
+              + ": "
+              + e.getCause().getMessage(),
           e.getCause());
     } catch (TimeoutException e) {
       throw new PipelineException(

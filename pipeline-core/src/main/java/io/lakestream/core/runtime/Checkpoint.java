@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param pipelineId the pipeline it belongs to
  * @param id the checkpoint id, increasing by one per checkpoint
  * @param createdAtMillis when it was taken, epoch millis
- * @param positions source position after the last record included, by split id ({@code topic:partition})
+ * @param positions source position after the last record included, by split id ({@code
+ *     topic:partition})
  * @param committables what each table commits for this checkpoint, by table name
  */
 public record Checkpoint(

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>every task, at a record boundary, records its source positions (the offset after the last
- *       record it emitted) and has its writers close their files and return committables for
- *       {@code n} ({@link #checkpoint}, {@link Phase#PREPARED});
+ *       record it emitted) and has its writers close their files and return committables for {@code
+ *       n} ({@link #checkpoint}, {@link Phase#PREPARED});
  *   <li>the checkpoint (positions and every table's committables) is persisted atomically: write,
  *       fsync, rename, fsync directory ({@link Phase#PERSISTED});
  *   <li>each table commits the committables of {@code n} in ONE atomic table commit that records
@@ -36,9 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>Rules that make it exactly once:
  *
  * <ul>
- *   <li>At most one checkpoint is in flight; {@code n + 1} starts only after {@code n} is
- *       committed to every table, so the newest persisted checkpoint is the only one that can be
- *       uncommitted.
+ *   <li>At most one checkpoint is in flight; {@code n + 1} starts only after {@code n} is committed
+ *       to every table, so the newest persisted checkpoint is the only one that can be uncommitted.
  *   <li>A table commit is idempotent: the table records the last checkpoint committed for this
  *       pipeline and a committer skips a checkpoint it already holds.
  *   <li>Recovery loads the newest persisted checkpoint and commits it to every table that does not
@@ -47,8 +46,8 @@ import org.slf4j.LoggerFactory;
  *       table skips the records it already holds (its floor).
  *   <li>Nothing persisted but uncommitted is ever cleaned up; a commit whose outcome is unknown is
  *       reconciled by reading the table, never retried blindly.
- *   <li>Before anything is committed, every table is fenced: a second instance of the pipeline makes
- *       the first one's commits fail instead of writing twice.
+ *   <li>Before anything is committed, every table is fenced: a second instance of the pipeline
+ *       makes the first one's commits fail instead of writing twice.
  * </ul>
  */
 public final class CheckpointCoordinator {
@@ -107,7 +106,9 @@ public final class CheckpointCoordinator {
           (name, c) -> {
             Map<String, Long> floor = new HashMap<>(cp.positions());
             // a table ahead of the checkpoint store (restored state) keeps what it has
-            committed.get(name).ifPresent(t -> t.positions().forEach((s, o) -> floor.merge(s, o, Math::max)));
+            committed
+                .get(name)
+                .ifPresent(t -> t.positions().forEach((s, o) -> floor.merge(s, o, Math::max)));
             floors.put(name, floor);
           });
       acknowledger.accept(cp.positions());
@@ -147,7 +148,8 @@ public final class CheckpointCoordinator {
       try {
         snapshots.add(f.get());
       } catch (ExecutionException e) {
-        throw new CheckpointAbortedException("Checkpoint " + id + " aborted: a task failed", e.getCause());
+        throw new CheckpointAbortedException(
+            "Checkpoint " + id + " aborted: a task failed", e.getCause());
       }
     }
     listener.reached(Phase.PREPARED, id);
@@ -196,7 +198,8 @@ public final class CheckpointCoordinator {
           SinkCommitter.CommitResult r =
               committer.commit(cp.id(), cp.positions(), cp.committablesFor(name));
           if (!r.committed()) {
-            LOG.info("Table {} already holds checkpoint {} of pipeline {}", name, cp.id(), pipelineId);
+            LOG.info(
+                "Table {} already holds checkpoint {} of pipeline {}", name, cp.id(), pipelineId);
           }
         });
   }

@@ -16,7 +16,8 @@ import java.util.zip.CRC32;
 
 /**
  * The on-disk form of a {@link Checkpoint}. Every version ever written stays readable: a new field
- * means a new version number and a new branch in {@link #deserialize}, never a change to an old one.
+ * means a new version number and a new branch in {@link #deserialize}, never a change to an old
+ * one.
  *
  * <p>Layout (big-endian): magic {@code LSCK}, version (int), body length (int), body, CRC-32 of the
  * body (long). Version 1 body: pipeline id (UTF), checkpoint id (long), created-at millis (long),

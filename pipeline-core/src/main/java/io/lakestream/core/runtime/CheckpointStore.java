@@ -44,7 +44,8 @@ public final class CheckpointStore implements AutoCloseable {
     try {
       Files.createDirectories(dir);
       this.lockChannel =
-          FileChannel.open(dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileChannel.open(
+              dir.resolve("LOCK"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock acquired;
       try {
         acquired = lockChannel.tryLock();

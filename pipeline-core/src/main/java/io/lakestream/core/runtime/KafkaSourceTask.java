@@ -145,7 +145,8 @@ final class KafkaSourceTask implements SourceTask {
   }
 
   private void failPendingBarriers() {
-    Throwable cause = fatal != null ? fatal : new PipelineException("Task " + taskId + " has stopped");
+    Throwable cause =
+        fatal != null ? fatal : new PipelineException("Task " + taskId + " has stopped");
     Barrier b;
     while ((b = barriers.poll()) != null) {
       b.result.completeExceptionally(cause);
@@ -161,7 +162,8 @@ final class KafkaSourceTask implements SourceTask {
         }
         failure = processor.process(r, i);
         if (failure != null) {
-          LOG.error("{} The pipeline stops; nothing at or after this record is committed.",
+          LOG.error(
+              "{} The pipeline stops; nothing at or after this record is committed.",
               failure.message());
           return;
         }

@@ -11,7 +11,6 @@ import io.lakestream.core.sink.SinkContext;
 import io.lakestream.core.sink.SinkFactories;
 import io.lakestream.core.sink.SinkFactory;
 import io.lakestream.core.spec.ErrorSpec;
-import io.lakestream.core.spec.KafkaSourceSpec;
 import io.lakestream.core.spec.PipelineSpec;
 import io.lakestream.core.transform.Transforms;
 import java.io.IOException;
@@ -123,7 +122,8 @@ public final class Pipeline {
       List<TopicPartition> partitions = source.partitions();
       Map<TopicPartition, Long> start = startPositions(source, partitions, recovery);
       Map<TopicPartition, Long> end = options.stopAtEnd() ? source.endOffsets(partitions) : null;
-      List<SourceTask> tasks = createTasks(source, partitions, start, end, recovery, transforms, sinks);
+      List<SourceTask> tasks =
+          createTasks(source, partitions, start, end, recovery, transforms, sinks);
       List<Thread> threads = new ArrayList<>();
       for (SourceTask t : tasks) {
         Thread thread = new Thread(t);
@@ -139,7 +139,8 @@ public final class Pipeline {
           options.stopAtEnd() ? ", stopping at the end offsets seen now" : "");
       state = State.RUNNING;
       try {
-        return loop(coordinator, recovery.nextCheckpointId(), tasks, source, partitions, startNanos);
+        return loop(
+            coordinator, recovery.nextCheckpointId(), tasks, source, partitions, startNanos);
       } finally {
         tasks.forEach(SourceTask::stop);
         for (Thread thread : threads) {
@@ -165,7 +166,9 @@ public final class Pipeline {
       sleepBriefly();
       for (SourceTask t : tasks) {
         if (t.fatalError() != null) {
-          throw new PipelineException("Pipeline " + spec.pipeline() + " failed: " + t.fatalError().getMessage(), t.fatalError());
+          throw new PipelineException(
+              "Pipeline " + spec.pipeline() + " failed: " + t.fatalError().getMessage(),
+              t.fatalError());
         }
       }
       boolean allIdle = tasks.stream().allMatch(SourceTask::idle);
@@ -215,7 +218,8 @@ public final class Pipeline {
     Map<String, Long> committed = c.lastPositions();
     long lag = 0;
     for (Map.Entry<TopicPartition, Long> e : source.endOffsets(partitions).entrySet()) {
-      lag += Math.max(0, e.getValue() - committed.getOrDefault(KafkaSource.splitId(e.getKey()), 0L));
+      lag +=
+          Math.max(0, e.getValue() - committed.getOrDefault(KafkaSource.splitId(e.getKey()), 0L));
     }
     return lag;
   }
@@ -244,14 +248,19 @@ public final class Pipeline {
       opened.put(
           table,
           factory.open(
-              new SinkContext(spec.pipeline(), spec.sink().config(), table, output, SinkContext.Role.OUTPUT)));
+              new SinkContext(
+                  spec.pipeline(), spec.sink().config(), table, output, SinkContext.Role.OUTPUT)));
       if (spec.errors().policy() == ErrorSpec.Policy.DEAD_LETTER) {
         String dlq = spec.errors().deadLetterTable();
         opened.put(
             dlq,
             factory.open(
                 new SinkContext(
-                    spec.pipeline(), spec.sink().config(), dlq, DeadLetter.SCHEMA, SinkContext.Role.DEAD_LETTER)));
+                    spec.pipeline(),
+                    spec.sink().config(),
+                    dlq,
+                    DeadLetter.SCHEMA,
+                    SinkContext.Role.DEAD_LETTER)));
       }
       return new Sinks(opened);
     } catch (RuntimeException e) {
@@ -333,7 +342,8 @@ public final class Pipeline {
         (split, offset) -> {
           int colon = split.lastIndexOf(':');
           result.put(
-              new TopicPartition(split.substring(0, colon), Integer.parseInt(split.substring(colon + 1))),
+              new TopicPartition(
+                  split.substring(0, colon), Integer.parseInt(split.substring(colon + 1))),
               offset);
         });
     return result;

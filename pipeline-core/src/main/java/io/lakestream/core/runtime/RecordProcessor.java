@@ -92,7 +92,8 @@ final class RecordProcessor implements AutoCloseable {
         return new RecordFailure(bad.coordinates(), stage, error);
       case DEAD_LETTER:
         long nowMicros = TimeUnit.MILLISECONDS.toMicros(clock.millis());
-        deadLetter.write(DeadLetter.row(pipelineId, bad, stage, error, nowMicros), split, bad.offset());
+        deadLetter.write(
+            DeadLetter.row(pipelineId, bad, stage, error, nowMicros), split, bad.offset());
         metrics.deadLettered.increment();
         warn("Dead-lettered", bad, stage, error);
         return null;
@@ -108,7 +109,8 @@ final class RecordProcessor implements AutoCloseable {
   private void warn(String what, BadRecord bad, String stage, String error) {
     long now = System.nanoTime();
     if (now - lastWarnNanos >= LOG_INTERVAL_NANOS) {
-      String more = suppressedWarnings == 0 ? "" : " (" + suppressedWarnings + " more since the last line)";
+      String more =
+          suppressedWarnings == 0 ? "" : " (" + suppressedWarnings + " more since the last line)";
       LOG.warn("{} bad record at {} ({}): {}{}", what, bad.coordinates(), stage, error, more);
       lastWarnNanos = now;
       suppressedWarnings = 0;
@@ -123,5 +125,4 @@ final class RecordProcessor implements AutoCloseable {
       o.close();
     }
   }
-
 }

@@ -16,7 +16,9 @@ public interface SourceTask extends Runnable {
    */
   CompletableFuture<TaskSnapshot> barrier(long checkpointId);
 
-  /** Whether the task has read everything it was asked to (bounded runs) or stopped on a bad record. */
+  /**
+   * Whether the task has read everything it was asked to (bounded runs) or stopped on a bad record.
+   */
   boolean idle();
 
   /** The error that killed the task, or null while it is healthy. */

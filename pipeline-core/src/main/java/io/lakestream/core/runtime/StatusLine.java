@@ -49,7 +49,11 @@ final class StatusLine {
     String checkpoint =
         lastCheckpointId < 0
             ? "none yet"
-            : "#" + lastCheckpointId + ", " + TimeUnit.NANOSECONDS.toSeconds(now - lastCheckpointAt) + "s ago";
+            : "#"
+                + lastCheckpointId
+                + ", "
+                + TimeUnit.NANOSECONDS.toSeconds(now - lastCheckpointAt)
+                + "s ago";
     options
         .status()
         .printf(

@@ -5,8 +5,8 @@ import io.lakestream.core.sink.SinkWriter;
 
 /**
  * A task's writer for one table, with the table's floor per split: records below the floor are
- * already in that table (recovered from the table's own commit record when the checkpoint
- * directory was lost, or when tables stopped at different checkpoints) and are not written again.
+ * already in that table (recovered from the table's own commit record when the checkpoint directory
+ * was lost, or when tables stopped at different checkpoints) and are not written again.
  */
 final class TableOutput implements AutoCloseable {
   final String table;

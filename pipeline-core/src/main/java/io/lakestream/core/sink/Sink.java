@@ -9,7 +9,9 @@ public interface Sink extends AutoCloseable {
   /** The table's fully qualified name, for logs and status lines. */
   String table();
 
-  /** A new writer for the task with this id; each task owns its writer and calls it from one thread. */
+  /**
+   * A new writer for the task with this id; each task owns its writer and calls it from one thread.
+   */
   SinkWriter createWriter(int taskId);
 
   /** The table's committer; called only by the checkpoint coordinator's thread. */

@@ -12,8 +12,8 @@ import java.util.Optional;
 public interface SinkCommitter {
 
   /**
-   * Makes this process the only writer of the pipeline into this table: records a new fencing
-   * epoch in the table, so that any older instance's next commit fails with {@link
+   * Makes this process the only writer of the pipeline into this table: records a new fencing epoch
+   * in the table, so that any older instance's next commit fails with {@link
    * io.lakestream.core.error.FencedException}.
    */
   void fence();
@@ -26,15 +26,16 @@ public interface SinkCommitter {
 
   /**
    * Commits the committables of one checkpoint in one atomic table commit recording {@code
-   * checkpointId} and {@code positions}. Idempotent: when the table already records this
-   * checkpoint (or a later one) for the pipeline, nothing is committed and the result says so.
+   * checkpointId} and {@code positions}. Idempotent: when the table already records this checkpoint
+   * (or a later one) for the pipeline, nothing is committed and the result says so.
    *
    * @throws io.lakestream.core.error.FencedException if a newer instance owns the pipeline
    * @throws io.lakestream.core.error.CommitStateUnknownException if the catalog could not say
    *     whether the commit happened; the caller must reconcile by reading the table, never retry
    *     blindly
    */
-  CommitResult commit(long checkpointId, Map<String, Long> positions, List<Committable> committables);
+  CommitResult commit(
+      long checkpointId, Map<String, Long> positions, List<Committable> committables);
 
   /**
    * The checkpoint a table records for a pipeline.

@@ -4,9 +4,9 @@ import io.lakestream.core.record.Row;
 import java.util.List;
 
 /**
- * Writes one task's rows into data files. Phase one of the two-phase commit: {@link
- * #prepareCommit} closes the open files and returns them as committables; nothing is visible to
- * readers until the {@link SinkCommitter} commits them.
+ * Writes one task's rows into data files. Phase one of the two-phase commit: {@link #prepareCommit}
+ * closes the open files and returns them as committables; nothing is visible to readers until the
+ * {@link SinkCommitter} commits them.
  */
 public interface SinkWriter extends AutoCloseable {
 

@@ -6,8 +6,8 @@ import io.lakestream.core.record.Schema;
 import java.util.AbstractMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import org.apache.commons.jexl3.JexlContext;
 
 /**
@@ -65,7 +65,8 @@ final class RowContext implements JexlContext {
     public Set<Entry<String, Object>> entrySet() {
       Set<Entry<String, Object>> entries = new LinkedHashSet<>();
       for (int i = 0; i < schema.size(); i++) {
-        entries.add(new SimpleImmutableEntry<>(schema.field(i).name(), get(schema.field(i).name())));
+        entries.add(
+            new SimpleImmutableEntry<>(schema.field(i).name(), get(schema.field(i).name())));
       }
       return entries;
     }

@@ -18,9 +18,9 @@ import org.apache.commons.jexl3.JexlScript;
  * factory for per-task chains (expression contexts are not shared between threads). The spec is
  * validated before this runs, so a missing column here is a programming error.
  *
- * <p>Expressions see columns as variables in their row representation (timestamps are
- * microseconds since the epoch). An expression that fails on a row, for example on a null column,
- * makes that row a bad record handled by the error policy.
+ * <p>Expressions see columns as variables in their row representation (timestamps are microseconds
+ * since the epoch). An expression that fails on a row, for example on a null column, makes that row
+ * a bad record handled by the error policy.
  */
 public final class Transforms {
   private final Schema output;
@@ -112,7 +112,8 @@ public final class Transforms {
   }
 
   /** Appends the computed column (the spec parser refuses a name that is already a column). */
-  private static RowTransform compute(JexlScript script, RowContext ctx, TransformSpec.Compute spec) {
+  private static RowTransform compute(
+      JexlScript script, RowContext ctx, TransformSpec.Compute spec) {
     return row -> {
       Object value = Values.convert(evaluate(script, ctx.at(row), spec.expression()), spec.type());
       Row out = new Row(row.size() + 1);

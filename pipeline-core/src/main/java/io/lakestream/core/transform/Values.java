@@ -37,7 +37,8 @@ final class Values {
         case BOOLEAN -> value instanceof Boolean b ? b : Boolean.valueOf(parseBoolean(value));
         case INT -> Math.toIntExact(toLong(value));
         case LONG -> toLong(value);
-        case FLOAT -> value instanceof Number n ? n.floatValue() : Float.parseFloat(value.toString());
+        case FLOAT ->
+            value instanceof Number n ? n.floatValue() : Float.parseFloat(value.toString());
         case DOUBLE ->
             value instanceof Number n ? n.doubleValue() : Double.parseDouble(value.toString());
         case STRING -> value.toString();
@@ -56,7 +57,8 @@ final class Values {
             yield n.longValue();
           }
           Instant i = Instant.parse(value.toString());
-          yield Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
+          yield Math.addExact(
+              Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000);
         }
       };
     } catch (ArithmeticException | java.time.DateTimeException | NumberFormatException e) {

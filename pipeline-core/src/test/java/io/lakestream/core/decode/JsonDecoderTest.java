@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
 
 class JsonDecoderTest {
   private static final Schema CUSTOMER =
-      new Schema(List.of(Field.required("id", Primitive.LONG), Field.optional("since", Primitive.TIMESTAMP)));
+      new Schema(
+          List.of(
+              Field.required("id", Primitive.LONG), Field.optional("since", Primitive.TIMESTAMP)));
 
   private static final Schema SCHEMA =
       new Schema(

@@ -27,7 +27,12 @@ class CheckpointCoordinatorTest {
     tables.put("out", output);
     tables.put("dlq", deadLetter);
     return new CheckpointCoordinator(
-        "p", store, tables, acknowledged::add, (phase, id) -> phases.add(phase + " " + id), Clock.systemUTC());
+        "p",
+        store,
+        tables,
+        acknowledged::add,
+        (phase, id) -> phases.add(phase + " " + id),
+        Clock.systemUTC());
   }
 
   private static Committable file(String name) {
@@ -47,7 +52,8 @@ class CheckpointCoordinatorTest {
       CheckpointCoordinator.Outcome outcome = c.checkpoint(1, List.of(task));
 
       assertThat(outcome.committed()).isTrue();
-      assertThat(phases).containsExactly("PREPARED 1", "PERSISTED 1", "COMMITTED 1", "ACKNOWLEDGED 1");
+      assertThat(phases)
+          .containsExactly("PREPARED 1", "PERSISTED 1", "COMMITTED 1", "ACKNOWLEDGED 1");
       assertThat(output.commits).containsExactly(1L);
       assertThat(deadLetter.commits).containsExactly(1L);
       assertThat(acknowledged).containsExactly(Map.of("t:0", 10L));
@@ -68,7 +74,8 @@ class CheckpointCoordinatorTest {
     try (CheckpointStore store = new CheckpointStore(dir, "p")) {
       // a crash after step 2: checkpoint 3 is on disk, the tables hold checkpoint 2
       store.persist(
-          new Checkpoint("p", 3, 0, Map.of("t:0", 30L), Map.of("out", List.of(file("c")), "dlq", List.of())));
+          new Checkpoint(
+              "p", 3, 0, Map.of("t:0", 30L), Map.of("out", List.of(file("c")), "dlq", List.of())));
       output.last = new CommittedCheckpoint(2, Map.of("t:0", 20L));
       deadLetter.last = new CommittedCheckpoint(2, Map.of("t:0", 20L));
 
@@ -87,7 +94,8 @@ class CheckpointCoordinatorTest {
   @Test
   void recoveryDoesNotCommitWhatATableAlreadyHolds() throws Exception {
     try (CheckpointStore store = new CheckpointStore(dir, "p")) {
-      store.persist(new Checkpoint("p", 3, 0, Map.of("t:0", 30L), Map.of("out", List.of(file("c")))));
+      store.persist(
+          new Checkpoint("p", 3, 0, Map.of("t:0", 30L), Map.of("out", List.of(file("c")))));
       output.last = new CommittedCheckpoint(3, Map.of("t:0", 30L));
       deadLetter.last = new CommittedCheckpoint(2, Map.of("t:0", 20L));
 

@@ -38,7 +38,9 @@ class CheckpointSerializerTest {
     assertThat(read.positions()).isEqualTo(original.positions());
     assertThat(read.committablesFor("analytics.orders")).hasSize(1);
     assertThat(read.committablesFor("analytics.orders").get(0).records()).isEqualTo(7);
-    assertThat(new String(read.committablesFor("analytics.orders").get(0).bytes(), StandardCharsets.UTF_8))
+    assertThat(
+            new String(
+                read.committablesFor("analytics.orders").get(0).bytes(), StandardCharsets.UTF_8))
         .isEqualTo("manifest-a");
     assertThat(read.committables()).containsKey("analytics.orders_dead_letter");
   }
@@ -55,8 +57,11 @@ class CheckpointSerializerTest {
 
     assertThat(read.pipelineId()).isEqualTo("orders");
     assertThat(read.id()).isEqualTo(42);
-    assertThat(read.positions()).containsExactlyInAnyOrderEntriesOf(Map.of("orders:0", 1000L, "orders:1", 2000L));
-    assertThat(new String(read.committablesFor("analytics.orders").get(0).bytes(), StandardCharsets.UTF_8))
+    assertThat(read.positions())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("orders:0", 1000L, "orders:1", 2000L));
+    assertThat(
+            new String(
+                read.committablesFor("analytics.orders").get(0).bytes(), StandardCharsets.UTF_8))
         .isEqualTo("manifest-a");
   }
 

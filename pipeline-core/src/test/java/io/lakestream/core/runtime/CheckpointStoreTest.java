@@ -72,7 +72,8 @@ class CheckpointStoreTest {
   @Test
   void persistedFilesReadBackIdentically() throws IOException {
     try (CheckpointStore store = new CheckpointStore(dir, "p")) {
-      store.persist(new Checkpoint("p", 9, 1, Map.of("a:0", 5L, "a:1", 6L), Map.of("t", List.of())));
+      store.persist(
+          new Checkpoint("p", 9, 1, Map.of("a:0", 5L, "a:1", 6L), Map.of("t", List.of())));
       assertThat(store.latest().orElseThrow().positions()).isEqualTo(Map.of("a:0", 5L, "a:1", 6L));
     }
   }

@@ -26,7 +26,8 @@ final class FakeTable implements SinkCommitter {
   }
 
   @Override
-  public CommitResult commit(long checkpointId, Map<String, Long> positions, List<Committable> committables) {
+  public CommitResult commit(
+      long checkpointId, Map<String, Long> positions, List<Committable> committables) {
     if (last != null && last.checkpointId() >= checkpointId) {
       return new CommitResult(false, 0, 0, null);
     }

@@ -49,15 +49,22 @@ class TransformsTest {
         .extracting(Field::name)
         .containsExactly("event_id", "customer_id", "amount", "cents");
     assertThat(t.outputSchema().field(2).type()).isEqualTo(new DataType.Decimal(12, 2));
-    assertThat(apply(t, new Row(1L, 5L, 2.5))).isEqualTo(new Row(1L, 5L, new BigDecimal("2.50"), 250L));
+    assertThat(apply(t, new Row(1L, 5L, 2.5)))
+        .isEqualTo(new Row(1L, 5L, new BigDecimal("2.50"), 250L));
     assertThat(apply(t, new Row(2L, 5L, -1.0))).isNull();
   }
 
   @Test
   void expressionsReadNestedStructFields() {
-    Schema customer = new Schema(List.of(Field.required("id", Primitive.LONG), Field.optional("tier", Primitive.STRING)));
+    Schema customer =
+        new Schema(
+            List.of(
+                Field.required("id", Primitive.LONG), Field.optional("tier", Primitive.STRING)));
     Schema input =
-        new Schema(List.of(Field.required("event_id", Primitive.LONG), Field.optional("customer", new DataType.Struct(customer))));
+        new Schema(
+            List.of(
+                Field.required("event_id", Primitive.LONG),
+                Field.optional("customer", new DataType.Struct(customer))));
     Transforms t =
         Transforms.compile(
             List.of(
@@ -65,7 +72,8 @@ class TransformsTest {
                 new TransformSpec.Compute("customer_id", Primitive.LONG, "customer.id")),
             input);
 
-    assertThat(apply(t, new Row(1L, new Row(42L, "gold")))).isEqualTo(new Row(1L, new Row(42L, "gold"), 42L));
+    assertThat(apply(t, new Row(1L, new Row(42L, "gold"))))
+        .isEqualTo(new Row(1L, new Row(42L, "gold"), 42L));
     assertThat(apply(t, new Row(2L, new Row(43L, "silver")))).isNull();
   }
 
