@@ -1,6 +1,9 @@
 package io.lakestream.core.runtime;
 
+import io.lakestream.core.decode.AvroDecoder;
+import io.lakestream.core.decode.AvroSchemas;
 import io.lakestream.core.decode.JsonDecoder;
+import io.lakestream.core.decode.RecordDecoder;
 import io.lakestream.core.error.DeadLetter;
 import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.kafka.KafkaSource;
@@ -11,10 +14,12 @@ import io.lakestream.core.sink.SinkContext;
 import io.lakestream.core.sink.SinkFactories;
 import io.lakestream.core.sink.SinkFactory;
 import io.lakestream.core.spec.ErrorSpec;
+import io.lakestream.core.spec.KafkaSourceSpec;
 import io.lakestream.core.spec.PipelineSpec;
 import io.lakestream.core.transform.Transforms;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -316,7 +321,7 @@ public final class Pipeline {
       RecordProcessor processor =
           new RecordProcessor(
               spec.pipeline(),
-              new JsonDecoder(spec.schema()),
+              decoder(),
               transforms.newChain(),
               outputs.get(0),
               outputs.size() > 1 ? outputs.get(1) : null,
@@ -334,6 +339,14 @@ public final class Pipeline {
       tasks.add(task);
     }
     return tasks;
+  }
+
+  private RecordDecoder decoder() {
+    if (spec.source().format() == KafkaSourceSpec.Format.AVRO) {
+      return new AvroDecoder(
+          AvroSchemas.read(Path.of(spec.source().avroSchemaFile())), spec.schema().schema());
+    }
+    return new JsonDecoder(spec.schema());
   }
 
   private static Map<TopicPartition, Long> toPartitions(Map<String, Long> positions) {

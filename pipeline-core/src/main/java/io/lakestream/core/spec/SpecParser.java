@@ -29,6 +29,8 @@ import static io.lakestream.core.spec.SpecOptions.TRANSFORMS;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.lakestream.core.decode.AvroSchemas;
+import io.lakestream.core.record.Schema;
 import io.lakestream.core.sink.SinkFactory;
 import io.lakestream.core.spec.KafkaSourceSpec.Format;
 import io.lakestream.core.spec.KafkaSourceSpec.Start;
@@ -147,6 +149,18 @@ public final class SpecParser {
       columns = result.columns();
     } else if (format == Format.AVRO) {
       schema = SchemaSpec.undeclared();
+      if (kafka != null) {
+        try {
+          Schema derived = AvroSchemas.rowSchema(AvroSchemas.read(Path.of(kafka.avroSchemaFile())));
+          schema = new SchemaSpec(derived, Map.of());
+          columns =
+              derived.fields().stream()
+                  .map(f -> new SchemaReader.Column(f.name(), f.type()))
+                  .toList();
+        } catch (IllegalArgumentException e) {
+          problems.add(source.pathOf(KAFKA) + ".schema-file", e.getMessage());
+        }
+      }
     } else if (format == Format.JSON) {
       problems.add(top.pathOf(SCHEMA), "is required for format json");
     }

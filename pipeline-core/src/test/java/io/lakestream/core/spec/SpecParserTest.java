@@ -23,6 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
 class SpecParserTest {
 
   /** The smallest valid spec; tests add or replace lines. */
+  static final String AVRO_RECORD =
+      "{\"type\": \"record\", \"name\": \"R\", \"fields\": [{\"name\": \"anything\", \"type\": \"long\"}, {\"name\": \"a\", \"type\": \"long\"}, {\"name\": \"b\", \"type\": [\"null\", \"string\"]}]}";
+
   static final String MINIMAL =
       """
       pipeline: orders
@@ -355,7 +358,7 @@ class SpecParserTest {
   @Test
   void avroNeedsAnExistingSchemaFileResolvedAgainstTheSpecDirectory(@TempDir Path dir)
       throws Exception {
-    Files.writeString(dir.resolve("orders.avsc"), "{\"type\": \"string\"}");
+    Files.writeString(dir.resolve("orders.avsc"), AVRO_RECORD);
     String avro =
         MINIMAL.replace(
             "topics: [orders]", "topics: [orders]\n    format: avro\n    schema-file: orders.avsc");
@@ -393,9 +396,9 @@ class SpecParserTest {
   }
 
   @Test
-  void avroMayLeaveOutTheSchemaAndThenOnlyExpressionsAreChecked(@TempDir Path dir)
+  void avroWithoutASchemaSectionTakesItsColumnsFromTheSchemaFile(@TempDir Path dir)
       throws Exception {
-    Files.writeString(dir.resolve("orders.avsc"), "{\"type\": \"string\"}");
+    Files.writeString(dir.resolve("orders.avsc"), AVRO_RECORD);
     String yaml =
         """
         pipeline: orders
@@ -425,8 +428,33 @@ class SpecParserTest {
 
     Files.writeString(specFile, yaml.replace("c > 0", "a > 0"));
     PipelineSpec spec = SpecParser.parse(specFile);
-    assertThat(spec.schema()).isEqualTo(SchemaSpec.undeclared());
-    assertThat(spec.schema().declared()).isFalse();
+    assertThat(spec.schema().schema().fields())
+        .containsExactly(
+            Field.required("anything", DataType.Primitive.LONG),
+            Field.required("a", DataType.Primitive.LONG),
+            Field.optional("b", DataType.Primitive.STRING));
+  }
+
+  @Test
+  void anAvroSchemaFileThatIsNotARecordIsAProblem(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("orders.avsc"), "{\"type\": \"string\"}");
+    Path specFile = dir.resolve("orders.yaml");
+    Files.writeString(
+        specFile,
+        MINIMAL
+            .replace(
+                "topics: [orders]",
+                "topics: [orders]\n    format: avro\n    schema-file: orders.avsc")
+            .replace("schema:\n  fields:\n    - {name: id, type: long}\n", ""));
+
+    assertThatThrownBy(() -> SpecParser.parse(specFile))
+        .isInstanceOfSatisfying(
+            SpecException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        new SpecProblem(
+                            "source.kafka.schema-file", "must be an Avro record, not STRING")));
   }
 
   @Test
