@@ -9,11 +9,14 @@ import io.lakestream.core.spec.PipelineSpec;
 import io.lakestream.core.spec.SpecParser;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,6 +64,13 @@ final class BenchCommand implements Callable<Integer> {
   Path dir;
 
   @Option(
+      names = "--table-property",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Iceberg table properties for the benchmark table, e.g. write.parquet.compression-codec=snappy.")
+  Map<String, String> tableProperties = new LinkedHashMap<>();
+
+  @Option(
       names = "--bootstrap-servers",
       description = "Use this broker instead of starting one (the topic must not exist yet).")
   String bootstrapServers;
@@ -97,6 +107,8 @@ final class BenchCommand implements Callable<Integer> {
       com.sun.management.OperatingSystemMXBean os =
           (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
       long cpuStart = os.getProcessCpuTime();
+      long jitStart = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+      long gcStart = gcMillis();
       long wallStart = System.nanoTime();
       RunResult result =
           PipelineRunner.run(
@@ -107,6 +119,9 @@ final class BenchCommand implements Callable<Integer> {
               System.err);
       double wall = (System.nanoTime() - wallStart) / 1e9;
       double cpu = (os.getProcessCpuTime() - cpuStart) / 1e9;
+      double jit =
+          (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitStart) / 1e3;
+      double gc = (gcMillis() - gcStart) / 1e3;
       long written = result.metrics().out();
       out.printf(
           Locale.ROOT,
@@ -119,6 +134,12 @@ final class BenchCommand implements Callable<Integer> {
           cpu / (written / 1e6),
           Runtime.getRuntime().availableProcessors(),
           result.checkpoints());
+      out.printf(
+          Locale.ROOT,
+          "  of which JIT compilation %.2f s and GC pauses %.2f s (the rest is reading, decoding,"
+              + " writing and committing)%n",
+          jit,
+          gc);
       if (written != produced.count()) {
         out.printf(
             Locale.ROOT, "MISMATCH: produced %,d but wrote %,d%n", produced.count(), written);
@@ -130,6 +151,25 @@ final class BenchCommand implements Callable<Integer> {
         child.close();
       }
     }
+  }
+
+  private static String yamlMap(Map<String, String> map) {
+    StringBuilder b = new StringBuilder("{");
+    map.forEach(
+        (k, v) ->
+            b.append(b.length() > 1 ? ", " : "")
+                .append('"')
+                .append(k)
+                .append("\": \"")
+                .append(v)
+                .append('"'));
+    return b.append('}').toString();
+  }
+
+  private static long gcMillis() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(GarbageCollectorMXBean::getCollectionTime)
+        .sum();
   }
 
   private String benchSpec(String servers, String topic, Path work) {
@@ -160,6 +200,7 @@ final class BenchCommand implements Callable<Integer> {
             + warehouse
             + "\"}",
         "    table: bench.events",
+        tableProperties.isEmpty() ? "" : "    properties: " + yamlMap(tableProperties),
         "checkpoint: {interval: "
             + checkpointInterval
             + ", dir: \""

@@ -3,6 +3,9 @@ package io.lakestream.core.decode;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.lakestream.core.error.RecordException;
 import io.lakestream.core.record.DataType;
 import io.lakestream.core.record.Field;
@@ -40,7 +43,8 @@ import java.util.Map;
  * numbers, as the field's format says; dates as {@code yyyy-MM-dd}; binary as base64.
  */
 public final class JsonDecoder implements RecordDecoder {
-  private static final JsonFactory JSON = JsonFactory.builder().build();
+  private static final JsonFactory JSON =
+      JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
   private final StructReader root;
 
@@ -159,10 +163,11 @@ public final class JsonDecoder implements RecordDecoder {
 
   private static long readLong(JsonParser p, String path) throws IOException {
     if (p.currentToken() == JsonToken.VALUE_NUMBER_INT) {
-      if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER) {
+      try {
+        return p.getLongValue();
+      } catch (InputCoercionException e) {
         throw new RecordException("field " + path + ": number out of range: " + p.getText());
       }
-      return p.getLongValue();
     }
     throw new RecordException("field " + path + ": expected an integer, found " + describe(p));
   }
@@ -237,10 +242,15 @@ public final class JsonDecoder implements RecordDecoder {
     }
   }
 
-  /** Reads a JSON object into a row of one schema; the parser stands on its START_OBJECT. */
+  /**
+   * Reads a JSON object into a row of one schema; the parser stands on its START_OBJECT. Fields are
+   * expected in declared order first (a byte comparison of the name, no string is made); a field
+   * out of order is looked up by name.
+   */
   private static final class StructReader {
     private final Schema schema;
     private final Map<String, Integer> positions = new HashMap<>();
+    private final SerializedString[] names;
     private final ValueReader[] readers;
     private final String[] paths;
     private final int[] required;
@@ -249,10 +259,12 @@ public final class JsonDecoder implements RecordDecoder {
       this.schema = schema;
       this.readers = new ValueReader[schema.size()];
       this.paths = new String[schema.size()];
+      this.names = new SerializedString[schema.size()];
       int requiredCount = 0;
       for (int i = 0; i < schema.size(); i++) {
         Field f = schema.field(i);
         positions.put(f.name(), i);
+        names[i] = new SerializedString(f.name());
         paths[i] = prefix + f.name();
         readers[i] = readerFor(f.type(), paths[i], formats);
         if (f.required()) {
@@ -269,8 +281,18 @@ public final class JsonDecoder implements RecordDecoder {
 
     Row read(JsonParser p) throws IOException {
       Row row = new Row(schema.size());
-      while (p.nextToken() == JsonToken.FIELD_NAME) {
-        Integer pos = positions.get(p.currentName());
+      int expected = 0;
+      while (true) {
+        Integer pos;
+        if (expected < names.length ? p.nextFieldName(names[expected]) : false) {
+          pos = expected;
+        } else if ((expected < names.length ? p.currentToken() : p.nextToken())
+            == JsonToken.FIELD_NAME) {
+          pos = positions.get(p.currentName());
+        } else {
+          break;
+        }
+        expected = pos == null ? expected : pos + 1;
         JsonToken value = p.nextToken();
         if (pos == null) {
           p.skipChildren();

@@ -91,6 +91,20 @@ class JsonDecoderTest {
   }
 
   @Test
+  void fieldsMayComeInAnyOrderWithUnknownOnesAnywhere() {
+    Row row =
+        decode(
+            "{\"x\":[1,{\"y\":2}],\"qty\":4,\"event_id\":9,\"tags\":[\"t\"],\"ok\":false,"
+                + "\"customer\":{\"z\":1,\"id\":3},\"trailing\":{\"deep\":true}}");
+
+    assertThat(row.get(0)).isEqualTo(9L);
+    assertThat(row.get(5)).isEqualTo(4);
+    assertThat(row.get(6)).isEqualTo(false);
+    assertThat(row.get(9)).isEqualTo(new Row(3L, null));
+    assertThat(row.get(10)).isEqualTo(List.of("t"));
+  }
+
+  @Test
   void isoTimestampWithoutOffsetIsUtc() {
     assertThat(decode("{\"event_id\":1,\"created\":\"2026-01-02T03:04:05\"}").get(2))
         .isEqualTo(micros("2026-01-02T03:04:05Z"));
