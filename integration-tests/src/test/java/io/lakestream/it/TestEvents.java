@@ -61,19 +61,7 @@ final class TestEvents {
     List<Future<RecordMetadata>> bad = new ArrayList<>();
     List<byte[]> badValues = new ArrayList<>();
     SendFailures failures = new SendFailures();
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                servers,
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.LINGER_MS_CONFIG,
-                5,
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true),
-            new ByteArraySerializer(),
-            new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = producer(servers)) {
       for (long id = from; id < from + count; id++) {
         byte[] key = Long.toString(id % 1000).getBytes(StandardCharsets.UTF_8);
         producer.send(
@@ -103,15 +91,7 @@ final class TestEvents {
     List<Long> ids = new ArrayList<>();
     BigDecimal sum = BigDecimal.ZERO;
     SendFailures failures = new SendFailures();
-    try (KafkaProducer<byte[], byte[]> producer =
-        new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                servers,
-                ProducerConfig.ACKS_CONFIG,
-                "all"),
-            new ByteArraySerializer(),
-            new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer = producer(servers)) {
       for (long id = from; id < from + count; id++) {
         producer.send(
             new ProducerRecord<>(topic, partition, null, json(id).getBytes(StandardCharsets.UTF_8)),
@@ -123,6 +103,24 @@ final class TestEvents {
       failures.throwIfAny();
     }
     return new Produced(ids, sum, List.of(), List.of());
+  }
+
+  /**
+   * An idempotent producer that waits for every replica: no event is lost or doubled on retries.
+   */
+  private static KafkaProducer<byte[], byte[]> producer(String servers) {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            servers,
+            ProducerConfig.ACKS_CONFIG,
+            "all",
+            ProducerConfig.LINGER_MS_CONFIG,
+            5,
+            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+            true),
+        new ByteArraySerializer(),
+        new ByteArraySerializer());
   }
 
   /** Remembers the first failed send, so a test never counts an event that did not reach Kafka. */

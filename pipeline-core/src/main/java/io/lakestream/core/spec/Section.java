@@ -384,6 +384,14 @@ final class Section {
     return d[a.length()][b.length()];
   }
 
+  /**
+   * What a value that should be a map with exactly one key is instead: its keys when it is a map
+   * with several, otherwise a description of the value.
+   */
+  static String describeNotOneKey(JsonNode node) {
+    return node.isObject() && node.size() > 1 ? String.join(", ", keysOf(node)) : describe(node);
+  }
+
   /** The keys present in a map node, in order. */
   static List<String> keysOf(JsonNode node) {
     List<String> keys = new ArrayList<>();

@@ -392,10 +392,7 @@ public final class SpecParser {
     Map<String, SinkFactory> factories = sinkFactories();
     List<String> known = List.copyOf(factories.keySet());
     if (!node.isObject() || node.size() != 1) {
-      String got =
-          node.isObject() && node.size() > 1
-              ? String.join(", ", Section.keysOf(node))
-              : Section.describe(node);
+      String got = Section.describeNotOneKey(node);
       problems.add(
           path,
           "must be a map with one key, the sink type (known: "

@@ -63,10 +63,7 @@ final class TransformReader {
 
   private TransformSpec readStep(JsonNode node, String at) {
     if (!node.isObject() || node.size() != 1) {
-      String got =
-          node.isObject() && node.size() > 1
-              ? String.join(", ", Section.keysOf(node))
-              : Section.describe(node);
+      String got = Section.describeNotOneKey(node);
       problems.add(
           at,
           "must be a map with one key, the kind of step: "
