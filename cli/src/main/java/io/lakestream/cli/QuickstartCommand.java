@@ -57,9 +57,11 @@ final class QuickstartCommand implements Callable<Integer> {
     Path work = Path.of(WORK_DIR);
     deleteRecursively(work);
     PipelineSpec spec = SpecParser.parse(bundledSpec());
-    out.printf("1. Starting an embedded Kafka broker in %s/kafka%n", WORK_DIR);
+    // where `run` keeps an embedded broker too, so running the spec afterwards finds this topic
+    Path brokerDir = spec.checkpoint().dir().resolve("embedded-kafka");
+    out.printf("1. Starting an embedded Kafka broker in %s%n", brokerDir);
     out.flush();
-    try (PipelineRunner.Source source = PipelineRunner.Source.start(spec, work.resolve("kafka"))) {
+    try (PipelineRunner.Source source = PipelineRunner.Source.start(spec, brokerDir)) {
       String topic = spec.source().topics().get(0);
       out.printf(
           Locale.ROOT,
@@ -98,10 +100,14 @@ final class QuickstartCommand implements Callable<Integer> {
       DescribeCommand.print(tables.describe(spec.errors().deadLetterTable(), 5), out);
     }
     out.println();
+    out.println("Next: bin/lakestream tables --spec examples/quickstart.yaml");
     out.println(
-        "Next: list the tables with   bin/lakestream tables --spec examples/quickstart.yaml");
+        "      bin/lakestream run examples/quickstart.yaml   (resumes after this run: nothing new"
+            + " to read until more arrives; Ctrl-C stops)");
     out.println(
-        "      run it yourself with  bin/lakestream run examples/quickstart.yaml --sample-events 100000 --stop-at-end");
+        "      rm -rf "
+            + WORK_DIR
+            + " && bin/lakestream run examples/quickstart.yaml --sample-events 100000 --stop-at-end");
     out.flush();
     return 0;
   }

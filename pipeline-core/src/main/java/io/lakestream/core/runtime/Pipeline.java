@@ -162,7 +162,7 @@ public final class Pipeline {
       KafkaSource source,
       List<TopicPartition> partitions,
       long startNanos) {
-    StatusLine status = new StatusLine(spec.pipeline(), metrics, options);
+    StatusLine status = new StatusLine(spec.pipeline(), metrics, options, firstId - 1);
     long nextId = firstId;
     long committed = 0;
     long intervalNanos = spec.checkpoint().interval().toNanos();

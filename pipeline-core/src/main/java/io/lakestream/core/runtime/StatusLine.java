@@ -18,13 +18,19 @@ final class StatusLine {
   private long lastAt = System.nanoTime();
   private long lastCheckpointId = -1;
   private long lastCheckpointAt;
+  private final long recoveredCheckpointId;
 
-  StatusLine(String pipeline, PipelineMetrics metrics, RunOptions options) {
+  /**
+   * @param recoveredCheckpointId the checkpoint the run resumed after, or 0 for a new pipeline
+   */
+  StatusLine(
+      String pipeline, PipelineMetrics metrics, RunOptions options, long recoveredCheckpointId) {
     this.pipeline = pipeline;
     this.metrics = metrics;
     this.options = options;
     this.intervalNanos = options.statusInterval().toNanos();
     this.nextAt = lastAt + intervalNanos;
+    this.recoveredCheckpointId = recoveredCheckpointId;
   }
 
   void checkpointCommitted(long id) {
@@ -48,7 +54,9 @@ final class StatusLine {
     }
     String checkpoint =
         lastCheckpointId < 0
-            ? "none yet"
+            ? (recoveredCheckpointId > 0
+                ? "#" + recoveredCheckpointId + " (before this run)"
+                : "none yet")
             : "#"
                 + lastCheckpointId
                 + ", "
