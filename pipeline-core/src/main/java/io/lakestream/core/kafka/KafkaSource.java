@@ -62,11 +62,6 @@ public final class KafkaSource implements AutoCloseable {
     return tp.topic() + ":" + tp.partition();
   }
 
-  /** The consumer group whose offsets mirror committed positions. */
-  public String groupId() {
-    return groupId;
-  }
-
   /**
    * The partitions of the configured topics (or of the topics matching the pattern), sorted.
    *

@@ -71,10 +71,6 @@ public final class Pipeline {
     return state;
   }
 
-  public PipelineMetrics metrics() {
-    return metrics;
-  }
-
   /**
    * Asks a running pipeline to take a last checkpoint, commit it and stop; returns at once, and
    * {@link #run} returns once that checkpoint is committed. Safe to call from any thread.

@@ -31,6 +31,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.lakestream.core.decode.AvroSchemas;
 import io.lakestream.core.record.Schema;
+import io.lakestream.core.sink.SinkFactories;
 import io.lakestream.core.sink.SinkFactory;
 import io.lakestream.core.spec.KafkaSourceSpec.Format;
 import io.lakestream.core.spec.KafkaSourceSpec.Start;
@@ -52,7 +53,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -389,7 +389,7 @@ public final class SpecParser {
     if (Section.isAbsent(node)) {
       return null; // reported as required by the top-level section
     }
-    Map<String, SinkFactory> factories = sinkFactories();
+    Map<String, SinkFactory> factories = SinkFactories.byType();
     List<String> known = List.copyOf(factories.keySet());
     if (!node.isObject() || node.size() != 1) {
       String got = Section.describeNotOneKey(node);
@@ -428,15 +428,6 @@ public final class SpecParser {
     Map<String, Object> config = (Map<String, Object>) YamlTree.toJava(section);
     factory.validate(config, sectionPath, problems);
     return table == null ? null : new SinkSpec(type, table, config);
-  }
-
-  /** The installed sink factories by type, sorted by type. */
-  private static Map<String, SinkFactory> sinkFactories() {
-    Map<String, SinkFactory> factories = new TreeMap<>();
-    for (SinkFactory factory : ServiceLoader.load(SinkFactory.class)) {
-      factories.putIfAbsent(factory.type(), factory);
-    }
-    return factories;
   }
 
   // ---- checkpoint and errors
