@@ -8,34 +8,50 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The bytes of an Iceberg committable, as stored in checkpoints. Checkpoints outlive versions of
- * lakestream, so every form ever written stays readable: a new layout gets a new version number and
- * {@link #deserialize} keeps reading the old ones.
+ * The bytes of an Iceberg committable, as stored in checkpoints: the pending manifests one writer
+ * produced for one checkpoint. Checkpoints outlive versions of lakestream, so every form ever
+ * written stays readable: a new layout gets a new version number and {@link #deserialize} keeps
+ * reading the old ones. All numbers are big-endian.
  *
- * <p>Version 1, big-endian: {@code int version = 1}, {@code int n}, {@code n} bytes of the UTF-8
- * manifest path, {@code long} manifest length, {@code int} spec id, {@code long} record count,
- * {@code int} file count.
+ * <ul>
+ *   <li>Version 1 (one data manifest): {@code int version = 1}, {@code int n}, {@code n} bytes of
+ *       the UTF-8 manifest path, {@code long} manifest length, {@code int} spec id, {@code long}
+ *       record count, {@code int} file count.
+ *   <li>Version 2 (data and delete manifests): {@code int version = 2}, {@code int} number of
+ *       manifests, then per manifest: {@code byte} content (0 data, 1 deletes), {@code int n},
+ *       {@code n} bytes of the UTF-8 manifest path, {@code long} manifest length, {@code int} spec
+ *       id, {@code long} record count, {@code int} file count.
+ * </ul>
  */
 final class CommittableSerializer {
   /** The version {@link #serialize} writes. */
-  static final int VERSION = 1;
+  static final int VERSION = 2;
+
+  private static final byte DATA = 0;
+  private static final byte DELETES = 1;
 
   private CommittableSerializer() {}
 
-  /** The current form of {@code manifest}. */
-  static byte[] serialize(PendingManifest manifest) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + manifest.path().length());
+  /** The current form of {@code manifests}. */
+  static byte[] serialize(List<PendingManifest> manifests) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(128 * (manifests.size() + 1));
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(VERSION);
-      byte[] path = manifest.path().getBytes(StandardCharsets.UTF_8);
-      out.writeInt(path.length);
-      out.write(path);
-      out.writeLong(manifest.length());
-      out.writeInt(manifest.specId());
-      out.writeLong(manifest.recordCount());
-      out.writeInt(manifest.fileCount());
+      out.writeInt(manifests.size());
+      for (PendingManifest manifest : manifests) {
+        out.writeByte(manifest.content() == PendingManifest.Content.DATA ? DATA : DELETES);
+        byte[] path = manifest.path().getBytes(StandardCharsets.UTF_8);
+        out.writeInt(path.length);
+        out.write(path);
+        out.writeLong(manifest.length());
+        out.writeInt(manifest.specId());
+        out.writeLong(manifest.recordCount());
+        out.writeInt(manifest.fileCount());
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -47,10 +63,31 @@ final class CommittableSerializer {
    *
    * @throws PipelineException if the bytes are from a newer lakestream or are damaged
    */
-  static PendingManifest deserialize(byte[] bytes) {
+  static List<PendingManifest> deserialize(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
       int version = in.readInt();
-      if (version != 1) {
+      List<PendingManifest> manifests;
+      if (version == 1) {
+        manifests = List.of(readManifest(in, PendingManifest.Content.DATA, bytes.length));
+      } else if (version == 2) {
+        int count = in.readInt();
+        if (count < 0 || count > bytes.length) {
+          throw new IOException("bad manifest count " + count);
+        }
+        manifests = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+          byte content = in.readByte();
+          if (content != DATA && content != DELETES) {
+            throw new IOException("bad manifest content " + content);
+          }
+          manifests.add(
+              readManifest(
+                  in,
+                  content == DATA ? PendingManifest.Content.DATA : PendingManifest.Content.DELETES,
+                  bytes.length));
+        }
+        manifests = List.copyOf(manifests);
+      } else {
         throw new PipelineException(
             "Cannot read an Iceberg committable of version "
                 + version
@@ -58,26 +95,30 @@ final class CommittableSerializer {
                 + VERSION
                 + ". Recover the pipeline with the lakestream version that wrote the checkpoint.");
       }
-      int pathLength = in.readInt();
-      if (pathLength < 0 || pathLength > bytes.length) {
-        throw new IOException("bad path length " + pathLength);
-      }
-      byte[] path = new byte[pathLength];
-      in.readFully(path);
-      PendingManifest manifest =
-          new PendingManifest(
-              new String(path, StandardCharsets.UTF_8),
-              in.readLong(),
-              in.readInt(),
-              in.readLong(),
-              in.readInt());
       if (in.available() > 0) {
         throw new IOException(in.available() + " trailing bytes");
       }
-      return manifest;
+      return manifests;
     } catch (IOException e) {
       throw new PipelineException(
           "Cannot read an Iceberg committable (" + bytes.length + " bytes): it is damaged", e);
     }
+  }
+
+  private static PendingManifest readManifest(
+      DataInputStream in, PendingManifest.Content content, int totalBytes) throws IOException {
+    int pathLength = in.readInt();
+    if (pathLength < 0 || pathLength > totalBytes) {
+      throw new IOException("bad path length " + pathLength);
+    }
+    byte[] path = new byte[pathLength];
+    in.readFully(path);
+    return new PendingManifest(
+        content,
+        new String(path, StandardCharsets.UTF_8),
+        in.readLong(),
+        in.readInt(),
+        in.readLong(),
+        in.readInt());
   }
 }

@@ -17,7 +17,10 @@ import java.util.function.Consumer;
 import org.apache.iceberg.AppendFiles;
 import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableOperations;
@@ -29,9 +32,11 @@ import org.slf4j.LoggerFactory;
  * Commits checkpoints of one pipeline into one Iceberg table, exactly once.
  *
  * <ul>
- *   <li>Every commit is one {@link AppendFiles} holding all data files of the checkpoint, whose
- *       snapshot summary records the pipeline id, the checkpoint id and the source positions
- *       ({@link CommitMetadata}); a checkpoint without files still commits, so positions advance.
+ *   <li>Every commit is one table operation holding all files of the checkpoint, whose snapshot
+ *       summary records the pipeline id, the checkpoint id and the source positions ({@link
+ *       CommitMetadata}): an {@link AppendFiles} when the checkpoint has only data files, one
+ *       {@link RowDelta} adding its data files and delete files together when it has delete files
+ *       (upsert mode). A checkpoint without files still commits, so positions advance.
  *   <li>Idempotent: a checkpoint the table already records for the pipeline (or an older one) is
  *       not committed again. The check is repeated on the metadata each commit attempt is applied
  *       to, so it holds even if the table changes concurrently.
@@ -131,14 +136,16 @@ final class IcebergCommitter implements SinkCommitter {
       return alreadyCommitted(checkpointId, last.get(), committables, current);
     }
 
-    List<PendingManifest> manifests = new ArrayList<>(committables.size());
-    for (Committable c : committables) {
-      manifests.add(CommittableSerializer.deserialize(c.bytes()));
-    }
+    List<PendingManifest> manifests = manifestsOf(committables);
     List<DataFile> files = new ArrayList<>();
+    List<DeleteFile> deletes = new ArrayList<>();
     for (PendingManifest manifest : manifests) {
       try {
-        files.addAll(PendingManifests.read(manifest, table.io(), current.specsById()));
+        if (manifest.content() == PendingManifest.Content.DATA) {
+          files.addAll(PendingManifests.read(manifest, table.io(), current.specsById()));
+        } else {
+          deletes.addAll(PendingManifests.readDeletes(manifest, table.io(), current.specsById()));
+        }
       } catch (UncheckedIOException | org.apache.iceberg.exceptions.NotFoundException e) {
         throw new PipelineException(
             "Cannot read pending manifest "
@@ -151,7 +158,12 @@ final class IcebergCommitter implements SinkCommitter {
             e);
       }
     }
-    long records = files.stream().mapToLong(DataFile::recordCount).sum();
+    Written written =
+        new Written(
+            files.size(),
+            files.stream().mapToLong(DataFile::recordCount).sum(),
+            deletes.size(),
+            deletes.stream().mapToLong(DeleteFile::recordCount).sum());
 
     Long ours = epoch;
     Table guarded =
@@ -163,35 +175,60 @@ final class IcebergCommitter implements SinkCommitter {
                 throw new AlreadyCommitted(recorded.get());
               }
             });
-    AppendFiles append = guarded.newAppend();
-    files.forEach(append::appendFile);
-    CommitMetadata.toCommitEntries(pipelineId, checkpointId, positions).forEach(append::set);
+    SnapshotUpdate<?> update;
+    if (deletes.isEmpty()) {
+      AppendFiles append = guarded.newAppend();
+      files.forEach(append::appendFile);
+      update = append;
+    } else {
+      RowDelta delta = guarded.newRowDelta();
+      files.forEach(delta::addRows);
+      deletes.forEach(delta::addDeletes);
+      update = delta;
+    }
+    CommitMetadata.toCommitEntries(pipelineId, checkpointId, positions).forEach(update::set);
     try {
-      append.commit();
+      update.commit();
     } catch (AlreadyCommitted e) {
       return alreadyCommitted(checkpointId, e.recorded, committables, ops.current());
     } catch (org.apache.iceberg.exceptions.CommitStateUnknownException e) {
-      return reconcile(checkpointId, manifests, files.size(), records, start, e);
+      return reconcile(checkpointId, manifests, written, start, e);
     }
-    return committed(checkpointId, manifests, files.size(), records, start);
+    return committed(checkpointId, manifests, written, start);
+  }
+
+  /** What a checkpoint's committables hold, for the result and the log line. */
+  private record Written(int files, long records, int deleteFiles, long deletes) {}
+
+  private static List<PendingManifest> manifestsOf(List<Committable> committables) {
+    List<PendingManifest> manifests = new ArrayList<>(committables.size());
+    for (Committable c : committables) {
+      manifests.addAll(CommittableSerializer.deserialize(c.bytes()));
+    }
+    return manifests;
   }
 
   private CommitResult committed(
-      long checkpointId, List<PendingManifest> manifests, int files, long records, long start) {
+      long checkpointId, List<PendingManifest> manifests, Written written, long start) {
     Snapshot snapshot = snapshotOf(ops.current(), checkpointId);
     deletePendingManifests(manifests);
     LOG.info(
-        "Committed checkpoint {} of pipeline {} to table {}: {} files, {} records in {} ms"
-            + " (snapshot {})",
+        "Committed checkpoint {} of pipeline {} to table {}: {} files, {} records, {} delete files,"
+            + " {} deletes in {} ms (snapshot {})",
         checkpointId,
         pipelineId,
         tableName,
-        files,
-        records,
+        written.files(),
+        written.records(),
+        written.deleteFiles(),
+        written.deletes(),
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
         snapshot == null ? "?" : snapshot.snapshotId());
     return new CommitResult(
-        true, files, records, snapshot == null ? null : Long.toString(snapshot.snapshotId()));
+        true,
+        written.files(),
+        written.records(),
+        snapshot == null ? null : Long.toString(snapshot.snapshotId()));
   }
 
   private CommitResult alreadyCommitted(
@@ -199,11 +236,7 @@ final class IcebergCommitter implements SinkCommitter {
       CommittedCheckpoint recorded,
       List<Committable> committables,
       TableMetadata metadata) {
-    List<PendingManifest> manifests = new ArrayList<>();
-    for (Committable c : committables) {
-      manifests.add(CommittableSerializer.deserialize(c.bytes()));
-    }
-    deletePendingManifests(manifests);
+    deletePendingManifests(manifestsOf(committables));
     LOG.info(
         "Skipped checkpoint {} of pipeline {} for table {}: the table already records checkpoint {}",
         checkpointId,
@@ -218,14 +251,13 @@ final class IcebergCommitter implements SinkCommitter {
   private CommitResult reconcile(
       long checkpointId,
       List<PendingManifest> manifests,
-      int files,
-      long records,
+      Written written,
       long start,
       RuntimeException unknown) {
     try {
       Optional<CommittedCheckpoint> now = lastCommitted(ops.refresh());
       if (now.isPresent() && now.get().checkpointId() >= checkpointId) {
-        return committed(checkpointId, manifests, files, records, start);
+        return committed(checkpointId, manifests, written, start);
       }
     } catch (RuntimeException e) {
       unknown.addSuppressed(e);

@@ -3,6 +3,7 @@ package io.lakestream.iceberg;
 import io.lakestream.core.sink.Sink;
 import io.lakestream.core.sink.SinkCommitter;
 import io.lakestream.core.sink.SinkWriter;
+import java.util.List;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableOperations;
@@ -10,7 +11,10 @@ import org.apache.iceberg.catalog.Catalog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** One open Iceberg table: writers per task and one committer. */
+/**
+ * One open Iceberg table: writers per task ({@link UpsertSinkWriter} in upsert mode, {@link
+ * IcebergSinkWriter} otherwise) and one committer.
+ */
 final class IcebergSink implements Sink {
   private static final Logger LOG = LoggerFactory.getLogger(IcebergSink.class);
 
@@ -21,6 +25,7 @@ final class IcebergSink implements Sink {
   private final Schema fileSchema;
   private final long targetFileSize;
   private final String pipelineId;
+  private final List<String> key;
   private final IcebergCommitter committer;
 
   /**
@@ -28,6 +33,7 @@ final class IcebergSink implements Sink {
    * @param writeTable the table as loaded at open, shared read-only by writers
    * @param commitTable a second instance of the table, refreshed by the committer only
    * @param fileSchema the schema data files are written with
+   * @param key the key columns in upsert mode, empty in append mode
    */
   IcebergSink(
       Catalog catalog,
@@ -38,7 +44,8 @@ final class IcebergSink implements Sink {
       TableOperations commitOps,
       Schema fileSchema,
       long targetFileSize,
-      String pipelineId) {
+      String pipelineId,
+      List<String> key) {
     this.catalog = catalog;
     this.tableName = tableName;
     this.writeTable = writeTable;
@@ -46,6 +53,7 @@ final class IcebergSink implements Sink {
     this.fileSchema = fileSchema;
     this.targetFileSize = targetFileSize;
     this.pipelineId = pipelineId;
+    this.key = List.copyOf(key);
     this.committer = new IcebergCommitter(commitTable, commitOps, tableName, pipelineId);
   }
 
@@ -56,6 +64,10 @@ final class IcebergSink implements Sink {
 
   @Override
   public SinkWriter createWriter(int taskId) {
+    if (!key.isEmpty()) {
+      return new UpsertSinkWriter(
+          tableName, writeTable, writeOps, fileSchema, key, targetFileSize, pipelineId, taskId);
+    }
     return new IcebergSinkWriter(
         tableName, writeTable, writeOps, fileSchema, targetFileSize, pipelineId, taskId);
   }

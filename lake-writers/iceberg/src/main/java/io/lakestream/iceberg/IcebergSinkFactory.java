@@ -6,6 +6,7 @@ import io.lakestream.core.sink.Sink;
 import io.lakestream.core.sink.SinkContext;
 import io.lakestream.core.sink.SinkFactory;
 import io.lakestream.core.spec.Problems;
+import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.HasTableOperations;
 import org.apache.iceberg.PartitionField;
@@ -14,8 +15,8 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 
 /**
- * The {@code iceberg} sink: appends rows to an Iceberg table and commits each checkpoint exactly
- * once. Options are declared in {@link IcebergSinkOptions}.
+ * The {@code iceberg} sink: appends rows to an Iceberg table, or upserts and deletes them by key,
+ * and commits each checkpoint exactly once. Options are declared in {@link IcebergSinkOptions}.
  */
 public final class IcebergSinkFactory implements SinkFactory {
 
@@ -46,19 +47,36 @@ public final class IcebergSinkFactory implements SinkFactory {
    * rows of {@code context.schema()} (same names and types; extra optional table columns are fine).
    *
    * @throws io.lakestream.core.spec.SpecException if the section is invalid
-   * @throws PipelineException if the catalog fails, a partition column is not in the schema, or the
-   *     existing table cannot take the rows
+   *     <p>In upsert mode every key column must be in {@code context.schema()} (it becomes
+   *     required), every partition column must be a key column, a new table gets the key columns as
+   *     identifier fields and an existing one must have exactly those.
+   * @throws PipelineException if the catalog fails, a partition column is not in the schema, the
+   *     existing table cannot take the rows, or (upsert mode) a key check fails
    */
   @Override
   public Sink open(SinkContext context) {
     Problems problems = new Problems();
     SinkConfig config = SinkConfig.parse(context.config(), PATH, problems);
     problems.throwIfAny();
+    List<String> key = KeyColumns.of(context, config);
+    SinkContext rows =
+        key.isEmpty()
+            ? context
+            : new SinkContext(
+                context.pipelineId(),
+                context.config(),
+                context.table(),
+                KeyColumns.requireKeys(context.schema(), key, context.table()),
+                context.role());
     Catalog catalog = Catalogs.load(config.catalog());
     try {
-      Table writeTable = TableSetup.loadOrCreate(catalog, context, config, PATH);
+      Table writeTable = TableSetup.loadOrCreate(catalog, rows, config, key, PATH);
+      if (!key.isEmpty()) {
+        KeyColumns.requirePartitionColumnsInKey(
+            KeyColumns.partitionColumns(writeTable.spec()), key, context.table());
+      }
       Schema fileSchema =
-          SchemaConverter.writeSchema(context.schema(), writeTable.schema(), context.table());
+          SchemaConverter.writeSchema(rows.schema(), writeTable.schema(), context.table());
       for (PartitionField field : writeTable.spec().fields()) {
         if (fileSchema.findField(field.sourceId()) == null) {
           throw new PipelineException(
@@ -79,7 +97,8 @@ public final class IcebergSinkFactory implements SinkFactory {
           ((HasTableOperations) commitTable).operations(),
           fileSchema,
           config.targetFileSize(),
-          context.pipelineId());
+          context.pipelineId(),
+          key);
     } catch (RuntimeException e) {
       closeQuietly(catalog, e);
       if (e instanceof PipelineException) {

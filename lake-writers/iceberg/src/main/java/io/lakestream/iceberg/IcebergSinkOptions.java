@@ -15,7 +15,9 @@ public final class IcebergSinkOptions {
   /** How rows reach the table. */
   public enum Mode {
     /** Every row is appended. */
-    APPEND
+    APPEND,
+    /** Every row replaces the row with the same {@link #KEY}; rows can also be deleted by key. */
+    UPSERT
   }
 
   public static final SpecOption<Map<String, Object>> CATALOG =
@@ -57,10 +59,20 @@ public final class IcebergSinkOptions {
       SpecOption.key("mode")
           .enumType(Mode.class)
           .defaultValue(Mode.APPEND)
-          .withDescription("How rows reach the table; `upsert` is planned.");
+          .withDescription(
+              "How rows reach the table: `append` adds every row; `upsert` makes each row replace"
+                  + " the row with the same `key` (see Upsert mode below).");
+
+  public static final SpecOption<List<String>> KEY =
+      SpecOption.key("key")
+          .stringListType()
+          .withDescription(
+              "The key columns of an `upsert` table, set as its identifier fields (required"
+                  + " there, not allowed for `append`). Top-level columns of a primitive type other"
+                  + " than float and double; every `partition-by` column must be one of them.");
 
   private static final List<SpecOption<?>> ALL =
-      List.of(CATALOG, TABLE, PARTITION_BY, TARGET_FILE_SIZE, PROPERTIES, MODE);
+      List.of(CATALOG, TABLE, PARTITION_BY, TARGET_FILE_SIZE, PROPERTIES, MODE, KEY);
 
   private IcebergSinkOptions() {}
 

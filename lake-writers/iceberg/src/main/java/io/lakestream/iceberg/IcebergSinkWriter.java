@@ -146,7 +146,8 @@ final class IcebergSinkWriter implements SinkWriter {
         PendingManifests.write(
             ops, formatVersion, spec, dataFiles, pipelineId, checkpointId, taskId);
     return List.of(
-        new Committable(manifest.recordCount(), CommittableSerializer.serialize(manifest)));
+        new Committable(
+            manifest.recordCount(), CommittableSerializer.serialize(List.of(manifest))));
   }
 
   private IllegalStateException stopped() {

@@ -6,7 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.iceberg.ContentFile;
 import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.ManifestContent;
 import org.apache.iceberg.ManifestFile;
 import org.apache.iceberg.ManifestFiles;
@@ -17,9 +19,9 @@ import org.apache.iceberg.TableOperations;
 import org.apache.iceberg.io.FileIO;
 
 /**
- * Writes the data files of a checkpoint into a manifest in the table's metadata directory, and
- * reads them back when the checkpoint is committed. The committable then stays small however many
- * files a checkpoint has.
+ * Writes the data files and the delete files of a checkpoint into manifests in the table's metadata
+ * directory (one for each kind), and reads them back when the checkpoint is committed. The
+ * committable then stays small however many files a checkpoint has.
  *
  * <p>Pending manifests are named {@code lakestream-pending-*.avro}. They are not part of the table
  * until committed (the commit writes its own manifests), so the committer deletes them after a
@@ -38,7 +40,7 @@ final class PendingManifests {
   private PendingManifests() {}
 
   /**
-   * Writes {@code files} (all of {@code spec}) into a new pending manifest.
+   * Writes data {@code files} (all of {@code spec}) into a new pending manifest.
    *
    * @throws UncheckedIOException if the manifest cannot be written
    */
@@ -50,23 +52,52 @@ final class PendingManifests {
       String pipelineId,
       long checkpointId,
       int taskId) {
-    String name =
-        PREFIX
-            + pipelineId.replaceAll("[^A-Za-z0-9_-]", "_")
-            + "-"
-            + checkpointId
-            + "-"
-            + taskId
-            + "-"
-            + UUID.randomUUID()
-            + ".avro";
-    String location = ops.metadataFileLocation(name);
+    String location = ops.metadataFileLocation(name(pipelineId, checkpointId, taskId, "data"));
     ManifestWriter<DataFile> writer =
         ManifestFiles.write(
             formatVersion, spec, ops.io().newOutputFile(location), PLACEHOLDER_SNAPSHOT_ID);
+    return writeAll(writer, files, location, PendingManifest.Content.DATA);
+  }
+
+  /**
+   * Writes delete {@code files} (all of {@code spec}) into a new pending delete manifest.
+   *
+   * @throws UncheckedIOException if the manifest cannot be written
+   */
+  static PendingManifest writeDeletes(
+      TableOperations ops,
+      int formatVersion,
+      PartitionSpec spec,
+      List<DeleteFile> files,
+      String pipelineId,
+      long checkpointId,
+      int taskId) {
+    String location = ops.metadataFileLocation(name(pipelineId, checkpointId, taskId, "deletes"));
+    ManifestWriter<DeleteFile> writer =
+        ManifestFiles.writeDeleteManifest(
+            formatVersion, spec, ops.io().newOutputFile(location), PLACEHOLDER_SNAPSHOT_ID);
+    return writeAll(writer, files, location, PendingManifest.Content.DELETES);
+  }
+
+  private static String name(String pipelineId, long checkpointId, int taskId, String kind) {
+    return PREFIX
+        + pipelineId.replaceAll("[^A-Za-z0-9_-]", "_")
+        + "-"
+        + checkpointId
+        + "-"
+        + taskId
+        + "-"
+        + kind
+        + "-"
+        + UUID.randomUUID()
+        + ".avro";
+  }
+
+  private static <F extends ContentFile<F>> PendingManifest writeAll(
+      ManifestWriter<F> writer, List<F> files, String location, PendingManifest.Content content) {
     long records = 0;
     try (writer) {
-      for (DataFile file : files) {
+      for (F file : files) {
         writer.add(file);
         records += file.recordCount();
       }
@@ -75,11 +106,16 @@ final class PendingManifests {
     }
     ManifestFile written = writer.toManifestFile();
     return new PendingManifest(
-        written.path(), written.length(), written.partitionSpecId(), records, files.size());
+        content,
+        written.path(),
+        written.length(),
+        written.partitionSpecId(),
+        records,
+        files.size());
   }
 
   /**
-   * The data files a pending manifest lists.
+   * The data files a pending data manifest lists.
    *
    * @throws UncheckedIOException if the manifest cannot be read
    */
@@ -89,6 +125,25 @@ final class PendingManifests {
     try (ManifestReader<DataFile> reader =
         ManifestFiles.read(new AsManifestFile(manifest), io, specsById)) {
       for (DataFile file : reader) {
+        files.add(file.copy());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read pending manifest " + manifest.path(), e);
+    }
+    return files;
+  }
+
+  /**
+   * The delete files a pending delete manifest lists.
+   *
+   * @throws UncheckedIOException if the manifest cannot be read
+   */
+  static List<DeleteFile> readDeletes(
+      PendingManifest manifest, FileIO io, Map<Integer, PartitionSpec> specsById) {
+    List<DeleteFile> files = new ArrayList<>(manifest.fileCount());
+    try (ManifestReader<DeleteFile> reader =
+        ManifestFiles.readDeleteManifest(new AsManifestFile(manifest), io, specsById)) {
+      for (DeleteFile file : reader) {
         files.add(file.copy());
       }
     } catch (IOException e) {
@@ -121,7 +176,9 @@ final class PendingManifests {
 
     @Override
     public ManifestContent content() {
-      return ManifestContent.DATA;
+      return manifest.content() == PendingManifest.Content.DATA
+          ? ManifestContent.DATA
+          : ManifestContent.DELETES;
     }
 
     @Override

@@ -16,24 +16,46 @@ import org.apache.iceberg.io.FileWriterFactory;
 import org.apache.iceberg.parquet.Parquet;
 
 /**
- * Opens Parquet data files written with Iceberg's internal object model ({@link InternalWriter}),
- * which takes {@link RowStruct}s as they are. Append mode writes data files only.
+ * Opens Parquet data and delete files written with Iceberg's internal object model ({@link
+ * InternalWriter}), which takes {@link RowStruct}s as they are. Append mode writes data files only;
+ * upsert mode also writes equality deletes (rows of the key columns) and position deletes.
  */
 final class RowFileWriterFactory implements FileWriterFactory<StructLike> {
   private final Schema fileSchema;
   private final Map<String, String> tableProperties;
   private final MetricsConfig metricsConfig;
+  private final Schema keySchema;
+  private final MetricsConfig positionDeleteMetricsConfig;
 
   /**
+   * A factory of data files only.
+   *
    * @param fileSchema the schema files are written with, see {@link SchemaConverter#writeSchema}
    * @param tableProperties the table's properties (compression, row-group size, ...)
    * @param metricsConfig which column metrics to keep
    */
   RowFileWriterFactory(
       Schema fileSchema, Map<String, String> tableProperties, MetricsConfig metricsConfig) {
+    this(fileSchema, tableProperties, metricsConfig, null, null);
+  }
+
+  /**
+   * A factory of data files and delete files.
+   *
+   * @param keySchema the key columns, in the order of equality delete rows
+   * @param positionDeleteMetricsConfig which metrics position delete files keep
+   */
+  RowFileWriterFactory(
+      Schema fileSchema,
+      Map<String, String> tableProperties,
+      MetricsConfig metricsConfig,
+      Schema keySchema,
+      MetricsConfig positionDeleteMetricsConfig) {
     this.fileSchema = fileSchema;
     this.tableProperties = Map.copyOf(tableProperties);
     this.metricsConfig = metricsConfig;
+    this.keySchema = keySchema;
+    this.positionDeleteMetricsConfig = positionDeleteMetricsConfig;
   }
 
   @Override
@@ -58,12 +80,43 @@ final class RowFileWriterFactory implements FileWriterFactory<StructLike> {
   @Override
   public EqualityDeleteWriter<StructLike> newEqualityDeleteWriter(
       EncryptedOutputFile file, PartitionSpec spec, StructLike partition) {
-    throw new UnsupportedOperationException("Append mode writes no delete files");
+    if (keySchema == null) {
+      throw new UnsupportedOperationException("Append mode writes no delete files");
+    }
+    try {
+      return Parquet.writeDeletes(file)
+          .rowSchema(keySchema)
+          .equalityFieldIds(keySchema.columns().stream().mapToInt(f -> f.fieldId()).toArray())
+          .setAll(tableProperties)
+          .metricsConfig(metricsConfig)
+          .createWriterFunc(InternalWriter::createWriter)
+          .withSpec(spec)
+          .withPartition(partition)
+          .overwrite()
+          .buildEqualityWriter();
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot open delete file " + file.encryptingOutputFile().location(), e);
+    }
   }
 
   @Override
   public PositionDeleteWriter<StructLike> newPositionDeleteWriter(
       EncryptedOutputFile file, PartitionSpec spec, StructLike partition) {
-    throw new UnsupportedOperationException("Append mode writes no delete files");
+    if (keySchema == null) {
+      throw new UnsupportedOperationException("Append mode writes no delete files");
+    }
+    try {
+      return Parquet.writeDeletes(file)
+          .setAll(tableProperties)
+          .metricsConfig(positionDeleteMetricsConfig)
+          .withSpec(spec)
+          .withPartition(partition)
+          .overwrite()
+          .buildPositionWriter();
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot open delete file " + file.encryptingOutputFile().location(), e);
+    }
   }
 }

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  * @param targetFileSize bytes after which a data file is rolled
  * @param properties table properties for creation
  * @param mode the write mode
+ * @param key the key columns, in order; empty in append mode
  */
 record SinkConfig(
     Map<String, Object> catalog,
@@ -27,9 +28,11 @@ record SinkConfig(
     List<PartitionField> partitionBy,
     long targetFileSize,
     Map<String, String> properties,
-    IcebergSinkOptions.Mode mode) {
+    IcebergSinkOptions.Mode mode,
+    List<String> key) {
 
   private static final Pattern TABLE_NAME = Pattern.compile("[^.\\s]+(\\.[^.\\s]+)+");
+  private static final Pattern COLUMN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   /**
    * Reads a section, adding one problem per mistake with its path below {@code path}.
@@ -45,13 +48,60 @@ record SinkConfig(
             "unknown option (known: " + String.join(", ", IcebergSinkOptions.keys()) + ")");
       }
     }
+    Map<String, Object> catalog = catalog(config, path, problems);
+    String table = table(config, path, problems);
+    List<PartitionField> partitionBy = partitionBy(config, path, problems);
+    long targetFileSize = targetFileSize(config, path, problems);
+    Map<String, String> properties = properties(config, path, problems);
+    IcebergSinkOptions.Mode mode = mode(config, path, problems);
     return new SinkConfig(
-        catalog(config, path, problems),
-        table(config, path, problems),
-        partitionBy(config, path, problems),
-        targetFileSize(config, path, problems),
-        properties(config, path, problems),
-        mode(config, path, problems));
+        catalog,
+        table,
+        partitionBy,
+        targetFileSize,
+        properties,
+        mode,
+        key(config, path, problems, mode));
+  }
+
+  private static List<String> key(
+      Map<String, Object> config, String path, Problems problems, IcebergSinkOptions.Mode mode) {
+    Object value = config.get(IcebergSinkOptions.KEY.key());
+    String where = path + "." + IcebergSinkOptions.KEY.key();
+    Object modeGiven = config.get(IcebergSinkOptions.MODE.key());
+    if (modeGiven != null && !SpecOption.choiceName(mode).equals(modeGiven)) {
+      return List.of(); // the mode is wrong, so whether a key belongs here is unknown
+    }
+    if (value == null) {
+      if (mode == IcebergSinkOptions.Mode.UPSERT) {
+        problems.add(where, "is required in upsert mode: list the key columns, e.g. [user_id]");
+      }
+      return List.of();
+    }
+    if (mode == IcebergSinkOptions.Mode.APPEND) {
+      problems.add(where, "is only allowed with mode: upsert (the mode is append)");
+      return List.of();
+    }
+    if (!(value instanceof List<?> entries) || entries.isEmpty()) {
+      problems.add(
+          where, "must be a non-empty list of column names, e.g. [user_id] (given " + value + ")");
+      return List.of();
+    }
+    List<String> key = new ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      Object entry = entries.get(i);
+      String entryPath = where + "[" + i + "]";
+      if (!(entry instanceof String column) || !COLUMN_NAME.matcher(column).matches()) {
+        problems.add(entryPath, "must be a top-level column name (given " + entry + ")");
+      } else if (key.contains(column)) {
+        problems.add(
+            entryPath,
+            "duplicates " + IcebergSinkOptions.KEY.key() + "[" + key.indexOf(column) + "]");
+      } else {
+        key.add(column);
+      }
+    }
+    return List.copyOf(key);
   }
 
   @SuppressWarnings("unchecked")
@@ -178,14 +228,10 @@ record SinkConfig(
         return mode;
       }
     }
-    if ("upsert".equals(value)) {
-      problems.add(where, "\"upsert\" is not supported yet; use append");
-    } else {
-      List<String> known =
-          IcebergSinkOptions.MODE.choices().stream().map(SpecOption::choiceName).toList();
-      problems.add(
-          where, "unknown mode \"" + value + "\" (supported: " + String.join(", ", known) + ")");
-    }
+    List<String> known =
+        IcebergSinkOptions.MODE.choices().stream().map(SpecOption::choiceName).toList();
+    problems.add(
+        where, "unknown mode \"" + value + "\" (supported: " + String.join(", ", known) + ")");
     return IcebergSinkOptions.MODE.defaultValue();
   }
 }

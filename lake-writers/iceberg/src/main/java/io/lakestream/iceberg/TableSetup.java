@@ -29,19 +29,39 @@ final class TableSetup {
 
   /**
    * The table, created when absent as a format-version 2 table with the configured partitioning
-   * (for the output role) and properties.
+   * (for the output role) and properties, and in upsert mode with the key columns as identifier
+   * fields.
    *
-   * @throws PipelineException if the table name, a partition column or the catalog fails
+   * @param context the sink's context; in upsert mode its schema has the key columns required
+   * @param key the key columns, empty in append mode
+   * @throws PipelineException if the table name, a partition column or the catalog fails, or the
+   *     identifier fields of an existing table are not the key columns
    */
   static Table loadOrCreate(
-      Catalog catalog, SinkContext context, SinkConfig config, String optionsPath) {
+      Catalog catalog,
+      SinkContext context,
+      SinkConfig config,
+      List<String> key,
+      String optionsPath) {
     TableIdentifier id = identifier(context.table());
     if (catalog.tableExists(id)) {
-      Table table = catalog.loadTable(id);
-      warnIfPartitioningDiffers(table, context, config);
-      return table;
+      return loaded(catalog.loadTable(id), context, config, key);
     }
-    Schema schema = SchemaConverter.toIceberg(context.schema());
+    if (!key.isEmpty()) {
+      KeyColumns.requirePartitionColumnsInKey(
+          partitioning(context, config).stream().map(PartitionField::column).toList(),
+          key,
+          context.table());
+    }
+    Schema columns = SchemaConverter.toIceberg(context.schema());
+    Schema schema =
+        key.isEmpty()
+            ? columns
+            : new Schema(
+                columns.columns(),
+                key.stream()
+                    .map(c -> columns.findField(c).fieldId())
+                    .collect(java.util.stream.Collectors.toSet()));
     PartitionSpec spec = spec(schema, partitioning(context, config), context.table(), optionsPath);
     Map<String, String> properties = new LinkedHashMap<>();
     properties.put(TableProperties.FORMAT_VERSION, "2");
@@ -57,18 +77,26 @@ final class TableSetup {
               .withProperties(properties)
               .create();
       LOG.info(
-          "Created table {} (format version 2, {})",
+          "Created table {} (format version 2, {}{})",
           context.table(),
           spec.isUnpartitioned()
               ? "unpartitioned"
-              : "partitioned by " + partitioning(context, config));
+              : "partitioned by " + partitioning(context, config),
+          key.isEmpty() ? "" : ", key " + key);
       return table;
     } catch (AlreadyExistsException e) {
       // another instance or task created it first
-      Table table = catalog.loadTable(id);
-      warnIfPartitioningDiffers(table, context, config);
-      return table;
+      return loaded(catalog.loadTable(id), context, config, key);
     }
+  }
+
+  private static Table loaded(
+      Table table, SinkContext context, SinkConfig config, List<String> key) {
+    if (!key.isEmpty()) {
+      KeyColumns.requireIdentifierFields(table, key, context.table());
+    }
+    warnIfPartitioningDiffers(table, context, config);
+    return table;
   }
 
   static TableIdentifier identifier(String table) {

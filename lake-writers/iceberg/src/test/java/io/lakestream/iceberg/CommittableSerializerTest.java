@@ -4,44 +4,86 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakestream.core.error.PipelineException;
+import io.lakestream.iceberg.PendingManifest.Content;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class CommittableSerializerTest {
+  private static final String V2_PREFIX =
+      "file:/warehouse/analytics/user_state/metadata/lakestream-pending-users-to-lake-9-1-";
+
+  /**
+   * The committable in {@code committable-v2.bin}, which was written byte by byte (by a script, not
+   * by the serializer) following the layout in {@link CommittableSerializer}'s javadoc.
+   */
+  private static final List<PendingManifest> V2_FIXTURE =
+      List.of(
+          new PendingManifest(
+              Content.DATA,
+              V2_PREFIX + "data-00000000-0000-0000-0000-000000000002.avro",
+              7001,
+              1,
+              500,
+              2),
+          new PendingManifest(
+              Content.DELETES,
+              V2_PREFIX + "deletes-00000000-0000-0000-0000-000000000003.avro",
+              5120,
+              1,
+              42,
+              3));
+
+  private static byte[] resource(String name) throws Exception {
+    try (InputStream in = CommittableSerializerTest.class.getResourceAsStream(name)) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static List<PendingManifest> one() {
+    return List.of(new PendingManifest(Content.DATA, "m.avro", 1, 0, 1, 1));
+  }
 
   @Test
   void readsBackWhatItWrites() {
-    PendingManifest manifest =
-        new PendingManifest(
-            "s3://bucket/wh/db/t/metadata/lakestream-pending-p-1-0-ü.avro",
-            1L << 40,
-            3,
-            9_999_999_999L,
-            17);
+    List<PendingManifest> manifests =
+        List.of(
+            new PendingManifest(
+                Content.DATA,
+                "s3://bucket/wh/db/t/metadata/lakestream-pending-p-1-0-ü.avro",
+                1L << 40,
+                3,
+                9_999_999_999L,
+                17),
+            new PendingManifest(
+                Content.DELETES,
+                "s3://bucket/wh/db/t/metadata/lakestream-pending-p-1-0-deletes.avro",
+                12_345,
+                3,
+                77,
+                4));
 
-    assertThat(CommittableSerializer.deserialize(CommittableSerializer.serialize(manifest)))
-        .isEqualTo(manifest);
+    assertThat(CommittableSerializer.deserialize(CommittableSerializer.serialize(manifests)))
+        .isEqualTo(manifests);
+    assertThat(CommittableSerializer.deserialize(CommittableSerializer.serialize(List.of())))
+        .isEmpty();
   }
 
   @Test
   void writesTheCurrentVersionFirst() {
-    byte[] bytes = CommittableSerializer.serialize(new PendingManifest("m.avro", 1, 0, 1, 1));
+    byte[] bytes = CommittableSerializer.serialize(one());
 
     assertThat(ByteBuffer.wrap(bytes).getInt()).isEqualTo(CommittableSerializer.VERSION);
   }
 
   @Test
   void readsAVersion1CommittableFromAnOldCheckpoint() throws Exception {
-    byte[] bytes;
-    try (InputStream in = getClass().getResourceAsStream("/committable-v1.bin")) {
-      bytes = in.readAllBytes();
-    }
-
-    assertThat(CommittableSerializer.deserialize(bytes))
-        .isEqualTo(
+    assertThat(CommittableSerializer.deserialize(resource("/committable-v1.bin")))
+        .containsExactly(
             new PendingManifest(
+                Content.DATA,
                 "file:/warehouse/analytics/orders/metadata/"
                     + "lakestream-pending-orders-to-lake-7-0-00000000-0000-0000-0000-000000000001.avro",
                 6789,
@@ -51,25 +93,48 @@ class CommittableSerializerTest {
   }
 
   @Test
+  void readsAVersion2CommittableWithDataAndDeleteManifests() throws Exception {
+    assertThat(CommittableSerializer.deserialize(resource("/committable-v2.bin")))
+        .isEqualTo(V2_FIXTURE);
+  }
+
+  @Test
+  void writesVersion2InTheDocumentedLayout() throws Exception {
+    assertThat(CommittableSerializer.serialize(V2_FIXTURE))
+        .isEqualTo(resource("/committable-v2.bin"));
+  }
+
+  @Test
   void refusesAVersionFromANewerLakestream() {
-    byte[] bytes = CommittableSerializer.serialize(new PendingManifest("m.avro", 1, 0, 1, 1));
-    bytes[3] = 2;
+    byte[] bytes = CommittableSerializer.serialize(one());
+    bytes[3] = 3;
 
     assertThatThrownBy(() -> CommittableSerializer.deserialize(bytes))
         .isInstanceOf(PipelineException.class)
         .hasMessage(
-            "Cannot read an Iceberg committable of version 2; this lakestream reads versions up to"
-                + " 1. Recover the pipeline with the lakestream version that wrote the checkpoint.");
+            "Cannot read an Iceberg committable of version 3; this lakestream reads versions up to"
+                + " 2. Recover the pipeline with the lakestream version that wrote the checkpoint.");
   }
 
   @Test
   void refusesDamagedBytes() {
-    byte[] bytes = CommittableSerializer.serialize(new PendingManifest("m.avro", 1, 0, 1, 1));
+    byte[] bytes = CommittableSerializer.serialize(one());
 
     assertThatThrownBy(
             () -> CommittableSerializer.deserialize(Arrays.copyOf(bytes, bytes.length - 2)))
         .isInstanceOf(PipelineException.class)
         .hasMessage(
             "Cannot read an Iceberg committable (" + (bytes.length - 2) + " bytes): it is damaged");
+  }
+
+  @Test
+  void refusesAnUnknownManifestContent() {
+    byte[] bytes = CommittableSerializer.serialize(one());
+    bytes[8] = 7;
+
+    assertThatThrownBy(() -> CommittableSerializer.deserialize(bytes))
+        .isInstanceOf(PipelineException.class)
+        .hasMessage(
+            "Cannot read an Iceberg committable (" + bytes.length + " bytes): it is damaged");
   }
 }

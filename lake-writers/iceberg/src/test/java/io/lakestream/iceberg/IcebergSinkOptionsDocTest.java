@@ -24,7 +24,7 @@ class IcebergSinkOptionsDocTest {
   void declaresEveryKeyOfTheSection() {
     assertThat(IcebergSinkOptions.keys())
         .containsExactly(
-            "catalog", "table", "partition-by", "target-file-size", "properties", "mode");
+            "catalog", "table", "partition-by", "target-file-size", "properties", "mode", "key");
     assertThat(IcebergSinkOptions.all()).allSatisfy(o -> assertThat(o.description()).isNotBlank());
     assertThat(IcebergSinkOptions.TARGET_FILE_SIZE.defaultText()).isEqualTo("`128MB`");
   }

@@ -112,7 +112,7 @@ class IcebergSinkValidationTest {
     assertThat(problems(config))
         .containsExactly(
             "sink.iceberg.tabel: unknown option (known: catalog, table, partition-by,"
-                + " target-file-size, properties, mode)",
+                + " target-file-size, properties, mode, key)",
             "sink.iceberg.catalog.type: unknown catalog type \"mysql\" (known: jdbc, rest, hive,"
                 + " nessie, glue, hadoop)",
             "sink.iceberg.partition-by: must be a list of transforms, e.g. [\"day(event_time)\"]"
@@ -121,7 +121,7 @@ class IcebergSinkValidationTest {
                 + " 1048576, 64KB, 128MB or 1GB)",
             "sink.iceberg.properties.format-version: must be 2: lakestream writes Iceberg"
                 + " format-version 2 tables, the newest that Trino 476 reads fully (given 3)",
-            "sink.iceberg.mode: \"upsert\" is not supported yet; use append");
+            "sink.iceberg.key: is required in upsert mode: list the key columns, e.g. [user_id]");
   }
 
   @Test
@@ -138,7 +138,52 @@ class IcebergSinkValidationTest {
     assertThat(problems(config("mode", "merge", "partition-by", List.of("day(ts)", "DAY(ts)"))))
         .containsExactly(
             "sink.iceberg.partition-by[1]: duplicates partition-by[0]",
-            "sink.iceberg.mode: unknown mode \"merge\" (supported: append)");
+            "sink.iceberg.mode: unknown mode \"merge\" (supported: append, upsert)");
+  }
+
+  @Test
+  void acceptsAnUpsertSectionWithAKey() {
+    Map<String, Object> config =
+        config(
+            "mode",
+            "upsert",
+            "key",
+            List.of("user_id", "region"),
+            "partition-by",
+            List.of("bucket(8, user_id)"));
+
+    assertThat(problems(config)).isEmpty();
+    assertThat(SinkConfig.parse(config, "s", new Problems()).key())
+        .containsExactly("user_id", "region");
+  }
+
+  @Test
+  void requiresAKeyInUpsertModeAndRefusesOneInAppendMode() {
+    assertThat(problems(config("mode", "upsert")))
+        .containsExactly(
+            "sink.iceberg.key: is required in upsert mode: list the key columns, e.g. [user_id]");
+    assertThat(problems(config("key", List.of("user_id"))))
+        .containsExactly(
+            "sink.iceberg.key: is only allowed with mode: upsert (the mode is append)");
+    assertThat(problems(config("mode", "append", "key", List.of("user_id"))))
+        .containsExactly(
+            "sink.iceberg.key: is only allowed with mode: upsert (the mode is append)");
+  }
+
+  @Test
+  void reportsMalformedKeys() {
+    assertThat(problems(config("mode", "upsert", "key", "user_id")))
+        .containsExactly(
+            "sink.iceberg.key: must be a non-empty list of column names, e.g. [user_id] (given"
+                + " user_id)");
+    assertThat(problems(config("mode", "upsert", "key", List.of())))
+        .containsExactly(
+            "sink.iceberg.key: must be a non-empty list of column names, e.g. [user_id] (given [])");
+    assertThat(problems(config("mode", "upsert", "key", List.of("user_id", "a.b", 7, "user_id"))))
+        .containsExactly(
+            "sink.iceberg.key[1]: must be a top-level column name (given a.b)",
+            "sink.iceberg.key[2]: must be a top-level column name (given 7)",
+            "sink.iceberg.key[3]: duplicates key[0]");
   }
 
   @Test

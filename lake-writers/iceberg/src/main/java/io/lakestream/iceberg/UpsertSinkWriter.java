@@ -1,0 +1,409 @@
+package io.lakestream.iceberg;
+
+import io.lakestream.core.error.PipelineException;
+import io.lakestream.core.record.Row;
+import io.lakestream.core.sink.Committable;
+import io.lakestream.core.sink.SinkWriter;
+import io.lakestream.core.sink.SupportsDelete;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.iceberg.DataFile;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileFormat;
+import org.apache.iceberg.MetricsConfig;
+import org.apache.iceberg.PartitionSpec;
+import org.apache.iceberg.Schema;
+import org.apache.iceberg.StructLike;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.TableOperations;
+import org.apache.iceberg.deletes.PositionDelete;
+import org.apache.iceberg.io.FanoutPositionOnlyDeleteWriter;
+import org.apache.iceberg.io.FileIO;
+import org.apache.iceberg.io.OutputFileFactory;
+import org.apache.iceberg.io.RollingDataWriter;
+import org.apache.iceberg.io.RollingEqualityDeleteWriter;
+import org.apache.iceberg.types.Types;
+import org.apache.iceberg.util.StructLikeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one task's upserts and deletes into an Iceberg table with a key (format version 2). Every
+ * {@link #write} replaces the row with the same key; {@link #delete} removes it. Within one
+ * checkpoint the newest change of a key wins:
+ *
+ * <ul>
+ *   <li>The writer remembers every key it touched in the current checkpoint: the data file and
+ *       position of the key's row, or that the key was deleted. Memory therefore grows with the
+ *       keys of one checkpoint and is released by {@link #prepareCommit}.
+ *   <li>A change of a key first seen in this checkpoint writes an equality delete of the key (the
+ *       key columns only), which removes the key's rows committed by earlier checkpoints. Equality
+ *       deletes apply only to data files with a lower sequence number, so they never hit the rows
+ *       committed together with them.
+ *   <li>A change of a key whose row was written earlier in this checkpoint writes a position delete
+ *       of that row. So a key changed many times yields exactly one row, and a key inserted and
+ *       deleted in the same checkpoint leaves nothing.
+ * </ul>
+ *
+ * Every partition column is a key column, so all rows of a key and their deletes share one
+ * partition. Rows are written straight to their partition's file (no batching as in append mode)
+ * because a row's position must be known when it is written. {@link #prepareCommit} closes all
+ * files and lists the data files and the delete files in one pending manifest each; both go into
+ * the single committable of the call. If a row cannot be written the writer stops, as in append
+ * mode.
+ */
+final class UpsertSinkWriter implements SinkWriter, SupportsDelete {
+  private static final Logger LOG = LoggerFactory.getLogger(UpsertSinkWriter.class);
+
+  /** The value of a key deleted in the current checkpoint. */
+  private static final Object DELETED = new Object();
+
+  private final String tableName;
+  private final TableOperations ops;
+  private final int formatVersion;
+  private final PartitionSpec spec;
+  private final long targetFileSize;
+  private final String pipelineId;
+  private final int taskId;
+  private final FileIO io;
+  private final OutputFileFactory files;
+  private final RowFileWriterFactory writers;
+  private final RowStruct fileView;
+  private final RowStruct partitionView;
+  private final RowPartitionKey partitionKey;
+  private final List<String> keyColumns;
+  private final Types.StructType keyType;
+  private final KeyView key;
+  private final PositionDelete<StructLike> positionDelete = PositionDelete.create();
+
+  /** Per key touched in this checkpoint: a {@link RowAt} or {@link #DELETED}. */
+  private StructLikeMap<Object> touched;
+
+  private Slot unpartitioned;
+  private StructLikeMap<Slot> partitioned;
+  private final List<Slot> open = new ArrayList<>();
+  private FanoutPositionOnlyDeleteWriter<StructLike> positionDeletes;
+  private boolean failed;
+
+  /**
+   * @param table the table as loaded when the sink opened; only read, never refreshed
+   * @param ops the table's operations, for the metadata directory
+   * @param fileSchema the schema files are written with, in row order
+   * @param keyColumns the key columns, top-level columns of {@code fileSchema}
+   */
+  UpsertSinkWriter(
+      String tableName,
+      Table table,
+      TableOperations ops,
+      Schema fileSchema,
+      List<String> keyColumns,
+      long targetFileSize,
+      String pipelineId,
+      int taskId) {
+    this.tableName = tableName;
+    this.ops = ops;
+    this.formatVersion = ops.current().formatVersion();
+    this.spec = table.spec();
+    this.targetFileSize = targetFileSize;
+    this.pipelineId = pipelineId;
+    this.taskId = taskId;
+    this.io = table.io();
+    this.files = OutputFileFactory.builderFor(table, taskId, 0).format(FileFormat.PARQUET).build();
+    List<Types.NestedField> columns = fileSchema.columns();
+    List<Types.NestedField> keyFields = new ArrayList<>(keyColumns.size());
+    int[] positions = new int[keyColumns.size()];
+    for (int i = 0; i < positions.length; i++) {
+      Types.NestedField field = fileSchema.findField(keyColumns.get(i));
+      positions[i] = columns.indexOf(field);
+      keyFields.add(field);
+    }
+    Schema keySchema = new Schema(keyFields);
+    this.keyColumns = List.copyOf(keyColumns);
+    this.keyType = keySchema.asStruct();
+    this.key = new KeyView(positions);
+    this.writers =
+        new RowFileWriterFactory(
+            fileSchema,
+            table.properties(),
+            MetricsConfig.forTable(table),
+            keySchema,
+            MetricsConfig.forPositionDelete());
+    this.fileView = RowStruct.forWriting(fileSchema.asStruct());
+    this.partitionView = RowStruct.of(fileSchema.asStruct());
+    this.partitionKey = spec.isUnpartitioned() ? null : RowPartitionKey.of(spec, fileSchema);
+    this.touched = StructLikeMap.create(keyType);
+  }
+
+  /**
+   * Upserts {@code row}: it replaces any earlier row with the same key.
+   *
+   * @throws PipelineException if a key column of the row is null (the writer goes on) or the row
+   *     does not match the table (the writer stops)
+   */
+  @Override
+  public void write(Row row) {
+    change(row, true);
+  }
+
+  @Override
+  public void delete(Row row) {
+    change(row, false);
+  }
+
+  private void change(Row row, boolean upsert) {
+    if (failed) {
+      throw stopped();
+    }
+    key.wrap(row, upsert);
+    try {
+      Slot slot = slotOf(row);
+      Object previous = touched.get(key);
+      if (previous instanceof RowAt at) {
+        positionDeletes().write(positionDelete.set(at.path, at.position), spec, slot.partition);
+      } else if (previous == null) {
+        slot.equalityDeletes().write(key);
+      }
+      // DELETED: the key's equality delete was written when the key was first seen
+      Object now = DELETED;
+      if (upsert) {
+        RollingDataWriter<StructLike> data = slot.data();
+        now = new RowAt(data.currentFilePath(), data.currentFileRows());
+        data.write(fileView.wrap(row));
+      }
+      touched.put(key.copy(), now);
+    } catch (UncheckedIOException e) {
+      failed = true;
+      throw e;
+    } catch (RuntimeException e) {
+      failed = true;
+      throw new PipelineException(
+          "Cannot write a row to table "
+              + tableName
+              + ": its values do not match the table's columns ("
+              + e
+              + "); the writer stops",
+          e);
+    }
+  }
+
+  private Slot slotOf(Row row) {
+    if (partitionKey == null) {
+      if (unpartitioned == null) {
+        unpartitioned = new Slot(null);
+        open.add(unpartitioned);
+      }
+      return unpartitioned;
+    }
+    partitionKey.partition(partitionView.wrap(row));
+    if (partitioned == null) {
+      partitioned = StructLikeMap.create(spec.partitionType());
+    }
+    Slot slot = partitioned.get(partitionKey);
+    if (slot == null) {
+      RowPartitionKey partition = partitionKey.copy();
+      slot = new Slot(partition);
+      partitioned.put(partition, slot);
+      open.add(slot);
+    }
+    return slot;
+  }
+
+  private FanoutPositionOnlyDeleteWriter<StructLike> positionDeletes() {
+    if (positionDeletes == null) {
+      positionDeletes = new FanoutPositionOnlyDeleteWriter<>(writers, files, io, targetFileSize);
+    }
+    return positionDeletes;
+  }
+
+  @Override
+  public List<Committable> prepareCommit(long checkpointId) {
+    if (failed) {
+      throw stopped();
+    }
+    List<DataFile> dataFiles = new ArrayList<>();
+    List<DeleteFile> deleteFiles = new ArrayList<>();
+    try {
+      for (Slot slot : open) {
+        slot.close(dataFiles, deleteFiles);
+      }
+      if (positionDeletes != null) {
+        positionDeletes.close();
+        deleteFiles.addAll(positionDeletes.result().deleteFiles());
+      }
+    } catch (IOException e) {
+      failed = true;
+      throw new UncheckedIOException("Cannot close files of table " + tableName, e);
+    } catch (RuntimeException e) {
+      failed = true;
+      throw e;
+    } finally {
+      forgetCheckpoint();
+    }
+    List<PendingManifest> manifests = new ArrayList<>(2);
+    if (!dataFiles.isEmpty()) {
+      manifests.add(
+          PendingManifests.write(
+              ops, formatVersion, spec, dataFiles, pipelineId, checkpointId, taskId));
+    }
+    if (!deleteFiles.isEmpty()) {
+      manifests.add(
+          PendingManifests.writeDeletes(
+              ops, formatVersion, spec, deleteFiles, pipelineId, checkpointId, taskId));
+    }
+    if (manifests.isEmpty()) {
+      return List.of();
+    }
+    long records = dataFiles.stream().mapToLong(DataFile::recordCount).sum();
+    return List.of(new Committable(records, CommittableSerializer.serialize(manifests)));
+  }
+
+  private void forgetCheckpoint() {
+    open.clear();
+    unpartitioned = null;
+    partitioned = null;
+    positionDeletes = null;
+    touched = StructLikeMap.create(keyType);
+  }
+
+  private IllegalStateException stopped() {
+    return new IllegalStateException(
+        "Writer of table " + tableName + " stopped after an earlier failure");
+  }
+
+  /** Closes open files without committing them; position deletes not yet written are dropped. */
+  @Override
+  public void close() {
+    List<DataFile> ignoredData = new ArrayList<>();
+    List<DeleteFile> ignoredDeletes = new ArrayList<>();
+    for (Slot slot : open) {
+      try {
+        slot.close(ignoredData, ignoredDeletes);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn(
+            "Could not close files of table {} (task {}): {}", tableName, taskId, e.toString());
+      }
+    }
+    forgetCheckpoint();
+  }
+
+  /** Where a row of this checkpoint was written. */
+  private record RowAt(CharSequence path, long position) {}
+
+  /** The files of one partition, opened on first use. */
+  private final class Slot {
+    final StructLike partition;
+    private RollingDataWriter<StructLike> data;
+    private RollingEqualityDeleteWriter<StructLike> equalityDeletes;
+
+    Slot(StructLike partition) {
+      this.partition = partition;
+    }
+
+    RollingDataWriter<StructLike> data() {
+      if (data == null) {
+        data = new RollingDataWriter<>(writers, files, io, targetFileSize, spec, partition);
+      }
+      return data;
+    }
+
+    RollingEqualityDeleteWriter<StructLike> equalityDeletes() {
+      if (equalityDeletes == null) {
+        equalityDeletes =
+            new RollingEqualityDeleteWriter<>(writers, files, io, targetFileSize, spec, partition);
+      }
+      return equalityDeletes;
+    }
+
+    void close(List<DataFile> dataFiles, List<DeleteFile> deleteFiles) throws IOException {
+      try {
+        if (data != null) {
+          data.close();
+          dataFiles.addAll(data.result().dataFiles());
+        }
+      } finally {
+        if (equalityDeletes != null) {
+          equalityDeletes.close();
+          deleteFiles.addAll(equalityDeletes.result().deleteFiles());
+        }
+      }
+    }
+  }
+
+  /**
+   * The key columns of a row, as a struct in key order; reused for lookups and equality deletes,
+   * copied to be kept.
+   */
+  private final class KeyView implements StructLike {
+    private final int[] positions;
+    private Row row;
+
+    KeyView(int[] positions) {
+      this.positions = positions;
+    }
+
+    /**
+     * Shows the key of {@code row}.
+     *
+     * @throws PipelineException if a key column is null
+     */
+    void wrap(Row row, boolean upsert) {
+      for (int i = 0; i < positions.length; i++) {
+        if (row.get(positions[i]) == null) {
+          throw new PipelineException(
+              "Cannot "
+                  + (upsert ? "upsert a row into" : "delete a row from")
+                  + " table "
+                  + tableName
+                  + ": key column \""
+                  + keyColumns.get(i)
+                  + "\" is null; every row needs a value for each key column "
+                  + keyColumns);
+        }
+      }
+      this.row = row;
+    }
+
+    StructLike copy() {
+      Object[] values = new Object[positions.length];
+      for (int i = 0; i < positions.length; i++) {
+        values[i] = row.get(positions[i]);
+      }
+      return new KeyCopy(values);
+    }
+
+    @Override
+    public int size() {
+      return positions.length;
+    }
+
+    @Override
+    public <T> T get(int pos, Class<T> javaClass) {
+      return javaClass.cast(row.get(positions[pos]));
+    }
+
+    @Override
+    public <T> void set(int pos, T value) {
+      throw new UnsupportedOperationException("Keys are read-only");
+    }
+  }
+
+  /** A key kept in the map of touched keys. */
+  private record KeyCopy(Object[] values) implements StructLike {
+    @Override
+    public int size() {
+      return values.length;
+    }
+
+    @Override
+    public <T> T get(int pos, Class<T> javaClass) {
+      return javaClass.cast(values[pos]);
+    }
+
+    @Override
+    public <T> void set(int pos, T value) {
+      throw new UnsupportedOperationException("Keys are read-only");
+    }
+  }
+}
