@@ -367,10 +367,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     p.put("group.initial.rebalance.delay.ms", "0");
     // The broker is unfenced on a heartbeat: a shorter interval makes startup 1-2 s faster.
     p.put("broker.heartbeat.interval.ms", "500");
-    // A single node whose controller fences its own broker after missed heartbeats (seen when both
-    // cores were saturated for seconds) loses partition leadership, and idempotent producers then
-    // fail with out-of-order sequences. Nothing else could take over, so never fence for that.
-    p.put("broker.session.timeout.ms", String.valueOf(10 * 60 * 1000));
     // Small segments and indexes: many test topics should not preallocate 10 MB per partition.
     p.put("log.segment.bytes", String.valueOf(64 * 1024 * 1024));
     p.put("log.index.size.max.bytes", String.valueOf(1024 * 1024));
