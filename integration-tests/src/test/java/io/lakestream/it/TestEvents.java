@@ -118,7 +118,9 @@ final class TestEvents {
             ProducerConfig.LINGER_MS_CONFIG,
             5,
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-            true),
+            true,
+            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
+            1),
         new ByteArraySerializer(),
         new ByteArraySerializer());
   }
