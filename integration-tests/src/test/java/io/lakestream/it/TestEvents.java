@@ -107,6 +107,9 @@ final class TestEvents {
 
   /**
    * An idempotent producer that waits for every replica: no event is lost or doubled on retries.
+   * One request in flight: a batch retried after "not leader" (a topic created a moment ago, on a
+   * loaded machine) is resent before any later one, instead of failing the later ones with
+   * out-of-order sequences until they expire.
    */
   private static KafkaProducer<byte[], byte[]> producer(String servers) {
     return new KafkaProducer<>(
