@@ -6,11 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.iceberg.DataFile;
-import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.StructLike;
-import org.apache.iceberg.io.FileIO;
-import org.apache.iceberg.io.FileWriterFactory;
-import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.io.RollingDataWriter;
 import org.apache.iceberg.util.StructLikeMap;
 
@@ -32,11 +28,7 @@ final class BufferedFanout {
   /** Rows that may wait in all buffers together before every buffer is written out. */
   static final int MAX_BUFFERED = 16_384;
 
-  private final FileWriterFactory<StructLike> writers;
-  private final OutputFileFactory files;
-  private final FileIO io;
-  private final long targetFileSize;
-  private final PartitionSpec spec;
+  private final TaskFiles task;
   private final RowStruct view;
   private final StructLikeMap<Slot> slots;
   private final List<Slot> open = new ArrayList<>();
@@ -45,20 +37,10 @@ final class BufferedFanout {
   /**
    * @param view how rows are shown to the Parquet writers
    */
-  BufferedFanout(
-      FileWriterFactory<StructLike> writers,
-      OutputFileFactory files,
-      FileIO io,
-      long targetFileSize,
-      PartitionSpec spec,
-      RowStruct view) {
-    this.writers = writers;
-    this.files = files;
-    this.io = io;
-    this.targetFileSize = targetFileSize;
-    this.spec = spec;
+  BufferedFanout(TaskFiles task, RowStruct view) {
+    this.task = task;
     this.view = view;
-    this.slots = StructLikeMap.create(spec.partitionType());
+    this.slots = StructLikeMap.create(task.spec().partitionType());
   }
 
   /** Queues {@code row}, whose partition {@code key} holds, for its partition's file. */
@@ -66,10 +48,7 @@ final class BufferedFanout {
     Slot slot = slots.get(key);
     if (slot == null) {
       RowPartitionKey partition = key.copy();
-      slot =
-          new Slot(
-              partition,
-              new RollingDataWriter<>(writers, files, io, targetFileSize, spec, partition));
+      slot = new Slot(partition, task.dataWriter(partition));
       slots.put(partition, slot);
       open.add(slot);
     }

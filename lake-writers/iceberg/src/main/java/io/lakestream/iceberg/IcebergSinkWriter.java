@@ -1,6 +1,5 @@
 package io.lakestream.iceberg;
 
-import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.record.Row;
 import io.lakestream.core.sink.Committable;
 import io.lakestream.core.sink.SinkWriter;
@@ -9,18 +8,12 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.iceberg.DataFile;
-import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.MetricsConfig;
-import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableOperations;
-import org.apache.iceberg.io.FileIO;
-import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.io.RollingDataWriter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Writes one task's rows into Parquet data files of one table. Rows go to Parquet through {@link
@@ -33,18 +26,7 @@ import org.slf4j.LoggerFactory;
  * open files may hold part of that row, so nothing of this checkpoint may be committed.
  */
 final class IcebergSinkWriter implements SinkWriter {
-  private static final Logger LOG = LoggerFactory.getLogger(IcebergSinkWriter.class);
-
-  private final String tableName;
-  private final TableOperations ops;
-  private final int formatVersion;
-  private final PartitionSpec spec;
-  private final long targetFileSize;
-  private final String pipelineId;
-  private final int taskId;
-  private final FileIO io;
-  private final OutputFileFactory files;
-  private final RowFileWriterFactory writers;
+  private final TaskFiles task;
   private final RowStruct fileView;
   private final RowStruct keyView;
   private final RowPartitionKey partitionKey;
@@ -66,37 +48,36 @@ final class IcebergSinkWriter implements SinkWriter {
       long targetFileSize,
       String pipelineId,
       int taskId) {
-    this.tableName = tableName;
-    this.ops = ops;
-    this.formatVersion = ops.current().formatVersion();
-    this.spec = table.spec();
-    this.targetFileSize = targetFileSize;
-    this.pipelineId = pipelineId;
-    this.taskId = taskId;
-    this.io = table.io();
-    this.files = OutputFileFactory.builderFor(table, taskId, 0).format(FileFormat.PARQUET).build();
-    this.writers =
-        new RowFileWriterFactory(fileSchema, table.properties(), MetricsConfig.forTable(table));
+    this.task =
+        new TaskFiles(
+            tableName,
+            table,
+            ops,
+            new RowFileWriterFactory(fileSchema, table.properties(), MetricsConfig.forTable(table)),
+            targetFileSize,
+            pipelineId,
+            taskId);
     this.fileView = RowStruct.forWriting(fileSchema.asStruct());
     this.keyView = RowStruct.of(fileSchema.asStruct());
-    this.partitionKey = spec.isUnpartitioned() ? null : RowPartitionKey.of(spec, fileSchema);
+    this.partitionKey =
+        task.spec().isUnpartitioned() ? null : RowPartitionKey.of(task.spec(), fileSchema);
   }
 
   @Override
   public void write(Row row) {
     if (failed) {
-      throw stopped();
+      throw task.stopped();
     }
     try {
       if (partitionKey == null) {
         if (unpartitioned == null) {
-          unpartitioned = new RollingDataWriter<>(writers, files, io, targetFileSize, spec, null);
+          unpartitioned = task.dataWriter(null);
         }
         unpartitioned.write(fileView.wrap(row));
       } else {
         partitionKey.partition(keyView.wrap(row));
         if (partitioned == null) {
-          partitioned = new BufferedFanout(writers, files, io, targetFileSize, spec, fileView);
+          partitioned = new BufferedFanout(task, fileView);
         }
         partitioned.write(row, partitionKey);
       }
@@ -105,20 +86,14 @@ final class IcebergSinkWriter implements SinkWriter {
       throw e;
     } catch (RuntimeException e) {
       failed = true;
-      throw new PipelineException(
-          "Cannot write a row to table "
-              + tableName
-              + ": its values do not match the table's columns ("
-              + e
-              + "); the writer stops",
-          e);
+      throw task.rowRejected(e);
     }
   }
 
   @Override
   public List<Committable> prepareCommit(long checkpointId) {
     if (failed) {
-      throw stopped();
+      throw task.stopped();
     }
     List<DataFile> dataFiles = new ArrayList<>();
     try {
@@ -131,7 +106,7 @@ final class IcebergSinkWriter implements SinkWriter {
       }
     } catch (IOException e) {
       failed = true;
-      throw new UncheckedIOException("Cannot close data files of table " + tableName, e);
+      throw task.closeFailed(e, checkpointId);
     } catch (RuntimeException e) {
       failed = true;
       throw e;
@@ -142,17 +117,10 @@ final class IcebergSinkWriter implements SinkWriter {
     if (dataFiles.isEmpty()) {
       return List.of();
     }
-    PendingManifest manifest =
-        PendingManifests.write(
-            ops, formatVersion, spec, dataFiles, pipelineId, checkpointId, taskId);
+    PendingManifest manifest = task.dataManifest(dataFiles, checkpointId);
     return List.of(
         new Committable(
             manifest.recordCount(), CommittableSerializer.serialize(List.of(manifest))));
-  }
-
-  private IllegalStateException stopped() {
-    return new IllegalStateException(
-        "Writer of table " + tableName + " stopped after an earlier failure");
   }
 
   @Override
@@ -165,8 +133,7 @@ final class IcebergSinkWriter implements SinkWriter {
         partitioned.abort();
       }
     } catch (IOException | RuntimeException e) {
-      LOG.warn(
-          "Could not close data files of table {} (task {}): {}", tableName, taskId, e.toString());
+      task.closeFailed(e);
     } finally {
       unpartitioned = null;
       partitioned = null;

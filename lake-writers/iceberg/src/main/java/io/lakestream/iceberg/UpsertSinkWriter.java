@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
-import org.apache.iceberg.FileFormat;
 import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
@@ -20,14 +19,10 @@ import org.apache.iceberg.Table;
 import org.apache.iceberg.TableOperations;
 import org.apache.iceberg.deletes.PositionDelete;
 import org.apache.iceberg.io.FanoutPositionOnlyDeleteWriter;
-import org.apache.iceberg.io.FileIO;
-import org.apache.iceberg.io.OutputFileFactory;
 import org.apache.iceberg.io.RollingDataWriter;
 import org.apache.iceberg.io.RollingEqualityDeleteWriter;
 import org.apache.iceberg.types.Types;
 import org.apache.iceberg.util.StructLikeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Writes one task's upserts and deletes into an Iceberg table with a key (format version 2). Every
@@ -55,21 +50,12 @@ import org.slf4j.LoggerFactory;
  * mode.
  */
 final class UpsertSinkWriter implements SinkWriter, SupportsDelete {
-  private static final Logger LOG = LoggerFactory.getLogger(UpsertSinkWriter.class);
 
   /** The value of a key deleted in the current checkpoint. */
   private static final Object DELETED = new Object();
 
-  private final String tableName;
-  private final TableOperations ops;
-  private final int formatVersion;
+  private final TaskFiles task;
   private final PartitionSpec spec;
-  private final long targetFileSize;
-  private final String pipelineId;
-  private final int taskId;
-  private final FileIO io;
-  private final OutputFileFactory files;
-  private final RowFileWriterFactory writers;
   private final RowStruct fileView;
   private final RowStruct partitionView;
   private final RowPartitionKey partitionKey;
@@ -102,15 +88,6 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete {
       long targetFileSize,
       String pipelineId,
       int taskId) {
-    this.tableName = tableName;
-    this.ops = ops;
-    this.formatVersion = ops.current().formatVersion();
-    this.spec = table.spec();
-    this.targetFileSize = targetFileSize;
-    this.pipelineId = pipelineId;
-    this.taskId = taskId;
-    this.io = table.io();
-    this.files = OutputFileFactory.builderFor(table, taskId, 0).format(FileFormat.PARQUET).build();
     List<Types.NestedField> columns = fileSchema.columns();
     List<Types.NestedField> keyFields = new ArrayList<>(keyColumns.size());
     int[] positions = new int[keyColumns.size()];
@@ -123,13 +100,21 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete {
     this.keyColumns = List.copyOf(keyColumns);
     this.keyType = keySchema.asStruct();
     this.key = new KeyView(positions);
-    this.writers =
-        new RowFileWriterFactory(
-            fileSchema,
-            table.properties(),
-            MetricsConfig.forTable(table),
-            keySchema,
-            MetricsConfig.forPositionDelete());
+    this.task =
+        new TaskFiles(
+            tableName,
+            table,
+            ops,
+            new RowFileWriterFactory(
+                fileSchema,
+                table.properties(),
+                MetricsConfig.forTable(table),
+                keySchema,
+                MetricsConfig.forPositionDelete()),
+            targetFileSize,
+            pipelineId,
+            taskId);
+    this.spec = table.spec();
     this.fileView = RowStruct.forWriting(fileSchema.asStruct());
     this.partitionView = RowStruct.of(fileSchema.asStruct());
     this.partitionKey = spec.isUnpartitioned() ? null : RowPartitionKey.of(spec, fileSchema);
@@ -154,7 +139,7 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete {
 
   private void change(Row row, boolean upsert) {
     if (failed) {
-      throw stopped();
+      throw task.stopped();
     }
     key.wrap(row, upsert);
     try {
@@ -178,13 +163,7 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete {
       throw e;
     } catch (RuntimeException e) {
       failed = true;
-      throw new PipelineException(
-          "Cannot write a row to table "
-              + tableName
-              + ": its values do not match the table's columns ("
-              + e
-              + "); the writer stops",
-          e);
+      throw task.rowRejected(e);
     }
   }
 
@@ -212,7 +191,7 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete {
 
   private FanoutPositionOnlyDeleteWriter<StructLike> positionDeletes() {
     if (positionDeletes == null) {
-      positionDeletes = new FanoutPositionOnlyDeleteWriter<>(writers, files, io, targetFileSize);
+      positionDeletes = task.positionDeleteWriter();
     }
     return positionDeletes;
   }
@@ -220,7 +199,7 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete {
   @Override
   public List<Committable> prepareCommit(long checkpointId) {
     if (failed) {
-      throw stopped();
+      throw task.stopped();
     }
     List<DataFile> dataFiles = new ArrayList<>();
     List<DeleteFile> deleteFiles = new ArrayList<>();
@@ -234,7 +213,7 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete {
       }
     } catch (IOException e) {
       failed = true;
-      throw new UncheckedIOException("Cannot close files of table " + tableName, e);
+      throw task.closeFailed(e, checkpointId);
     } catch (RuntimeException e) {
       failed = true;
       throw e;
@@ -243,14 +222,10 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete {
     }
     List<PendingManifest> manifests = new ArrayList<>(2);
     if (!dataFiles.isEmpty()) {
-      manifests.add(
-          PendingManifests.write(
-              ops, formatVersion, spec, dataFiles, pipelineId, checkpointId, taskId));
+      manifests.add(task.dataManifest(dataFiles, checkpointId));
     }
     if (!deleteFiles.isEmpty()) {
-      manifests.add(
-          PendingManifests.writeDeletes(
-              ops, formatVersion, spec, deleteFiles, pipelineId, checkpointId, taskId));
+      manifests.add(task.deleteManifest(deleteFiles, checkpointId));
     }
     if (manifests.isEmpty()) {
       return List.of();
@@ -267,11 +242,6 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete {
     touched = StructLikeMap.create(keyType);
   }
 
-  private IllegalStateException stopped() {
-    return new IllegalStateException(
-        "Writer of table " + tableName + " stopped after an earlier failure");
-  }
-
   /** Closes open files without committing them; position deletes not yet written are dropped. */
   @Override
   public void close() {
@@ -281,8 +251,7 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete {
       try {
         slot.close(ignoredData, ignoredDeletes);
       } catch (IOException | RuntimeException e) {
-        LOG.warn(
-            "Could not close files of table {} (task {}): {}", tableName, taskId, e.toString());
+        task.closeFailed(e);
       }
     }
     forgetCheckpoint();
@@ -303,15 +272,14 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete {
 
     RollingDataWriter<StructLike> data() {
       if (data == null) {
-        data = new RollingDataWriter<>(writers, files, io, targetFileSize, spec, partition);
+        data = task.dataWriter(partition);
       }
       return data;
     }
 
     RollingEqualityDeleteWriter<StructLike> equalityDeletes() {
       if (equalityDeletes == null) {
-        equalityDeletes =
-            new RollingEqualityDeleteWriter<>(writers, files, io, targetFileSize, spec, partition);
+        equalityDeletes = task.equalityDeleteWriter(partition);
       }
       return equalityDeletes;
     }
@@ -355,7 +323,7 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete {
               "Cannot "
                   + (upsert ? "upsert a row into" : "delete a row from")
                   + " table "
-                  + tableName
+                  + task.tableName()
                   + ": key column \""
                   + keyColumns.get(i)
                   + "\" is null; every row needs a value for each key column "
