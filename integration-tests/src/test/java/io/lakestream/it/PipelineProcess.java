@@ -35,6 +35,12 @@ final class PipelineProcess implements AutoCloseable {
    */
   static PipelineProcess start(Path logDir, List<String> systemProperties, String... args)
       throws IOException {
+    return startIn(null, logDir, systemProperties, args);
+  }
+
+  /** Like {@link #start}, with {@code workDir} as the working directory (null: this one's). */
+  static PipelineProcess startIn(
+      Path workDir, Path logDir, List<String> systemProperties, String... args) throws IOException {
     Files.createDirectories(logDir);
     String name = "run-" + System.nanoTime();
     Path out = logDir.resolve(name + ".out");
@@ -56,6 +62,7 @@ final class PipelineProcess implements AutoCloseable {
     command.addAll(List.of(args));
     Process p =
         new ProcessBuilder(command)
+            .directory(workDir == null ? null : workDir.toFile())
             .redirectOutput(out.toFile())
             .redirectError(err.toFile())
             .redirectInput(ProcessBuilder.Redirect.PIPE)
