@@ -26,12 +26,17 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "bench",
     description = {
-      "Measure the append pipeline end to end on this machine.",
-      "Produces N sample JSON events (7 fields, ~230 bytes, keyed by user_id) into a broker running",
+      "Measure a pipeline end to end on this machine.",
+      "Produces N sample JSON records (7 fields, ~230 bytes, keyed by user_id) into a broker running",
       "in a child JVM (so its CPU is not counted), then runs the pipeline bounded (--stop-at-end)",
       "into an Iceberg table in this process and reports records/s and the process CPU-seconds per",
       "million records spent in the pipeline run (JIT warm-up and the first commit included; JVM",
-      "start-up excluded)."
+      "start-up excluded). Workloads:",
+      "  append  every record into the table",
+      "  dedupe  10% of the records are redeliveries; dedupe by event_id (keep first, TTL 1h in",
+      "          event time) and append the distinct events",
+      "  window  tumbling 10 s windows per category: count(*) and sum(amount); watermark = newest",
+      "          event time - 5 s"
     })
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec command;
@@ -41,6 +46,26 @@ final class BenchCommand implements Callable<Integer> {
       defaultValue = "2000000",
       description = "Events to produce. Default: ${DEFAULT-VALUE}.")
   long records;
+
+  /** What the benchmark pipeline does. */
+  enum Workload {
+    append,
+    dedupe,
+    window
+  }
+
+  @Option(
+      names = "--workload",
+      defaultValue = "append",
+      description = "append, dedupe or window. Default: ${DEFAULT-VALUE}.")
+  Workload workload;
+
+  @Option(
+      names = "--state",
+      defaultValue = "rocksdb",
+      description =
+          "State backend of dedupe and window: rocksdb or memory. Default: ${DEFAULT-VALUE}.")
+  String stateBackend;
 
   @Option(
       names = "--partitions",
@@ -96,9 +121,11 @@ final class BenchCommand implements Callable<Integer> {
           partitions);
       out.flush();
       long produceStart = System.nanoTime();
-      SampleEvents.Summary produced =
-          SampleEvents.produce(
-              servers, SampleEvents.Options.of(topic, records).withPartitions(partitions));
+      SampleEvents.Options events =
+          SampleEvents.Options.of(topic, records)
+              .withPartitions(partitions)
+              .withDuplicateEvery(workload == Workload.dedupe ? 10 : 0);
+      SampleEvents.Summary produced = SampleEvents.produce(servers, events);
       double produceSeconds = (System.nanoTime() - produceStart) / 1e9;
       out.printf(Locale.ROOT, "Produced %,d events in %.1f s%n", produced.count(), produceSeconds);
       out.flush();
@@ -122,27 +149,37 @@ final class BenchCommand implements Callable<Integer> {
       double jit =
           (ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jitStart) / 1e3;
       double gc = (gcMillis() - gcStart) / 1e3;
+      long read = result.metrics().in();
       long written = result.metrics().out();
       out.printf(
           Locale.ROOT,
-          "append: %,d records in %.2f s = %,.0f records/s; %.2f CPU-s = %.2f CPU-s per million records"
-              + " (%d cores, %d checkpoints)%n",
-          written,
+          "%s: %,d records in %.2f s = %,.0f records/s; %.2f CPU-s = %.2f CPU-s per million records"
+              + " (%d cores, %d checkpoints; %,d rows written, %,d duplicates dropped)%n",
+          workload,
+          read,
           wall,
-          written / wall,
+          read / wall,
           cpu,
-          cpu / (written / 1e6),
+          cpu / (read / 1e6),
           Runtime.getRuntime().availableProcessors(),
-          result.checkpoints());
+          result.checkpoints(),
+          written,
+          result.metrics().duplicates());
       out.printf(
           Locale.ROOT,
           "  of which JIT compilation %.2f s and GC pauses %.2f s (the rest is reading, decoding,"
               + " writing and committing)%n",
           jit,
           gc);
-      if (written != produced.count()) {
+      long expected = workload == Workload.window ? written : produced.distinct();
+      if (read != produced.count() || written != expected) {
         out.printf(
-            Locale.ROOT, "MISMATCH: produced %,d but wrote %,d%n", produced.count(), written);
+            Locale.ROOT,
+            "MISMATCH: produced %,d records (%,d distinct) but read %,d and wrote %,d%n",
+            produced.count(),
+            produced.distinct(),
+            read,
+            written);
         return Lakestream.EXIT_FAILED;
       }
       return 0;
@@ -176,7 +213,7 @@ final class BenchCommand implements Callable<Integer> {
     Path warehouse = work.resolve("warehouse").toAbsolutePath();
     return String.join(
         "\n",
-        "pipeline: bench-append",
+        "pipeline: bench-" + workload,
         parallelism == null ? "" : "parallelism: " + parallelism,
         "source:",
         "  kafka:",
@@ -192,6 +229,18 @@ final class BenchCommand implements Callable<Integer> {
         "    - {name: category, type: string}",
         "    - {name: event_time, type: timestamp, format: epoch-millis}",
         "    - {name: payload, type: string}",
+        workload == Workload.append
+            ? ""
+            : "event-time: {field: event_time, max-out-of-orderness: 5s}\nstate: {backend: "
+                + stateBackend
+                + "}",
+        switch (workload) {
+          case append -> "";
+          case dedupe -> "transforms: [{dedupe: {key: [event_id], ttl: 1h, keep: first}}]";
+          case window ->
+              "transforms: [{window: {type: tumbling, size: 10s, group-by: [category],"
+                  + " aggregates: {orders: count(*), revenue: sum(amount)}}}]";
+        },
         "sink:",
         "  iceberg:",
         "    catalog: {type: jdbc, uri: \"jdbc:sqlite:"

@@ -75,8 +75,13 @@ public final class SampleEventGenerator implements Iterator<ProducerRecord<byte[
     }
   }
 
+  private static final int RECENT = 1_000;
+
   private final String topic;
   private final long count;
+  private final int duplicateEvery;
+  private final ProducerRecord<byte[], byte[]>[] recent;
+  private long records;
   private final long baseTimeMillis;
   private final int disorderMillis;
   private final SplittableRandom random;
@@ -92,6 +97,10 @@ public final class SampleEventGenerator implements Iterator<ProducerRecord<byte[
   public SampleEventGenerator(SampleEvents.Options options) {
     this.topic = options.topic();
     this.count = options.count();
+    this.duplicateEvery = options.duplicateEvery();
+    @SuppressWarnings("unchecked")
+    ProducerRecord<byte[], byte[]>[] ring = new ProducerRecord[RECENT];
+    this.recent = ring;
     this.baseTimeMillis = options.baseTimeMillis();
     this.disorderMillis = options.disorderMillis();
     this.random = new SplittableRandom(options.seed());
@@ -108,7 +117,7 @@ public final class SampleEventGenerator implements Iterator<ProducerRecord<byte[
 
   @Override
   public boolean hasNext() {
-    return next < count;
+    return records < count;
   }
 
   /**
@@ -119,8 +128,12 @@ public final class SampleEventGenerator implements Iterator<ProducerRecord<byte[
    */
   @Override
   public ProducerRecord<byte[], byte[]> next() {
-    if (next >= count) {
+    if (records >= count) {
       throw new NoSuchElementException("All " + count + " sample events were generated");
+    }
+    records++;
+    if (duplicateEvery > 0 && next > 0 && records % duplicateEvery == 0) {
+      return recent[random.nextInt((int) Math.min(next, RECENT))];
     }
     long eventId = next++;
     int userId = 1 + random.nextInt(USERS);
@@ -149,12 +162,18 @@ public final class SampleEventGenerator implements Iterator<ProducerRecord<byte[
 
     amountCentsSum += amountCents;
     eventIdSum += eventId;
-    return new ProducerRecord<>(topic, null, userKeys[userId], Arrays.copyOf(buffer, length));
+    ProducerRecord<byte[], byte[]> record =
+        new ProducerRecord<>(topic, null, userKeys[userId], Arrays.copyOf(buffer, length));
+    if (duplicateEvery > 0) {
+      recent[(int) (eventId % RECENT)] = record;
+    }
+    return record;
   }
 
   /** Count and sums over the events generated so far. */
   public SampleEvents.Summary summary() {
-    return new SampleEvents.Summary(next, BigDecimal.valueOf(amountCentsSum, 2), eventIdSum);
+    return new SampleEvents.Summary(
+        records, next, BigDecimal.valueOf(amountCentsSum, 2), eventIdSum);
   }
 
   private void append(byte[] bytes) {

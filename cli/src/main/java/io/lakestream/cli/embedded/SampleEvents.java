@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <ul>
- *   <li>{@code event_id}: 0..count-1, in production order, unique.
+ *   <li>{@code event_id}: 0, 1, 2, ... in production order, unique unless duplicates are asked for:
+ *       then every {@code duplicateEvery}-th record repeats one of the last 1,000 events.
  *   <li>{@code user_id}: uniform over 1..10,000.
  *   <li>{@code item_id}: uniform long in [100,000, 1,000,000).
  *   <li>{@code amount}: uniform whole cents in [0.01, 500.00], always printed with 2 decimals.
@@ -64,6 +65,8 @@ public final class SampleEvents {
    * @param seed seed of every random choice
    * @param baseTimeMillis {@code event_time} of event 0 before disorder, epoch millis
    * @param disorderMillis maximum lateness of {@code event_time} (exclusive), at least 0
+   * @param duplicateEvery every this many records one is an exact copy of one of the last 1,000
+   *     distinct events (a redelivery); 0 for none
    */
   public record Options(
       String topic,
@@ -71,7 +74,8 @@ public final class SampleEvents {
       int partitions,
       long seed,
       long baseTimeMillis,
-      int disorderMillis) {
+      int disorderMillis,
+      int duplicateEvery) {
 
     /** Base time of {@link #of}: 2025-11-24T16:00:00Z. */
     public static final long DEFAULT_BASE_TIME_MILLIS = 1_764_000_000_000L;
@@ -98,6 +102,10 @@ public final class SampleEvents {
         throw new IllegalArgumentException(
             "Sample events disorder must not be negative: " + disorderMillis + " ms");
       }
+      if (duplicateEvery < 0 || duplicateEvery == 1) {
+        throw new IllegalArgumentException(
+            "Sample events duplicate interval must be 0 (none) or at least 2: " + duplicateEvery);
+      }
     }
 
     /**
@@ -105,38 +113,49 @@ public final class SampleEvents {
      * #DEFAULT_BASE_TIME_MILLIS}, disorder {@value #DEFAULT_DISORDER_MILLIS} ms.
      */
     public static Options of(String topic, long count) {
-      return new Options(topic, count, 4, 42L, DEFAULT_BASE_TIME_MILLIS, DEFAULT_DISORDER_MILLIS);
+      return new Options(
+          topic, count, 4, 42L, DEFAULT_BASE_TIME_MILLIS, DEFAULT_DISORDER_MILLIS, 0);
     }
 
     /** A copy with another partition count. */
     public Options withPartitions(int newPartitions) {
-      return new Options(topic, count, newPartitions, seed, baseTimeMillis, disorderMillis);
+      return new Options(
+          topic, count, newPartitions, seed, baseTimeMillis, disorderMillis, duplicateEvery);
     }
 
     /** A copy with another seed. */
     public Options withSeed(long newSeed) {
-      return new Options(topic, count, partitions, newSeed, baseTimeMillis, disorderMillis);
+      return new Options(
+          topic, count, partitions, newSeed, baseTimeMillis, disorderMillis, duplicateEvery);
     }
 
     /** A copy with another base time. */
     public Options withBaseTimeMillis(long newBaseTimeMillis) {
-      return new Options(topic, count, partitions, seed, newBaseTimeMillis, disorderMillis);
+      return new Options(
+          topic, count, partitions, seed, newBaseTimeMillis, disorderMillis, duplicateEvery);
     }
 
     /** A copy with another disorder. */
     public Options withDisorderMillis(int newDisorderMillis) {
-      return new Options(topic, count, partitions, seed, baseTimeMillis, newDisorderMillis);
+      return new Options(
+          topic, count, partitions, seed, baseTimeMillis, newDisorderMillis, duplicateEvery);
+    }
+
+    /** A copy where every {@code every}-th record is a duplicate (0: none). */
+    public Options withDuplicateEvery(int every) {
+      return new Options(topic, count, partitions, seed, baseTimeMillis, disorderMillis, every);
     }
   }
 
   /**
    * What was produced.
    *
-   * @param count number of events
-   * @param amountSum exact sum of the {@code amount} values as printed (scale 2)
-   * @param eventIdSum sum of the {@code event_id} values
+   * @param count number of records, duplicates included
+   * @param distinct number of distinct events (records less duplicates)
+   * @param amountSum exact sum of the {@code amount} values of the distinct events (scale 2)
+   * @param eventIdSum sum of the {@code event_id} values of the distinct events
    */
-  public record Summary(long count, BigDecimal amountSum, long eventIdSum) {}
+  public record Summary(long count, long distinct, BigDecimal amountSum, long eventIdSum) {}
 
   /**
    * Produces the events described by {@code options} into the Kafka cluster at {@code

@@ -23,13 +23,38 @@ final class KeyColumns {
   private KeyColumns() {}
 
   /**
-   * The key columns for this table: {@code key} in upsert mode, none for append or dead letters.
+   * The key columns for this table: the pipeline's key when its rows are keyed (window results),
+   * else {@code key} in upsert mode; none for append or side tables.
+   *
+   * @throws PipelineException if the pipeline's rows are keyed and the section asks for append mode
+   *     or another key
    */
   static List<String> of(SinkContext context, SinkConfig config) {
-    return context.role() == SinkContext.Role.OUTPUT
-            && config.mode() == IcebergSinkOptions.Mode.UPSERT
-        ? config.key()
-        : List.of();
+    if (context.role() != SinkContext.Role.OUTPUT) {
+      return List.of();
+    }
+    if (context.key().isEmpty()) {
+      return config.mode() == IcebergSinkOptions.Mode.UPSERT ? config.key() : List.of();
+    }
+    String needed = "[" + String.join(", ", context.key()) + "]";
+    if (context.config().containsKey(IcebergSinkOptions.MODE.key())
+        && config.mode() != IcebergSinkOptions.Mode.UPSERT) {
+      throw new PipelineException(
+          "The pipeline's rows are keyed by "
+              + needed
+              + " (each replaces the earlier version of itself), so table "
+              + context.table()
+              + " must be written in upsert mode: set sink.iceberg.mode to upsert or leave it out");
+    }
+    if (!config.key().isEmpty() && !config.key().equals(context.key())) {
+      throw new PipelineException(
+          "The pipeline's rows are keyed by "
+              + needed
+              + ", but sink.iceberg.key is ["
+              + String.join(", ", config.key())
+              + "]: make them equal or leave sink.iceberg.key out");
+    }
+    return context.key();
   }
 
   /**

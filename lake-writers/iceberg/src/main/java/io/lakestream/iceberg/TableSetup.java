@@ -109,9 +109,11 @@ final class TableSetup {
   }
 
   private static List<PartitionField> partitioning(SinkContext context, SinkConfig config) {
-    return context.role() == SinkContext.Role.DEAD_LETTER
-        ? DEAD_LETTER_PARTITIONING
-        : config.partitionBy();
+    return switch (context.role()) {
+      case DEAD_LETTER -> DEAD_LETTER_PARTITIONING;
+      case LATE_RECORDS -> List.of();
+      case OUTPUT -> config.partitionBy();
+    };
   }
 
   /** The spec {@code fields} describe over {@code schema}. */

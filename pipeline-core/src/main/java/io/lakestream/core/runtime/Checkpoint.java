@@ -14,17 +14,20 @@ import java.util.Objects;
  * @param positions source position after the last record included, by split id ({@code
  *     topic:partition})
  * @param committables what each table commits for this checkpoint, by table name
+ * @param state every task's state, by owner (empty for a pipeline without stateful steps)
  */
 public record Checkpoint(
     String pipelineId,
     long id,
     long createdAtMillis,
     Map<String, Long> positions,
-    Map<String, List<Committable>> committables) {
+    Map<String, List<Committable>> committables,
+    Map<String, byte[]> state) {
   public Checkpoint {
     Objects.requireNonNull(pipelineId, "pipelineId");
     positions = Map.copyOf(positions);
     committables = Map.copyOf(committables);
+    state = Map.copyOf(state);
   }
 
   /** What {@code table} commits for this checkpoint; empty if it wrote nothing. */

@@ -127,7 +127,8 @@ public final class CheckpointCoordinator {
       }
     }
     lastPositions = Map.copyOf(resume);
-    return new Recovery(maxId + 1, resume, floors);
+    return new Recovery(
+        maxId + 1, resume, floors, persisted.map(Checkpoint::state).orElse(Map.of()));
   }
 
   /**
@@ -137,10 +138,9 @@ public final class CheckpointCoordinator {
    * @return the task snapshots, and whether anything was committed
    * @throws IOException if the checkpoint cannot be persisted (nothing was committed)
    */
-  public Outcome checkpoint(long id, List<SourceTask> tasks)
-      throws IOException, InterruptedException {
+  public Outcome checkpoint(long id, List<Task> tasks) throws IOException, InterruptedException {
     List<CompletableFuture<TaskSnapshot>> pending = new ArrayList<>();
-    for (SourceTask t : tasks) {
+    for (Task t : tasks) {
       pending.add(t.barrier(id));
     }
     List<TaskSnapshot> snapshots = new ArrayList<>();
@@ -156,17 +156,19 @@ public final class CheckpointCoordinator {
 
     Map<String, Long> positions = new HashMap<>();
     Map<String, List<Committable>> committables = new HashMap<>();
+    Map<String, byte[]> state = new HashMap<>();
     tables.keySet().forEach(t -> committables.put(t, new ArrayList<>()));
     for (TaskSnapshot s : snapshots) {
       positions.putAll(s.positions());
       s.committables().forEach((t, list) -> committables.get(t).addAll(list));
+      state.putAll(s.state());
     }
     boolean nothingWritten = committables.values().stream().allMatch(List::isEmpty);
     if (nothingWritten && positions.equals(lastPositions)) {
       return new Outcome(snapshots, false);
     }
 
-    Checkpoint cp = new Checkpoint(pipelineId, id, clock.millis(), positions, committables);
+    Checkpoint cp = new Checkpoint(pipelineId, id, clock.millis(), positions, committables, state);
     store.persist(cp);
     listener.reached(Phase.PERSISTED, id);
 

@@ -22,11 +22,12 @@ import java.util.zip.CRC32;
  * <p>Layout (big-endian): magic {@code LSCK}, version (int), body length (int), body, CRC-32 of the
  * body (long). Version 1 body: pipeline id (UTF), checkpoint id (long), created-at millis (long),
  * position count (int) then {split id (UTF), offset (long)}*, table count (int) then {table (UTF),
- * committable count (int), {records (long), length (int), bytes}*}*.
+ * committable count (int), {records (long), length (int), bytes}*}*. Version 2 appends the tasks'
+ * state: count (int) then {owner (UTF), length (int), bytes}*.
  */
 public final class CheckpointSerializer {
   static final int MAGIC = 0x4c53434b; // "LSCK"
-  static final int CURRENT_VERSION = 1;
+  static final int CURRENT_VERSION = 2;
 
   private CheckpointSerializer() {}
 
@@ -54,6 +55,13 @@ public final class CheckpointSerializer {
           out.writeInt(c.bytes().length);
           out.write(c.bytes());
         }
+      }
+      Map<String, byte[]> state = new TreeMap<>(checkpoint.state());
+      out.writeInt(state.size());
+      for (Map.Entry<String, byte[]> e : state.entrySet()) {
+        out.writeUTF(e.getKey());
+        out.writeInt(e.getValue().length);
+        out.write(e.getValue());
       }
       out.flush();
       byte[] bodyBytes = body.toByteArray();
@@ -91,8 +99,8 @@ public final class CheckpointSerializer {
       if (in.readLong() != crc(body)) {
         throw new CorruptCheckpointException("checksum mismatch");
       }
-      if (version == 1) {
-        return readV1(new DataInputStream(new ByteArrayInputStream(body)));
+      if (version == 1 || version == 2) {
+        return read(new DataInputStream(new ByteArrayInputStream(body)), version);
       }
       throw new CorruptCheckpointException(
           "written by a newer lakestream (format version " + version + ")");
@@ -101,7 +109,7 @@ public final class CheckpointSerializer {
     }
   }
 
-  private static Checkpoint readV1(DataInputStream in) throws IOException {
+  private static Checkpoint read(DataInputStream in, int version) throws IOException {
     String pipeline = in.readUTF();
     long id = in.readLong();
     long createdAt = in.readLong();
@@ -123,7 +131,15 @@ public final class CheckpointSerializer {
       }
       tables.put(table, list);
     }
-    return new Checkpoint(pipeline, id, createdAt, positions, tables);
+    Map<String, byte[]> state = new LinkedHashMap<>();
+    if (version >= 2) {
+      int owners = in.readInt();
+      for (int i = 0; i < owners; i++) {
+        String owner = in.readUTF();
+        state.put(owner, in.readNBytes(in.readInt()));
+      }
+    }
+    return new Checkpoint(pipeline, id, createdAt, positions, tables, state);
   }
 
   private static long crc(byte[] body) {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -85,6 +86,21 @@ public final class CheckpointStore implements AutoCloseable {
       }
     }
     return Optional.empty();
+  }
+
+  /** Every readable checkpoint the store still keeps, oldest first. */
+  public List<Checkpoint> retained() {
+    List<Checkpoint> result = new ArrayList<>();
+    for (Path file : files()) {
+      try {
+        result.add(CheckpointSerializer.deserialize(Files.readAllBytes(file)));
+      } catch (CheckpointSerializer.CorruptCheckpointException e) {
+        // latest() reports it; an unreadable file references nothing that can be restored
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return result;
   }
 
   /** Writes {@code checkpoint} durably and atomically, then drops all but the newest few. */

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -24,13 +25,14 @@ import org.slf4j.LoggerFactory;
  * written into its committables. In a bounded run each partition stops at the end offset seen at
  * start; a finished task keeps answering barriers until the pipeline stops.
  */
-final class KafkaSourceTask implements SourceTask {
+final class KafkaSourceTask implements Task {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSourceTask.class);
   private static final Duration POLL = Duration.ofMillis(100);
 
   private final int taskId;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final RecordProcessor processor;
+  private final ExchangeTarget exchange;
   private final TopicPartition[] partitions;
   private final Map<TopicPartition, Integer> index = new HashMap<>();
   private final String[] splitIds;
@@ -47,17 +49,20 @@ final class KafkaSourceTask implements SourceTask {
   /**
    * @param start the offset each partition starts at
    * @param end the offset each partition stops at, or null for an unbounded run
+   * @param exchange where rows go when the pipeline has keyed steps, or null
    */
   KafkaSourceTask(
       int taskId,
       KafkaConsumer<byte[], byte[]> consumer,
       RecordProcessor processor,
+      ExchangeTarget exchange,
       List<TopicPartition> partitions,
       Map<TopicPartition, Long> start,
       Map<TopicPartition, Long> end) {
     this.taskId = taskId;
     this.consumer = consumer;
     this.processor = processor;
+    this.exchange = exchange;
     this.partitions = partitions.toArray(TopicPartition[]::new);
     this.splitIds = new String[this.partitions.length];
     this.next = new long[this.partitions.length];
@@ -117,6 +122,9 @@ final class KafkaSourceTask implements SourceTask {
           processBatch(consumer.poll(POLL));
           updateIdle();
         }
+        if (exchange != null) {
+          afterBatch();
+        }
       }
     } catch (OffsetOutOfRangeException e) {
       die(
@@ -173,6 +181,18 @@ final class KafkaSourceTask implements SourceTask {
     }
   }
 
+  private void afterBatch() {
+    boolean[] caughtUp = new boolean[partitions.length];
+    for (int i = 0; i < partitions.length; i++) {
+      OptionalLong lag = done[i] ? OptionalLong.of(0) : consumer.currentLag(partitions[i]);
+      caughtUp[i] = lag.isPresent() && lag.getAsLong() == 0;
+    }
+    exchange.afterBatch(System.nanoTime(), caughtUp, done);
+    if (idle && failure == null) {
+      exchange.endOfInput();
+    }
+  }
+
   private void markDoneIfAtEnd(int i) {
     if (end[i] == Long.MAX_VALUE) {
       return;
@@ -198,12 +218,17 @@ final class KafkaSourceTask implements SourceTask {
     for (int i = 0; i < partitions.length; i++) {
       positions.put(splitIds[i], next[i]);
     }
+    Map<String, byte[]> state = new HashMap<>();
+    if (exchange != null) {
+      exchange.barrier(checkpointId, state);
+    }
     Map<String, List<Committable>> committables = new HashMap<>();
     for (TableOutput o : processor.outputs()) {
       committables.put(o.table, o.writer.prepareCommit(checkpointId));
     }
     boolean finished = failure == null && idle;
-    return new TaskSnapshot(taskId, checkpointId, positions, committables, finished, failure);
+    return new TaskSnapshot(
+        taskId, checkpointId, positions, committables, state, finished, failure);
   }
 
   private record Barrier(long checkpointId, CompletableFuture<TaskSnapshot> result) {}

@@ -16,7 +16,10 @@ import io.lakestream.core.sink.SinkFactory;
 import io.lakestream.core.spec.ErrorSpec;
 import io.lakestream.core.spec.KafkaSourceSpec;
 import io.lakestream.core.spec.PipelineSpec;
-import io.lakestream.core.transform.Transforms;
+import io.lakestream.core.spec.SpecOption;
+import io.lakestream.core.spec.TransformSpec;
+import io.lakestream.core.state.StateBackend;
+import io.lakestream.core.state.StateStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -26,6 +29,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -104,13 +108,14 @@ public final class Pipeline {
 
   private RunResult runStages(long startNanos) {
     String id = spec.pipeline();
-    Transforms transforms = Transforms.compile(spec.transforms(), spec.schema().schema());
+    Plan plan = Plan.of(spec.transforms(), spec.schema().schema());
     SinkFactory factory =
         SinkFactories.find(spec.sink().type())
             .orElseThrow(() -> new PipelineException("No sink of type " + spec.sink().type()));
     try (CheckpointStore store = new CheckpointStore(spec.checkpoint().dir(), id);
         KafkaSource source = new KafkaSource(spec.source(), id);
-        Sinks sinks = openSinks(factory, transforms.outputSchema())) {
+        Sinks sinks = openSinks(factory, plan);
+        StateBackend stateBackend = openState(plan)) {
       CheckpointCoordinator coordinator =
           new CheckpointCoordinator(
               id,
@@ -120,13 +125,15 @@ public final class Pipeline {
               options.phaseListener(),
               options.clock());
       Recovery recovery = coordinator.recover();
+      checkStateCanResume(plan, recovery);
       List<TopicPartition> partitions = source.partitions();
       Map<TopicPartition, Long> start = startPositions(source, partitions, recovery);
       Map<TopicPartition, Long> end = options.stopAtEnd() ? source.endOffsets(partitions) : null;
-      List<SourceTask> tasks =
-          createTasks(source, partitions, start, end, recovery, transforms, sinks);
+      Topology topology =
+          new Topology(plan, sinks, stateBackend, recovery, source, partitions, start, end);
+      List<Task> tasks = topology.tasks;
       List<Thread> threads = new ArrayList<>();
-      for (SourceTask t : tasks) {
+      for (Task t : tasks) {
         Thread thread = new Thread(t);
         thread.start();
         threads.add(thread);
@@ -141,9 +148,16 @@ public final class Pipeline {
       state = State.RUNNING;
       try {
         return loop(
-            coordinator, recovery.nextCheckpointId(), tasks, source, partitions, startNanos);
+            coordinator,
+            recovery.nextCheckpointId(),
+            tasks,
+            source,
+            partitions,
+            startNanos,
+            () -> retainState(stateBackend, store));
       } finally {
-        tasks.forEach(SourceTask::stop);
+        topology.exchanges.forEach(Exchange::close);
+        tasks.forEach(Task::stop);
         for (Thread thread : threads) {
           joinQuietly(thread);
         }
@@ -151,13 +165,87 @@ public final class Pipeline {
     }
   }
 
+  private StateBackend openState(Plan plan) {
+    if (plan.stages.isEmpty()) {
+      return null;
+    }
+    Path dir = spec.checkpoint().dir().resolve("state");
+    try {
+      return StateBackend.create(SpecOption.choiceName(spec.state().backend()), dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot open the state directory " + dir, e);
+    }
+  }
+
+  /**
+   * A stateful pipeline resumes only from a checkpoint that holds its state, with the same number
+   * of keyed tasks.
+   */
+  private void checkStateCanResume(Plan plan, Recovery recovery) {
+    if (plan.stages.isEmpty()) {
+      return;
+    }
+    boolean hasKeyedState = recovery.state().keySet().stream().anyMatch(k -> !isSourceState(k));
+    if (!hasKeyedState && !recovery.positions().isEmpty()) {
+      throw new PipelineException(
+          "Pipeline "
+              + spec.pipeline()
+              + " keeps state (dedupe or window), but "
+              + spec.checkpoint().dir()
+              + " holds no checkpoint while its tables record positions. Resuming without the"
+              + " state would write wrong results: restore the checkpoint directory, or start"
+              + " over with a new pipeline id and new tables.");
+    }
+    for (String owner : recovery.state().keySet()) {
+      if (isSourceState(owner)) {
+        continue;
+      }
+      int index = Integer.parseInt(owner.substring(owner.lastIndexOf('-') + 1));
+      if (index >= spec.parallelism()) {
+        throw new PipelineException(
+            "The checkpoint holds state of task "
+                + owner
+                + ", but parallelism is now "
+                + spec.parallelism()
+                + ": the parallelism of a stateful pipeline cannot change while it has state");
+      }
+    }
+  }
+
+  private static boolean isSourceState(String owner) {
+    return owner.startsWith("split:");
+  }
+
+  /** Drops state snapshots that no checkpoint in the store refers to any more. */
+  private static void retainState(StateBackend state, CheckpointStore store) {
+    if (state == null) {
+      return;
+    }
+    List<byte[]> live = new ArrayList<>();
+    for (Checkpoint cp : store.retained()) {
+      cp.state()
+          .forEach(
+              (owner, handle) -> {
+                if (!isSourceState(owner)) {
+                  live.add(handle);
+                }
+              });
+    }
+    try {
+      state.retainOnly(live);
+    } catch (IOException e) {
+      LOG.warn("Cannot delete old state snapshots in {}", store.dir(), e);
+    }
+  }
+
   private RunResult loop(
       CheckpointCoordinator coordinator,
       long firstId,
-      List<SourceTask> tasks,
+      List<Task> tasks,
       KafkaSource source,
       List<TopicPartition> partitions,
-      long startNanos) {
+      long startNanos,
+      Runnable afterCommit) {
     StatusLine status = new StatusLine(spec.pipeline(), metrics, options, firstId - 1);
     long nextId = firstId;
     long committed = 0;
@@ -165,14 +253,14 @@ public final class Pipeline {
     long nextCheckpointAt = System.nanoTime() + intervalNanos;
     while (true) {
       sleepBriefly();
-      for (SourceTask t : tasks) {
+      for (Task t : tasks) {
         if (t.fatalError() != null) {
           throw new PipelineException(
               "Pipeline " + spec.pipeline() + " failed: " + t.fatalError().getMessage(),
               t.fatalError());
         }
       }
-      boolean allIdle = tasks.stream().allMatch(SourceTask::idle);
+      boolean allIdle = tasks.stream().allMatch(Task::idle);
       if (System.nanoTime() >= nextCheckpointAt || stopRequested || allIdle) {
         if (stopRequested || allIdle) {
           state = State.STOPPING;
@@ -190,6 +278,7 @@ public final class Pipeline {
           status.checkpointCommitted(nextId);
           committed++;
           nextId++;
+          afterCommit.run();
         }
         nextCheckpointAt = System.nanoTime() + intervalNanos;
         RecordFailure failure =
@@ -242,15 +331,34 @@ public final class Pipeline {
     }
   }
 
-  private Sinks openSinks(SinkFactory factory, Schema output) {
+  private Sinks openSinks(SinkFactory factory, Plan plan) {
     Map<String, Sink> opened = new LinkedHashMap<>();
     try {
       String table = spec.sink().table();
+      Map<String, Object> config = spec.sink().config();
       opened.put(
           table,
           factory.open(
               new SinkContext(
-                  spec.pipeline(), spec.sink().config(), table, output, SinkContext.Role.OUTPUT)));
+                  spec.pipeline(),
+                  config,
+                  table,
+                  plan.output,
+                  SinkContext.Role.OUTPUT,
+                  plan.outputKey())));
+      for (Plan.Stage stage : plan.stages) {
+        if (stage.step() instanceof TransformSpec.Window w) {
+          opened.put(
+              w.lateTable(),
+              factory.open(
+                  new SinkContext(
+                      spec.pipeline(),
+                      config,
+                      w.lateTable(),
+                      LateRecords.schema(stage.input()),
+                      SinkContext.Role.LATE_RECORDS)));
+        }
+      }
       if (spec.errors().policy() == ErrorSpec.Policy.DEAD_LETTER) {
         String dlq = spec.errors().deadLetterTable();
         opened.put(
@@ -258,14 +366,16 @@ public final class Pipeline {
             factory.open(
                 new SinkContext(
                     spec.pipeline(),
-                    spec.sink().config(),
+                    config,
                     dlq,
                     DeadLetter.SCHEMA,
                     SinkContext.Role.DEAD_LETTER)));
       }
       return new Sinks(opened);
     } catch (RuntimeException e) {
-      opened.values().forEach(Sink::close);
+      List<Sink> reversed = new ArrayList<>(opened.values());
+      java.util.Collections.reverse(reversed);
+      reversed.forEach(Sink::close);
       throw e;
     }
   }
@@ -286,55 +396,203 @@ public final class Pipeline {
     return start;
   }
 
-  private List<SourceTask> createTasks(
-      KafkaSource source,
-      List<TopicPartition> partitions,
-      Map<TopicPartition, Long> start,
-      Map<TopicPartition, Long> end,
-      Recovery recovery,
-      Transforms transforms,
-      Sinks sinks) {
-    int count = Math.max(1, Math.min(spec.parallelism(), partitions.size()));
-    List<List<TopicPartition>> shares = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      shares.add(new ArrayList<>());
-    }
-    for (int i = 0; i < partitions.size(); i++) {
-      shares.get(i % count).add(partitions.get(i));
-    }
-    List<SourceTask> tasks = new ArrayList<>();
-    for (int taskId = 0; taskId < count; taskId++) {
-      List<TopicPartition> share = shares.get(taskId);
-      List<TableOutput> outputs = new ArrayList<>();
-      for (Map.Entry<String, Sink> e : sinks.opened.entrySet()) {
-        Map<String, Long> tableFloors = recovery.floors().getOrDefault(e.getKey(), Map.of());
-        long[] floors = new long[share.size()];
-        for (int i = 0; i < share.size(); i++) {
-          floors[i] = tableFloors.getOrDefault(KafkaSource.splitId(share.get(i)), 0L);
+  /**
+   * The pipeline's tasks and the exchanges between them: source tasks (one per share of the
+   * partitions), then per keyed step {@code parallelism} keyed tasks. Listed downstream first, so
+   * that a keyed task's barrier is registered before its sources can send it.
+   */
+  private final class Topology {
+    final List<Task> tasks = new ArrayList<>();
+    final List<Exchange> exchanges = new ArrayList<>();
+
+    Topology(
+        Plan plan,
+        Sinks sinks,
+        StateBackend state,
+        Recovery recovery,
+        KafkaSource source,
+        List<TopicPartition> partitions,
+        Map<TopicPartition, Long> start,
+        Map<TopicPartition, Long> end) {
+      int sourceCount = Math.max(1, Math.min(spec.parallelism(), partitions.size()));
+      int keyedCount = spec.parallelism();
+      int upstream = sourceCount;
+      for (int i = 0; i < plan.stages.size(); i++) {
+        exchanges.add(new Exchange(upstream, keyedCount));
+        upstream = keyedCount;
+      }
+      List<Task> keyed = new ArrayList<>();
+      for (int s = plan.stages.size() - 1; s >= 0; s--) {
+        for (int i = 0; i < keyedCount; i++) {
+          int taskId = sourceCount + s * keyedCount + i;
+          keyed.add(keyedTask(plan, s, i, taskId, sinks, state, recovery));
         }
-        outputs.add(new TableOutput(e.getKey(), e.getValue().createWriter(taskId), floors));
+      }
+      tasks.addAll(keyed);
+      List<List<TopicPartition>> shares = new ArrayList<>();
+      for (int i = 0; i < sourceCount; i++) {
+        shares.add(new ArrayList<>());
+      }
+      for (int i = 0; i < partitions.size(); i++) {
+        shares.get(i % sourceCount).add(partitions.get(i));
+      }
+      for (int taskId = 0; taskId < sourceCount; taskId++) {
+        tasks.add(
+            sourceTask(plan, taskId, shares.get(taskId), sinks, recovery, source, start, end));
+      }
+    }
+
+    private Task sourceTask(
+        Plan plan,
+        int taskId,
+        List<TopicPartition> share,
+        Sinks sinks,
+        Recovery recovery,
+        KafkaSource source,
+        Map<TopicPartition, Long> start,
+        Map<TopicPartition, Long> end) {
+      String table = spec.sink().table();
+      List<TableOutput> outputs = new ArrayList<>();
+      TableOutput output = null;
+      TableOutput deadLetter = null;
+      if (plan.stages.isEmpty()) {
+        output = tableOutput(table, taskId, share, sinks, recovery);
+        outputs.add(output);
+      }
+      if (spec.errors().policy() == ErrorSpec.Policy.DEAD_LETTER) {
+        deadLetter = tableOutput(spec.errors().deadLetterTable(), taskId, share, sinks, recovery);
+        outputs.add(deadLetter);
+      }
+      RecordProcessor.RowTarget target;
+      ExchangeTarget exchange = null;
+      if (plan.stages.isEmpty()) {
+        TableOutput out = output;
+        target =
+            (row, record, split) -> {
+              out.write(row, split, record.offset());
+              metrics.out.increment();
+            };
+      } else {
+        Plan.Stage first = plan.stages.get(0);
+        Schema rows = first.input();
+        String[] splitIds = share.stream().map(KafkaSource::splitId).toArray(String[]::new);
+        WatermarkTracker watermarks =
+            spec.eventTime() == null
+                ? null
+                : new WatermarkTracker(
+                    splitIds,
+                    recovery.state(),
+                    WatermarkTracker.micros(spec.eventTime().maxOutOfOrderness()),
+                    spec.eventTime().idleTimeout().toNanos(),
+                    System.nanoTime());
+        exchange =
+            new ExchangeTarget(
+                exchanges.get(0).sender(taskId),
+                new KeyColumns(rows, first.key(), "key column"),
+                spec.eventTime() == null
+                    ? -1
+                    : rows.position(spec.eventTime().field()).orElseThrow(),
+                spec.eventTime() == null ? null : spec.eventTime().field(),
+                watermarks);
+        target = exchange;
       }
       RecordProcessor processor =
           new RecordProcessor(
-              spec.pipeline(),
               decoder(),
-              transforms.newChain(),
-              outputs.get(0),
-              outputs.size() > 1 ? outputs.get(1) : null,
-              spec.errors().policy(),
-              metrics,
-              options.clock());
-      KafkaSourceTask task =
-          new KafkaSourceTask(
-              taskId,
-              source.newConsumer("lakestream-" + spec.pipeline() + "-" + taskId),
-              processor,
-              share,
-              start,
-              end);
-      tasks.add(task);
+              plan.head.newChain(),
+              target,
+              outputs,
+              badRecords(deadLetter == null ? null : deadLetter::write),
+              metrics);
+      return new KafkaSourceTask(
+          taskId,
+          source.newConsumer("lakestream-" + spec.pipeline() + "-" + taskId),
+          processor,
+          exchange,
+          share,
+          start,
+          end);
     }
-    return tasks;
+
+    private Task keyedTask(
+        Plan plan, int s, int i, int taskId, Sinks sinks, StateBackend state, Recovery recovery) {
+      Plan.Stage stage = plan.stages.get(s);
+      String owner = stage.owner(i);
+      StateStore store;
+      try {
+        store = state.open(owner, recovery.state().get(owner));
+      } catch (IOException e) {
+        throw new UncheckedIOException("Cannot restore the state of " + owner, e);
+      }
+      boolean last = s == plan.stages.size() - 1;
+      TableOutput deadLetter =
+          spec.errors().policy() == ErrorSpec.Policy.DEAD_LETTER
+              ? sideOutput(spec.errors().deadLetterTable(), taskId, sinks)
+              : null;
+      KeyedOperator operator;
+      TableOutput late = null;
+      if (stage.step() instanceof TransformSpec.Window w) {
+        operator =
+            new WindowOperator(
+                w,
+                new KeyColumns(stage.input(), w.groupBy(), "group-by column"),
+                Plan.aggregates(w, stage.input()),
+                store,
+                metrics.late);
+        late = sideOutput(w.lateTable(), taskId, sinks);
+      } else {
+        TransformSpec.Dedupe d = (TransformSpec.Dedupe) stage.step();
+        operator =
+            new DedupeOperator(
+                new KeyColumns(stage.input(), d.key(), "key column"),
+                TimeUnit.NANOSECONDS.toMicros(d.ttl().toNanos()),
+                d.keep(),
+                store,
+                metrics.duplicates);
+      }
+      Plan.Stage next = last ? null : plan.stages.get(s + 1);
+      KeyedOutput output =
+          new KeyedOutput(
+              stage.after().newChain(),
+              last ? null : exchanges.get(s + 1).sender(i),
+              last ? null : new KeyColumns(next.input(), next.key(), "key column"),
+              last ? sideOutput(spec.sink().table(), taskId, sinks) : null,
+              late,
+              deadLetter,
+              badRecords(
+                  deadLetter == null ? null : (row, split, offset) -> deadLetter.writer.write(row)),
+              metrics);
+      return new KeyedTask(
+          taskId,
+          owner,
+          exchanges.get(s),
+          i,
+          operator,
+          store,
+          output,
+          spec.eventTime() != null,
+          options.clock());
+    }
+
+    private TableOutput tableOutput(
+        String table, int taskId, List<TopicPartition> share, Sinks sinks, Recovery recovery) {
+      Map<String, Long> tableFloors = recovery.floors().getOrDefault(table, Map.of());
+      long[] floors = new long[share.size()];
+      for (int i = 0; i < share.size(); i++) {
+        floors[i] = tableFloors.getOrDefault(KafkaSource.splitId(share.get(i)), 0L);
+      }
+      return new TableOutput(table, sinks.opened.get(table).createWriter(taskId), floors);
+    }
+
+    /** A keyed task's writer: no floors, a stateful pipeline always resumes from a checkpoint. */
+    private TableOutput sideOutput(String table, int taskId, Sinks sinks) {
+      return new TableOutput(table, sinks.opened.get(table).createWriter(taskId), new long[0]);
+    }
+
+    private BadRecords badRecords(BadRecords.DeadLetterWriter deadLetter) {
+      return new BadRecords(
+          spec.pipeline(), spec.errors().policy(), deadLetter, metrics, options.clock());
+    }
   }
 
   private RecordDecoder decoder() {

@@ -4,7 +4,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The pipeline's counters, shared by its tasks. Names are stable: {@code records.in}, {@code
- * records.out}, {@code records.filtered}, {@code records.dead-lettered}, {@code records.skipped}.
+ * records.out}, {@code records.filtered}, {@code records.dead-lettered}, {@code records.skipped},
+ * {@code records.duplicates}, {@code records.late}.
  */
 public final class PipelineMetrics {
   final LongAdder in = new LongAdder();
@@ -12,10 +13,19 @@ public final class PipelineMetrics {
   final LongAdder filtered = new LongAdder();
   final LongAdder deadLettered = new LongAdder();
   final LongAdder skipped = new LongAdder();
+  final LongAdder duplicates = new LongAdder();
+  final LongAdder late = new LongAdder();
 
   /** A consistent-enough copy of the counters for status lines and results. */
   public Snapshot snapshot() {
-    return new Snapshot(in.sum(), out.sum(), filtered.sum(), deadLettered.sum(), skipped.sum());
+    return new Snapshot(
+        in.sum(),
+        out.sum(),
+        filtered.sum(),
+        deadLettered.sum(),
+        skipped.sum(),
+        duplicates.sum(),
+        late.sum());
   }
 
   /**
@@ -26,6 +36,15 @@ public final class PipelineMetrics {
    * @param filtered records a filter dropped
    * @param deadLettered bad records written to the dead-letter table
    * @param skipped bad records counted, logged and dropped by the {@code skip} policy
+   * @param duplicates records a dedupe dropped
+   * @param late records too late for their window, written to the late-records table
    */
-  public record Snapshot(long in, long out, long filtered, long deadLettered, long skipped) {}
+  public record Snapshot(
+      long in,
+      long out,
+      long filtered,
+      long deadLettered,
+      long skipped,
+      long duplicates,
+      long late) {}
 }

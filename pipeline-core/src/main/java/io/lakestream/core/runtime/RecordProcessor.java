@@ -1,60 +1,57 @@
 package io.lakestream.core.runtime;
 
 import io.lakestream.core.decode.RecordDecoder;
-import io.lakestream.core.error.BadRecord;
-import io.lakestream.core.error.DeadLetter;
 import io.lakestream.core.error.RecordException;
 import io.lakestream.core.record.Row;
-import io.lakestream.core.spec.ErrorSpec;
 import io.lakestream.core.transform.RowTransform;
-import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Turns one source record into table rows for one task: decode, transform, write, and for a bad
- * record, apply the pipeline's error policy. Every bad record is counted and logged (rate-limited)
- * with its topic, partition and offset; none is dropped silently.
+ * Turns one source record into a row for one source task: decode, transform, then hand the row to
+ * its target (the table, or the exchange in front of a keyed step); a bad record goes to the error
+ * policy.
  */
 final class RecordProcessor implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(RecordProcessor.class);
-  private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  private final String pipelineId;
+  /** Where a source task's rows go. */
+  @FunctionalInterface
+  interface RowTarget {
+    /**
+     * Takes the row made from {@code record}, read from the task's split {@code split}.
+     *
+     * @throws RecordException if the row cannot go on (e.g. its event time is null)
+     */
+    void accept(Row row, ConsumerRecord<byte[], byte[]> record, int split);
+  }
+
   private final RecordDecoder decoder;
   private final RowTransform[] transforms;
-  private final TableOutput output;
-  private final TableOutput deadLetter;
-  private final ErrorSpec.Policy policy;
+  private final RowTarget target;
+  private final List<TableOutput> outputs;
+  private final BadRecords badRecords;
   private final PipelineMetrics metrics;
-  private final Clock clock;
-  private long lastWarnNanos = System.nanoTime() - LOG_INTERVAL_NANOS;
-  private long suppressedWarnings;
 
+  /**
+   * @param outputs the tables this task's writers write (prepared at every checkpoint)
+   */
   RecordProcessor(
-      String pipelineId,
       RecordDecoder decoder,
       List<RowTransform> transforms,
-      TableOutput output,
-      TableOutput deadLetter,
-      ErrorSpec.Policy policy,
-      PipelineMetrics metrics,
-      Clock clock) {
-    this.pipelineId = pipelineId;
+      RowTarget target,
+      List<TableOutput> outputs,
+      BadRecords badRecords,
+      PipelineMetrics metrics) {
     this.decoder = decoder;
     this.transforms = transforms.toArray(RowTransform[]::new);
-    this.output = output;
-    this.deadLetter = deadLetter;
-    this.policy = policy;
+    this.target = target;
+    this.outputs = List.copyOf(outputs);
+    this.badRecords = badRecords;
     this.metrics = metrics;
-    this.clock = clock;
   }
 
   List<TableOutput> outputs() {
-    return deadLetter == null ? List.of(output) : List.of(output, deadLetter);
+    return outputs;
   }
 
   /**
@@ -75,53 +72,16 @@ final class RecordProcessor implements AutoCloseable {
           return null;
         }
       }
-      output.write(row, split, record.offset());
-      metrics.out.increment();
+      target.accept(row, record, split);
       return null;
     } catch (RecordException e) {
-      return onBadRecord(record, split, stage, e.getMessage());
-    }
-  }
-
-  private RecordFailure onBadRecord(
-      ConsumerRecord<byte[], byte[]> r, int split, String stage, String error) {
-    BadRecord bad =
-        new BadRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value());
-    switch (policy) {
-      case FAIL:
-        return new RecordFailure(bad.coordinates(), stage, error);
-      case DEAD_LETTER:
-        long nowMicros = TimeUnit.MILLISECONDS.toMicros(clock.millis());
-        deadLetter.write(
-            DeadLetter.row(pipelineId, bad, stage, error, nowMicros), split, bad.offset());
-        metrics.deadLettered.increment();
-        warn("Dead-lettered", bad, stage, error);
-        return null;
-      case SKIP:
-        metrics.skipped.increment();
-        warn("Skipped", bad, stage, error);
-        return null;
-      default:
-        throw new IllegalStateException("Unknown error policy " + policy);
-    }
-  }
-
-  private void warn(String what, BadRecord bad, String stage, String error) {
-    long now = System.nanoTime();
-    if (now - lastWarnNanos >= LOG_INTERVAL_NANOS) {
-      String more =
-          suppressedWarnings == 0 ? "" : " (" + suppressedWarnings + " more since the last line)";
-      LOG.warn("{} bad record at {} ({}): {}{}", what, bad.coordinates(), stage, error, more);
-      lastWarnNanos = now;
-      suppressedWarnings = 0;
-    } else {
-      suppressedWarnings++;
+      return badRecords.handle(record, split, stage, e.getMessage());
     }
   }
 
   @Override
   public void close() {
-    for (TableOutput o : outputs()) {
+    for (TableOutput o : outputs) {
       o.close();
     }
   }

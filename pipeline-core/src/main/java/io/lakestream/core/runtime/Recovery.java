@@ -9,11 +9,16 @@ import java.util.Map;
  * @param positions where each split recorded anywhere resumes; a split not listed starts by the
  *     source's start rule
  * @param floors by table, by split: records below are already in that table and are skipped for it
+ * @param state the tasks' state of the recovered checkpoint, by owner; empty without one
  */
 public record Recovery(
-    long nextCheckpointId, Map<String, Long> positions, Map<String, Map<String, Long>> floors) {
+    long nextCheckpointId,
+    Map<String, Long> positions,
+    Map<String, Map<String, Long>> floors,
+    Map<String, byte[]> state) {
   public Recovery {
     positions = Map.copyOf(positions);
     floors = Map.copyOf(floors);
+    state = Map.copyOf(state);
   }
 }

@@ -3,14 +3,16 @@ package io.lakestream.core.runtime;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One thread's share of a pipeline: reads its splits, processes records and writes them, and
- * answers checkpoint barriers between records. Runs on its own thread until {@link #stop()}.
+ * One thread's share of a pipeline: a source task reads its splits, a keyed task runs a stateful
+ * step for its share of the keys; both write their rows and answer checkpoint barriers between
+ * records. Runs on its own thread until {@link #stop()}.
  */
-public interface SourceTask extends Runnable {
+public interface Task extends Runnable {
 
   /**
-   * Asks the task to take checkpoint {@code checkpointId} at its next record boundary: record its
-   * positions and prepare its writers' committables.
+   * Asks the task to take checkpoint {@code checkpointId} at its next record boundary (a keyed
+   * task: once the barrier has arrived from every upstream task): record its positions and state
+   * and prepare its writers' committables.
    *
    * @return completes with the task's snapshot, or exceptionally if the task has died
    */

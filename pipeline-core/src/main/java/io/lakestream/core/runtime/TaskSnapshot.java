@@ -11,6 +11,8 @@ import java.util.Map;
  * @param checkpointId the barrier's checkpoint
  * @param positions position after the last record included, by split id
  * @param committables what the task's writers prepared, by table
+ * @param state the task's state for this checkpoint, by owner: a keyed task's state snapshot
+ *     handle, a source task's event-time progress per split
  * @param finished the task has reached the end of its input (bounded runs)
  * @param failure the bad record that stopped the task, or null
  */
@@ -19,10 +21,12 @@ public record TaskSnapshot(
     long checkpointId,
     Map<String, Long> positions,
     Map<String, List<Committable>> committables,
+    Map<String, byte[]> state,
     boolean finished,
     RecordFailure failure) {
   public TaskSnapshot {
     positions = Map.copyOf(positions);
     committables = Map.copyOf(committables);
+    state = Map.copyOf(state);
   }
 }

@@ -1,6 +1,7 @@
 package io.lakestream.core.sink;
 
 import io.lakestream.core.record.Schema;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -11,15 +12,29 @@ import java.util.Objects;
  * @param config the sink's validated section of the spec
  * @param table the table to write, fully qualified ({@code namespace.name})
  * @param schema the schema of the rows the pipeline will write
- * @param role whether this is the pipeline's output table or its dead-letter table
+ * @param role whether this is the pipeline's output table or a side table
+ * @param key the key of the rows when the pipeline itself makes them keyed (window results,
+ *     keep-last dedupe): the sink must write them as upserts by these columns; empty otherwise
  */
 public record SinkContext(
-    String pipelineId, Map<String, Object> config, String table, Schema schema, Role role) {
+    String pipelineId,
+    Map<String, Object> config,
+    String table,
+    Schema schema,
+    Role role,
+    List<String> key) {
 
-  /** What a table is for; a dead-letter table ignores the output table's layout options. */
+  /** What a table is for; side tables ignore the output table's layout options and append. */
   public enum Role {
     OUTPUT,
-    DEAD_LETTER
+    DEAD_LETTER,
+    LATE_RECORDS
+  }
+
+  /** A context for rows without a pipeline-given key. */
+  public SinkContext(
+      String pipelineId, Map<String, Object> config, String table, Schema schema, Role role) {
+    this(pipelineId, config, table, schema, role, List.of());
   }
 
   public SinkContext {
@@ -28,5 +43,6 @@ public record SinkContext(
     Objects.requireNonNull(table, "table");
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(role, "role");
+    key = List.copyOf(key);
   }
 }

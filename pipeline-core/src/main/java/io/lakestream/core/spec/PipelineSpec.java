@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param checkpoint how often and where the pipeline checkpoints
  * @param errors what happens to a record that cannot be decoded or converted
  * @param parallelism how many tasks read and write in parallel
+ * @param eventTime where event time comes from, or null when the pipeline does not use it
+ * @param state where stateful steps keep their state
  */
 public record PipelineSpec(
     String pipeline,
@@ -24,7 +26,9 @@ public record PipelineSpec(
     SinkSpec sink,
     CheckpointSpec checkpoint,
     ErrorSpec errors,
-    int parallelism) {
+    int parallelism,
+    EventTimeSpec eventTime,
+    StateSpec state) {
   public PipelineSpec {
     Objects.requireNonNull(pipeline, "pipeline");
     Objects.requireNonNull(source, "source");
@@ -33,11 +37,27 @@ public record PipelineSpec(
     Objects.requireNonNull(sink, "sink");
     Objects.requireNonNull(checkpoint, "checkpoint");
     Objects.requireNonNull(errors, "errors");
+    Objects.requireNonNull(state, "state");
+  }
+
+  /** Whether a step keeps state between records (dedupe, window). */
+  public boolean stateful() {
+    return transforms.stream()
+        .anyMatch(t -> t instanceof TransformSpec.Dedupe || t instanceof TransformSpec.Window);
   }
 
   /** This spec with another source section. */
   public PipelineSpec withSource(KafkaSourceSpec newSource) {
     return new PipelineSpec(
-        pipeline, newSource, schema, transforms, sink, checkpoint, errors, parallelism);
+        pipeline,
+        newSource,
+        schema,
+        transforms,
+        sink,
+        checkpoint,
+        errors,
+        parallelism,
+        eventTime,
+        state);
   }
 }

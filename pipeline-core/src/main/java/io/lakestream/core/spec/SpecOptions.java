@@ -68,8 +68,72 @@ public final class SpecOptions {
           .type("section")
           .withDescription("What happens to a record that cannot be decoded or converted.");
 
+  public static final SpecOption<Object> EVENT_TIME =
+      SpecOption.key("event-time")
+          .type("section")
+          .withDescription(
+              "Where a record's event time comes from and how the watermark follows it; needed by"
+                  + " `window` and by event-time `dedupe` (see docs/stateful.md).");
+
+  public static final SpecOption<Object> STATE =
+      SpecOption.key("state")
+          .type("section")
+          .withDescription("Where `dedupe` and `window` steps keep their state.");
+
   public static final List<SpecOption<?>> TOP_LEVEL_OPTIONS =
-      List.of(PIPELINE, PARALLELISM, SOURCE, SCHEMA, TRANSFORMS, SINK, CHECKPOINT, ERRORS);
+      List.of(
+          PIPELINE,
+          PARALLELISM,
+          SOURCE,
+          SCHEMA,
+          EVENT_TIME,
+          STATE,
+          TRANSFORMS,
+          SINK,
+          CHECKPOINT,
+          ERRORS);
+
+  // ---- event-time
+
+  public static final SpecOption<String> EVENT_TIME_FIELD =
+      SpecOption.key("field")
+          .stringType()
+          .required()
+          .withDescription(
+              "A `timestamp` column of the records as they reach the first `dedupe` or `window`"
+                  + " step. A record whose event time is null follows the error policy.");
+
+  public static final SpecOption<Duration> MAX_OUT_OF_ORDERNESS =
+      SpecOption.key("max-out-of-orderness")
+          .durationType()
+          .defaultValue(Duration.ZERO)
+          .withDescription(
+              "How far behind the newest event time of its partition a record may be and still be"
+                  + " on time: each partition's watermark is its newest event time minus this.");
+
+  public static final SpecOption<Duration> IDLE_TIMEOUT =
+      SpecOption.key("idle-timeout")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(30))
+          .withDescription(
+              "A partition that has been read to its end and has delivered nothing for this long"
+                  + " stops holding the watermark back until it delivers again.");
+
+  public static final List<SpecOption<?>> EVENT_TIME_OPTIONS =
+      List.of(EVENT_TIME_FIELD, MAX_OUT_OF_ORDERNESS, IDLE_TIMEOUT);
+
+  // ---- state
+
+  public static final SpecOption<StateSpec.Backend> STATE_BACKEND =
+      SpecOption.key("backend")
+          .enumType(StateSpec.Backend.class)
+          .defaultValue(StateSpec.Backend.ROCKSDB)
+          .withDescription(
+              "`rocksdb` keeps state on local disk under the checkpoint directory and snapshots it"
+                  + " incrementally; `memory` keeps it on the heap and writes it in full at every"
+                  + " checkpoint (tests and small jobs).");
+
+  public static final List<SpecOption<?>> STATE_OPTIONS = List.of(STATE_BACKEND);
 
   // ---- source
 
@@ -241,8 +305,132 @@ public final class SpecOptions {
           .stringListType()
           .withDescription("Keeps only the listed columns, in that order: `[event_id, amount]`.");
 
+  public static final SpecOption<Object> DEDUPE =
+      SpecOption.key("dedupe")
+          .type("dedupe map")
+          .withDescription(
+              "Drops repeated records by key within a TTL: `{key: [event_id], ttl: 1h, keep:"
+                  + " first}`.");
+
+  public static final SpecOption<Object> WINDOW =
+      SpecOption.key("window")
+          .type("window map")
+          .withDescription(
+              "Aggregates records per event-time window and group; the last step. Its rows replace"
+                  + " earlier versions of the same window and group.");
+
   public static final List<SpecOption<?>> TRANSFORM_OPTIONS =
-      List.of(FILTER, COMPUTE, RENAME, CAST, PROJECT);
+      List.of(FILTER, COMPUTE, RENAME, CAST, PROJECT, DEDUPE, WINDOW);
+
+  // ---- transforms[i].dedupe
+
+  public static final SpecOption<List<String>> DEDUPE_KEY =
+      SpecOption.key("key")
+          .stringListType()
+          .required()
+          .withDescription("The columns that identify a record.");
+
+  public static final SpecOption<Duration> DEDUPE_TTL =
+      SpecOption.key("ttl")
+          .durationType()
+          .required()
+          .withDescription(
+              "How long a key is remembered: in event time (from the key's first record) when the"
+                  + " spec has `event-time`, else in processing time.");
+
+  public static final SpecOption<TransformSpec.Dedupe.Keep> DEDUPE_KEEP =
+      SpecOption.key("keep")
+          .enumType(TransformSpec.Dedupe.Keep.class)
+          .defaultValue(TransformSpec.Dedupe.Keep.FIRST)
+          .withDescription(
+              "`first`: the first record of a key is written, later ones are dropped. `last`: the"
+                  + " record with the latest event time wins; the sink must be in upsert mode keyed"
+                  + " by `key`.");
+
+  public static final List<SpecOption<?>> DEDUPE_OPTIONS =
+      List.of(DEDUPE_KEY, DEDUPE_TTL, DEDUPE_KEEP);
+
+  // ---- transforms[i].window
+
+  public static final SpecOption<TransformSpec.Window.Type> WINDOW_TYPE =
+      SpecOption.key("type")
+          .enumType(TransformSpec.Window.Type.class)
+          .required()
+          .withDescription(
+              "`tumbling` (needs `size`), `sliding` (`size` and `slide`) or `session` (`gap`).");
+
+  public static final SpecOption<Duration> WINDOW_SIZE =
+      SpecOption.key("size")
+          .durationType()
+          .withDescription("Tumbling and sliding windows: the window's length.");
+
+  public static final SpecOption<Duration> WINDOW_SLIDE =
+      SpecOption.key("slide")
+          .durationType()
+          .withDescription(
+              "Sliding windows: the distance between window starts; `size` must be a multiple of"
+                  + " it.");
+
+  public static final SpecOption<Duration> WINDOW_GAP =
+      SpecOption.key("gap")
+          .durationType()
+          .withDescription("Session windows: the inactivity after which a session ends.");
+
+  public static final SpecOption<List<String>> WINDOW_GROUP_BY =
+      SpecOption.key("group-by")
+          .stringListType()
+          .withDescription(
+              "The group columns; they follow `window_start` and `window_end` in the output and are"
+                  + " part of its key. None means one group.");
+
+  public static final SpecOption<Map<String, String>> WINDOW_AGGREGATES =
+      SpecOption.key("aggregates")
+          .stringMapType()
+          .required()
+          .withDescription(
+              "Output column to aggregate: `count(*)`, `count(col)`, `sum`, `min`, `max`, `avg`,"
+                  + " `first`, `last`, `count_distinct`, `approx_count_distinct`.");
+
+  public static final SpecOption<Duration> ALLOWED_LATENESS =
+      SpecOption.key("allowed-lateness")
+          .durationType()
+          .defaultValue(Duration.ZERO)
+          .withDescription(
+              "How long after the watermark passes its end a window still takes corrections;"
+                  + " later records go to the late-records table.");
+
+  public static final SpecOption<Duration> EARLY_FIRE =
+      SpecOption.key("early-fire")
+          .durationType()
+          .withDescription(
+              "Writes partial results of open windows at this processing-time interval.");
+
+  public static final SpecOption<Object> LATE_RECORDS =
+      SpecOption.key("late-records")
+          .type("section")
+          .withDescription(
+              "`{table: ns.name}`: where records too late for their window go, default"
+                  + " `<sink table>_late`.");
+
+  public static final List<SpecOption<?>> WINDOW_OPTIONS =
+      List.of(
+          WINDOW_TYPE,
+          WINDOW_SIZE,
+          WINDOW_SLIDE,
+          WINDOW_GAP,
+          WINDOW_GROUP_BY,
+          WINDOW_AGGREGATES,
+          ALLOWED_LATENESS,
+          EARLY_FIRE,
+          LATE_RECORDS);
+
+  public static final SpecOption<String> LATE_RECORDS_TABLE =
+      SpecOption.key("table")
+          .stringType()
+          .required()
+          .withDescription("The late-records table, fully qualified: `namespace.name`.");
+
+  public static final List<SpecOption<?>> LATE_RECORDS_OPTIONS = List.of(LATE_RECORDS_TABLE);
 
   // ---- transforms[i].compute
 

@@ -9,9 +9,14 @@ import static io.lakestream.core.spec.SpecOptions.DEAD_LETTER_TABLE;
 import static io.lakestream.core.spec.SpecOptions.ERRORS;
 import static io.lakestream.core.spec.SpecOptions.ERRORS_OPTIONS;
 import static io.lakestream.core.spec.SpecOptions.ERROR_POLICY;
+import static io.lakestream.core.spec.SpecOptions.EVENT_TIME;
+import static io.lakestream.core.spec.SpecOptions.EVENT_TIME_FIELD;
+import static io.lakestream.core.spec.SpecOptions.EVENT_TIME_OPTIONS;
 import static io.lakestream.core.spec.SpecOptions.FORMAT;
+import static io.lakestream.core.spec.SpecOptions.IDLE_TIMEOUT;
 import static io.lakestream.core.spec.SpecOptions.KAFKA;
 import static io.lakestream.core.spec.SpecOptions.KAFKA_OPTIONS;
+import static io.lakestream.core.spec.SpecOptions.MAX_OUT_OF_ORDERNESS;
 import static io.lakestream.core.spec.SpecOptions.PARALLELISM;
 import static io.lakestream.core.spec.SpecOptions.PIPELINE;
 import static io.lakestream.core.spec.SpecOptions.PROPERTIES;
@@ -22,6 +27,9 @@ import static io.lakestream.core.spec.SpecOptions.SINK_TABLE;
 import static io.lakestream.core.spec.SpecOptions.SOURCE;
 import static io.lakestream.core.spec.SpecOptions.SOURCE_OPTIONS;
 import static io.lakestream.core.spec.SpecOptions.START;
+import static io.lakestream.core.spec.SpecOptions.STATE;
+import static io.lakestream.core.spec.SpecOptions.STATE_BACKEND;
+import static io.lakestream.core.spec.SpecOptions.STATE_OPTIONS;
 import static io.lakestream.core.spec.SpecOptions.TOPICS;
 import static io.lakestream.core.spec.SpecOptions.TOPIC_PATTERN;
 import static io.lakestream.core.spec.SpecOptions.TOP_LEVEL_OPTIONS;
@@ -165,10 +173,29 @@ public final class SpecParser {
       problems.add(top.pathOf(SCHEMA), "is required for format json");
     }
 
+    EventTimeSpec eventTime = null;
+    if (top.has(EVENT_TIME)) {
+      Section s =
+          Section.read(top.value(EVENT_TIME), top.pathOf(EVENT_TIME), EVENT_TIME_OPTIONS, problems);
+      String field = s.string(EVENT_TIME_FIELD);
+      Duration outOfOrder = s.duration(MAX_OUT_OF_ORDERNESS, Duration.ZERO);
+      Duration idle = s.duration(IDLE_TIMEOUT, Duration.ofMillis(1));
+      if (field != null && outOfOrder != null && idle != null) {
+        eventTime = new EventTimeSpec(field, outOfOrder, idle);
+      }
+    }
+    Section stateSection =
+        Section.read(top.value(STATE), top.pathOf(STATE), STATE_OPTIONS, problems);
+    StateSpec.Backend backend = stateSection.choice(STATE_BACKEND);
+
     List<TransformSpec> transforms =
-        new TransformReader(problems, columns).read(top.value(TRANSFORMS), TRANSFORMS.key());
+        new TransformReader(problems, columns, eventTime == null ? null : eventTime.field())
+            .read(top.value(TRANSFORMS), TRANSFORMS.key());
 
     SinkSpec sink = sink(top.value(SINK), top.pathOf(SINK));
+    if (transforms != null && sink != null) {
+      transforms = withLateTables(transforms, sink.table());
+    }
 
     Section checkpointSection =
         Section.read(top.value(CHECKPOINT), top.pathOf(CHECKPOINT), CHECKPOINT_OPTIONS, problems);
@@ -191,7 +218,31 @@ public final class SpecParser {
         sink,
         new CheckpointSpec(interval, dir),
         errors,
-        parallelism);
+        parallelism,
+        eventTime,
+        new StateSpec(backend));
+  }
+
+  /** Gives every window without a late-records table the default, {@code <sink table>_late}. */
+  private static List<TransformSpec> withLateTables(List<TransformSpec> steps, String sinkTable) {
+    List<TransformSpec> result = new ArrayList<>();
+    for (TransformSpec step : steps) {
+      if (step instanceof TransformSpec.Window w && w.lateTable() == null) {
+        step =
+            new TransformSpec.Window(
+                w.type(),
+                w.size(),
+                w.slide(),
+                w.gap(),
+                w.groupBy(),
+                w.aggregates(),
+                w.allowedLateness(),
+                w.earlyFire(),
+                sinkTable + "_late");
+      }
+      result.add(step);
+    }
+    return result;
   }
 
   // ---- source.kafka

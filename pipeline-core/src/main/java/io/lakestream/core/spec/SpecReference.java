@@ -49,6 +49,8 @@ public final class SpecReference {
     section(md, "source", "One key: the source type.", SpecOptions.SOURCE_OPTIONS);
     section(md, "source.kafka", null, SpecOptions.KAFKA_OPTIONS);
     section(md, "schema", null, SpecOptions.SCHEMA_OPTIONS);
+    section(md, "event-time", null, SpecOptions.EVENT_TIME_OPTIONS);
+    section(md, "state", null, SpecOptions.STATE_OPTIONS);
     section(
         md,
         "schema.fields[]",
@@ -70,6 +72,9 @@ public final class SpecReference {
             + " that point.",
         SpecOptions.TRANSFORM_OPTIONS);
     section(md, "transforms[].compute", null, SpecOptions.COMPUTE_OPTIONS);
+    section(md, "transforms[].dedupe", null, SpecOptions.DEDUPE_OPTIONS);
+    section(md, "transforms[].window", null, SpecOptions.WINDOW_OPTIONS);
+    section(md, "transforms[].window.late-records", null, SpecOptions.LATE_RECORDS_OPTIONS);
     expressions(md);
     sink(md);
     section(md, "checkpoint", null, SpecOptions.CHECKPOINT_OPTIONS);

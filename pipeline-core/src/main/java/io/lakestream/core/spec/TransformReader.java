@@ -1,20 +1,42 @@
 package io.lakestream.core.spec;
 
+import static io.lakestream.core.spec.SpecOptions.ALLOWED_LATENESS;
 import static io.lakestream.core.spec.SpecOptions.CAST;
 import static io.lakestream.core.spec.SpecOptions.COMPUTE;
 import static io.lakestream.core.spec.SpecOptions.COMPUTE_EXPR;
 import static io.lakestream.core.spec.SpecOptions.COMPUTE_NAME;
 import static io.lakestream.core.spec.SpecOptions.COMPUTE_OPTIONS;
 import static io.lakestream.core.spec.SpecOptions.COMPUTE_TYPE;
+import static io.lakestream.core.spec.SpecOptions.DEDUPE;
+import static io.lakestream.core.spec.SpecOptions.DEDUPE_KEEP;
+import static io.lakestream.core.spec.SpecOptions.DEDUPE_KEY;
+import static io.lakestream.core.spec.SpecOptions.DEDUPE_OPTIONS;
+import static io.lakestream.core.spec.SpecOptions.DEDUPE_TTL;
+import static io.lakestream.core.spec.SpecOptions.EARLY_FIRE;
 import static io.lakestream.core.spec.SpecOptions.FILTER;
+import static io.lakestream.core.spec.SpecOptions.LATE_RECORDS;
+import static io.lakestream.core.spec.SpecOptions.LATE_RECORDS_OPTIONS;
+import static io.lakestream.core.spec.SpecOptions.LATE_RECORDS_TABLE;
 import static io.lakestream.core.spec.SpecOptions.RENAME;
 import static io.lakestream.core.spec.SpecOptions.TRANSFORM_OPTIONS;
+import static io.lakestream.core.spec.SpecOptions.WINDOW;
+import static io.lakestream.core.spec.SpecOptions.WINDOW_AGGREGATES;
+import static io.lakestream.core.spec.SpecOptions.WINDOW_GAP;
+import static io.lakestream.core.spec.SpecOptions.WINDOW_GROUP_BY;
+import static io.lakestream.core.spec.SpecOptions.WINDOW_OPTIONS;
+import static io.lakestream.core.spec.SpecOptions.WINDOW_SIZE;
+import static io.lakestream.core.spec.SpecOptions.WINDOW_SLIDE;
+import static io.lakestream.core.spec.SpecOptions.WINDOW_TYPE;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lakestream.core.aggregate.AggregateFunction;
 import io.lakestream.core.record.DataType;
+import io.lakestream.core.record.Field;
+import io.lakestream.core.record.Schema;
 import io.lakestream.core.spec.SchemaReader.Column;
 import io.lakestream.core.transform.Expressions;
 import io.lakestream.core.transform.Expressions.InvalidExpressionException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -28,17 +50,29 @@ import org.apache.commons.jexl3.JexlScript;
  * leave: a filter or compute may only read existing columns, a rename or cast only touch them, a
  * project only keep them, and a compute only add a new one. When the columns are not known (an Avro
  * source whose spec declares no schema), only what does not depend on them is checked.
+ *
+ * <p>Stateful steps ({@code dedupe}, {@code window}) are checked against the event-time section:
+ * the event-time column must be a timestamp where the first of them runs, a window needs event
+ * time, and a window is the last step.
  */
 final class TransformReader {
   private static final List<String> KINDS = SpecOption.keys(TRANSFORM_OPTIONS);
 
   private final Problems problems;
+  private final String eventTimeField;
+  private boolean stateful;
+  private boolean windowSeen;
 
   /** The columns after the steps read so far, or null when they are not known. */
   private List<Column> columns;
 
-  TransformReader(Problems problems, List<Column> columns) {
+  /**
+   * @param columns the columns of decoded records, or null when they are not known
+   * @param eventTimeField the {@code event-time.field}, or null when the spec has no event time
+   */
+  TransformReader(Problems problems, List<Column> columns, String eventTimeField) {
     this.problems = problems;
+    this.eventTimeField = eventTimeField;
     this.columns = columns == null ? null : new ArrayList<>(columns);
   }
 
@@ -84,7 +118,16 @@ final class TransformReader {
       problems.add(kindPath, "is required");
       return null;
     }
-    if (kind.equals(FILTER.key())) {
+    if (windowSeen) {
+      problems.add(at, "a window must be the last step; move this step before it");
+      return null;
+    }
+    if (kind.equals(DEDUPE.key())) {
+      return dedupe(value, kindPath);
+    } else if (kind.equals(WINDOW.key())) {
+      windowSeen = true;
+      return window(value, kindPath);
+    } else if (kind.equals(FILTER.key())) {
       return filter(value, kindPath);
     } else if (kind.equals(COMPUTE.key())) {
       return compute(value, kindPath);
@@ -242,6 +285,236 @@ final class TransformReader {
     // after a project the columns are known even when the input's were not
     columns = kept;
     return ok ? new TransformSpec.Project(names) : null;
+  }
+
+  private TransformSpec dedupe(JsonNode value, String at) {
+    Section section = Section.read(value, at, DEDUPE_OPTIONS, problems);
+    if (!value.isObject()) {
+      return null;
+    }
+    boolean ok = checkEventTime(at);
+    List<String> key = section.stringList(DEDUPE_KEY);
+    ok &= key != null && checkKeyColumns(key, section.pathOf(DEDUPE_KEY), false);
+    Duration ttl = section.duration(DEDUPE_TTL, Duration.ofMillis(1));
+    TransformSpec.Dedupe.Keep keep = section.choice(DEDUPE_KEEP);
+    return ok && ttl != null && keep != null ? new TransformSpec.Dedupe(key, ttl, keep) : null;
+  }
+
+  private TransformSpec window(JsonNode value, String at) {
+    Section section = Section.read(value, at, WINDOW_OPTIONS, problems);
+    if (!value.isObject()) {
+      return null;
+    }
+    boolean ok = true;
+    if (eventTimeField == null) {
+      problems.add(at, "needs event time: add the top-level event-time section");
+      ok = false;
+    } else {
+      ok &= checkEventTime(at);
+    }
+    TransformSpec.Window.Type type = section.choice(WINDOW_TYPE);
+    Duration size = section.duration(WINDOW_SIZE, Duration.ofMillis(1));
+    Duration slide = section.duration(WINDOW_SLIDE, Duration.ofMillis(1));
+    Duration gap = section.duration(WINDOW_GAP, Duration.ofMillis(1));
+    ok &= type != null && checkWindowShape(section, type, size, slide, gap);
+    List<String> groupBy = section.stringList(WINDOW_GROUP_BY);
+    if (groupBy == null) {
+      ok &= !section.has(WINDOW_GROUP_BY);
+      groupBy = List.of();
+    }
+    ok &= checkKeyColumns(groupBy, section.pathOf(WINDOW_GROUP_BY), true);
+    Map<String, String> aggregates = section.stringMap(WINDOW_AGGREGATES);
+    List<Column> output = new ArrayList<>();
+    output.add(new Column(TransformSpec.Window.START_COLUMN, DataType.Primitive.TIMESTAMP));
+    output.add(new Column(TransformSpec.Window.END_COLUMN, DataType.Primitive.TIMESTAMP));
+    for (String g : groupBy) {
+      Column c = columns == null ? null : find(g);
+      output.add(new Column(g, c == null ? null : c.type()));
+    }
+    if (aggregates != null && aggregates.isEmpty()) {
+      problems.add(section.pathOf(WINDOW_AGGREGATES), "must not be empty");
+      aggregates = null;
+    }
+    ok &= aggregates != null && checkAggregates(aggregates, section, output);
+    Duration lateness = section.duration(ALLOWED_LATENESS, Duration.ZERO);
+    Duration earlyFire = section.duration(EARLY_FIRE, Duration.ofMillis(100));
+    String lateTable = null;
+    if (section.has(LATE_RECORDS)) {
+      Section late =
+          Section.read(
+              section.value(LATE_RECORDS),
+              section.pathOf(LATE_RECORDS),
+              LATE_RECORDS_OPTIONS,
+              problems);
+      lateTable = late.string(LATE_RECORDS_TABLE);
+      ok &= lateTable != null;
+    }
+    columns = output;
+    boolean optionsOk = lateness != null && (earlyFire != null || !section.has(EARLY_FIRE));
+    return ok && optionsOk
+        ? new TransformSpec.Window(
+            type, size, slide, gap, groupBy, aggregates, lateness, earlyFire, lateTable)
+        : null;
+  }
+
+  private boolean checkWindowShape(
+      Section section,
+      TransformSpec.Window.Type type,
+      Duration size,
+      Duration slide,
+      Duration gap) {
+    boolean ok = true;
+    boolean needsSize = type != TransformSpec.Window.Type.SESSION;
+    ok &= needs(section, WINDOW_SIZE, needsSize, type) && (!needsSize || size != null);
+    boolean sliding = type == TransformSpec.Window.Type.SLIDING;
+    ok &= needs(section, WINDOW_SLIDE, sliding, type) && (!sliding || slide != null);
+    boolean session = type == TransformSpec.Window.Type.SESSION;
+    ok &= needs(section, WINDOW_GAP, session, type) && (!session || gap != null);
+    if (ok && sliding) {
+      if (slide.compareTo(size) > 0) {
+        problems.add(section.pathOf(WINDOW_SLIDE), "must not be longer than size");
+        ok = false;
+      } else if (size.toNanos() % slide.toNanos() != 0) {
+        problems.add(
+            section.pathOf(WINDOW_SIZE),
+            "must be a multiple of slide ("
+                + Units.formatDuration(size)
+                + " is not a multiple of "
+                + Units.formatDuration(slide)
+                + ")");
+        ok = false;
+      }
+    }
+    return ok;
+  }
+
+  /** Reports an option a window type needs but lacks, or has but does not use. */
+  private boolean needs(
+      Section section, SpecOption<Duration> option, boolean needed, TransformSpec.Window.Type t) {
+    String typeName = SpecOption.choiceName(t);
+    if (needed && !section.has(option)) {
+      problems.add(section.pathOf(option), "is required for " + typeName + " windows");
+      return false;
+    }
+    if (!needed && section.has(option)) {
+      problems.add(section.pathOf(option), "does not apply to " + typeName + " windows");
+      return false;
+    }
+    return true;
+  }
+
+  private boolean checkAggregates(
+      Map<String, String> aggregates, Section section, List<Column> output) {
+    boolean ok = true;
+    Schema input = knownSchema();
+    for (Map.Entry<String, String> e : aggregates.entrySet()) {
+      String at = Section.child(section.pathOf(WINDOW_AGGREGATES), e.getKey());
+      String name = e.getKey();
+      if (!TypeNames.isValidName(name)) {
+        problems.add(at, TypeNames.NAME_RULE + " (got " + Section.quote(name) + ")");
+        ok = false;
+        continue;
+      }
+      if (output.stream().anyMatch(c -> c.name().equals(name))) {
+        problems.add(at, "column " + Section.quote(name) + " is already an output column");
+        ok = false;
+        continue;
+      }
+      DataType type = null;
+      if (input != null) {
+        try {
+          type = AggregateFunction.parse(name, e.getValue(), input).resultType();
+        } catch (IllegalArgumentException ex) {
+          problems.add(at, ex.getMessage());
+          ok = false;
+        }
+      }
+      output.add(new Column(name, type));
+    }
+    return ok;
+  }
+
+  /** The columns as a schema, or null when some are unknown. */
+  private Schema knownSchema() {
+    if (columns == null || columns.stream().anyMatch(c -> c.type() == null)) {
+      return null;
+    }
+    return new Schema(columns.stream().map(c -> Field.optional(c.name(), c.type())).toList());
+  }
+
+  /**
+   * Checks that the event-time column is a timestamp where the first stateful step runs; later
+   * steps see the same value.
+   */
+  private boolean checkEventTime(String at) {
+    if (stateful || eventTimeField == null || columns == null) {
+      stateful = true;
+      return true;
+    }
+    stateful = true;
+    Column column = find(eventTimeField);
+    if (column == null) {
+      problems.add(
+          at,
+          "event-time.field "
+              + Section.quote(eventTimeField)
+              + " is not a column here (columns: "
+              + String.join(", ", names(columns))
+              + ")");
+      return false;
+    }
+    if (column.type() != null && column.type() != DataType.Primitive.TIMESTAMP) {
+      problems.add(
+          at,
+          "event-time.field "
+              + Section.quote(eventTimeField)
+              + " must be a timestamp column, but it is "
+              + column.type().name());
+      return false;
+    }
+    return true;
+  }
+
+  /** Key and group columns: existing, unique, of a primitive or decimal type. */
+  private boolean checkKeyColumns(List<String> names, String at, boolean emptyOk) {
+    if (names.isEmpty() && !emptyOk) {
+      problems.add(at, "must not be empty");
+      return false;
+    }
+    boolean ok = true;
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < names.size(); i++) {
+      String itemPath = Section.index(at, i);
+      String name = names.get(i);
+      if (!seen.add(name)) {
+        problems.add(itemPath, "duplicate column " + Section.quote(name));
+        ok = false;
+        continue;
+      }
+      if (name.equals(TransformSpec.Window.START_COLUMN)
+          || name.equals(TransformSpec.Window.END_COLUMN)) {
+        problems.add(itemPath, Section.quote(name) + " is a name the window output uses itself");
+        ok = false;
+        continue;
+      }
+      Column column = existing(name, itemPath);
+      if (column == null) {
+        ok &= columns == null;
+      } else if (column.type() instanceof DataType.Struct
+          || column.type() instanceof DataType.ListOf
+          || column.type() == DataType.Primitive.FLOAT
+          || column.type() == DataType.Primitive.DOUBLE) {
+        problems.add(
+            itemPath,
+            "a key column must be a primitive type other than float and double or a decimal ("
+                + name
+                + " is "
+                + column.type().name()
+                + ")");
+        ok = false;
+      }
+    }
+    return ok;
   }
 
   // ---- checks

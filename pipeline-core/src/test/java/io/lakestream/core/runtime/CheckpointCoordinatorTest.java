@@ -75,7 +75,12 @@ class CheckpointCoordinatorTest {
       // a crash after step 2: checkpoint 3 is on disk, the tables hold checkpoint 2
       store.persist(
           new Checkpoint(
-              "p", 3, 0, Map.of("t:0", 30L), Map.of("out", List.of(file("c")), "dlq", List.of())));
+              "p",
+              3,
+              0,
+              Map.of("t:0", 30L),
+              Map.of("out", List.of(file("c")), "dlq", List.of()),
+              Map.of()));
       output.last = new CommittedCheckpoint(2, Map.of("t:0", 20L));
       deadLetter.last = new CommittedCheckpoint(2, Map.of("t:0", 20L));
 
@@ -95,7 +100,8 @@ class CheckpointCoordinatorTest {
   void recoveryDoesNotCommitWhatATableAlreadyHolds() throws Exception {
     try (CheckpointStore store = new CheckpointStore(dir, "p")) {
       store.persist(
-          new Checkpoint("p", 3, 0, Map.of("t:0", 30L), Map.of("out", List.of(file("c")))));
+          new Checkpoint(
+              "p", 3, 0, Map.of("t:0", 30L), Map.of("out", List.of(file("c"))), Map.of()));
       output.last = new CommittedCheckpoint(3, Map.of("t:0", 30L));
       deadLetter.last = new CommittedCheckpoint(2, Map.of("t:0", 20L));
 

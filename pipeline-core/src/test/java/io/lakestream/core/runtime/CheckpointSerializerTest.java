@@ -23,7 +23,12 @@ class CheckpointSerializerTest {
             "analytics.orders",
             List.of(new Committable(7, "manifest-a".getBytes(StandardCharsets.UTF_8))),
             "analytics.orders_dead_letter",
-            List.of()));
+            List.of()),
+        Map.of(
+            "window-0",
+            "handle-0".getBytes(StandardCharsets.UTF_8),
+            "split:orders:0",
+            new byte[] {1, 2, 3}));
   }
 
   @Test
@@ -43,6 +48,9 @@ class CheckpointSerializerTest {
                 read.committablesFor("analytics.orders").get(0).bytes(), StandardCharsets.UTF_8))
         .isEqualTo("manifest-a");
     assertThat(read.committables()).containsKey("analytics.orders_dead_letter");
+    assertThat(read.state()).containsOnlyKeys("window-0", "split:orders:0");
+    assertThat(read.state().get("window-0")).isEqualTo(original.state().get("window-0"));
+    assertThat(read.state().get("split:orders:0")).containsExactly(1, 2, 3);
   }
 
   /** The fixture was written by format version 1; every later version must still read it. */
@@ -63,6 +71,25 @@ class CheckpointSerializerTest {
             new String(
                 read.committablesFor("analytics.orders").get(0).bytes(), StandardCharsets.UTF_8))
         .isEqualTo("manifest-a");
+    assertThat(read.state()).isEmpty();
+  }
+
+  /** The fixture was written by format version 2 (task state); later versions must read it. */
+  @Test
+  void readsVersionTwoFixture() throws IOException {
+    byte[] bytes;
+    try (InputStream in = getClass().getResourceAsStream("/fixtures/checkpoint-v2.ckpt")) {
+      bytes = in.readAllBytes();
+    }
+
+    Checkpoint read = CheckpointSerializer.deserialize(bytes);
+
+    assertThat(read.id()).isEqualTo(42);
+    assertThat(read.positions())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("orders:0", 1000L, "orders:1", 2000L));
+    assertThat(new String(read.state().get("window-0"), StandardCharsets.UTF_8))
+        .isEqualTo("handle-0");
+    assertThat(read.state().get("split:orders:0")).containsExactly(1, 2, 3);
   }
 
   @Test

@@ -17,7 +17,7 @@ class CheckpointStoreTest {
   @TempDir Path dir;
 
   private static Checkpoint checkpoint(long id) {
-    return new Checkpoint("p", id, id * 1000, Map.of("t:0", id * 10), Map.of());
+    return new Checkpoint("p", id, id * 1000, Map.of("t:0", id * 10), Map.of(), Map.of());
   }
 
   @Test
@@ -73,7 +73,8 @@ class CheckpointStoreTest {
   void persistedFilesReadBackIdentically() throws IOException {
     try (CheckpointStore store = new CheckpointStore(dir, "p")) {
       store.persist(
-          new Checkpoint("p", 9, 1, Map.of("a:0", 5L, "a:1", 6L), Map.of("t", List.of())));
+          new Checkpoint(
+              "p", 9, 1, Map.of("a:0", 5L, "a:1", 6L), Map.of("t", List.of()), Map.of()));
       assertThat(store.latest().orElseThrow().positions()).isEqualTo(Map.of("a:0", 5L, "a:1", 6L));
     }
   }

@@ -143,7 +143,9 @@ class SpecParserTest {
                     Map.of("a", 1, "b", List.of("x", 2.5)))),
             new CheckpointSpec(Duration.ofSeconds(5), Path.of("state", "custom")),
             new ErrorSpec(Policy.DEAD_LETTER, "analytics.orders_dead_letter"),
-            2);
+            2,
+            null,
+            new StateSpec(StateSpec.Backend.ROCKSDB));
     assertThat(spec).isEqualTo(expected);
   }
 
@@ -184,7 +186,7 @@ class SpecParserTest {
     assertThat(problems)
         .containsExactly(
             "sinks: unknown key, did you mean \"sink\"? (known: pipeline, parallelism, source,"
-                + " schema, transforms, sink, checkpoint, errors)",
+                + " schema, event-time, state, transforms, sink, checkpoint, errors)",
             "pipeline: must be letters, digits, '.', '_' and '-' (got \"my pipeline\")",
             "parallelism: must be between 1 and 1024 (got 0)",
             "source.kafka.topicz: unknown key, did you mean \"topics\"? (known: bootstrap-servers,"
@@ -205,7 +207,7 @@ class SpecParserTest {
             "schema.fields[4].fields: is required for type struct",
             "transforms[0].filter: cannot parse \"amount >\": parsing error in '>' (column 8)",
             "transforms[1].filtr: unknown key, did you mean \"filter\"? (known: filter, compute,"
-                + " rename, cast, project)",
+                + " rename, cast, project, dedupe, window)",
             "transforms[2].compute.expr: unknown field \"amout\", did you mean \"amount\"?"
                 + " (fields: event_id, amount, created, customer)",
             "transforms[3].rename.user_id: unknown field \"user_id\" (fields: event_id, amount,"

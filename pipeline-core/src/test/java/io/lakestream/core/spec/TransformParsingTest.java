@@ -178,9 +178,9 @@ class TransformParsingTest {
                     """)))
         .containsExactly(
             "transforms[0]: must be a map with one key, the kind of step: filter, compute, rename,"
-                + " cast, project (got \"id > 0\")",
+                + " cast, project, dedupe, window (got \"id > 0\")",
             "transforms[1]: must be a map with one key, the kind of step: filter, compute, rename,"
-                + " cast, project (got filter, project)",
+                + " cast, project, dedupe, window (got filter, project)",
             "transforms[2].filter: is required",
             "transforms[3].filter: must not be empty",
             "transforms[4].filter: cannot parse \"x = 1\": not allowed in an expression: global"

@@ -1,0 +1,91 @@
+package io.lakestream.core.runtime;
+
+import io.lakestream.core.error.BadRecord;
+import io.lakestream.core.error.DeadLetter;
+import io.lakestream.core.record.Row;
+import io.lakestream.core.spec.ErrorSpec;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies the error policy to one task's bad records: every one is counted and logged
+ * (rate-limited) with its topic, partition and offset, and dead-lettered or skipped; under {@code
+ * fail} the caller gets the failure to stop on.
+ */
+final class BadRecords {
+  private static final Logger LOG = LoggerFactory.getLogger(BadRecords.class);
+  private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /**
+   * Writes a dead-letter row for the record at {@code offset} of the task's split {@code split}.
+   */
+  @FunctionalInterface
+  interface DeadLetterWriter {
+    void write(Row row, int split, long offset);
+  }
+
+  private final String pipelineId;
+  private final ErrorSpec.Policy policy;
+  private final DeadLetterWriter deadLetter;
+  private final PipelineMetrics metrics;
+  private final Clock clock;
+  private long lastWarnNanos = System.nanoTime() - LOG_INTERVAL_NANOS;
+  private long suppressedWarnings;
+
+  BadRecords(
+      String pipelineId,
+      ErrorSpec.Policy policy,
+      DeadLetterWriter deadLetter,
+      PipelineMetrics metrics,
+      Clock clock) {
+    this.pipelineId = pipelineId;
+    this.policy = policy;
+    this.deadLetter = deadLetter;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /**
+   * Handles a bad record read from the task's split {@code split}.
+   *
+   * @param stage where it failed, e.g. {@code decode}
+   * @return the failure under the {@code fail} policy; otherwise null
+   */
+  RecordFailure handle(ConsumerRecord<byte[], byte[]> r, int split, String stage, String error) {
+    BadRecord bad =
+        new BadRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value());
+    switch (policy) {
+      case FAIL:
+        return new RecordFailure(bad.coordinates(), stage, error);
+      case DEAD_LETTER:
+        long nowMicros = TimeUnit.MILLISECONDS.toMicros(clock.millis());
+        deadLetter.write(
+            DeadLetter.row(pipelineId, bad, stage, error, nowMicros), split, bad.offset());
+        metrics.deadLettered.increment();
+        warn("Dead-lettered", bad, stage, error);
+        return null;
+      case SKIP:
+        metrics.skipped.increment();
+        warn("Skipped", bad, stage, error);
+        return null;
+      default:
+        throw new IllegalStateException("Unknown error policy " + policy);
+    }
+  }
+
+  private void warn(String what, BadRecord bad, String stage, String error) {
+    long now = System.nanoTime();
+    if (now - lastWarnNanos >= LOG_INTERVAL_NANOS) {
+      String more =
+          suppressedWarnings == 0 ? "" : " (" + suppressedWarnings + " more since the last line)";
+      LOG.warn("{} bad record at {} ({}): {}{}", what, bad.coordinates(), stage, error, more);
+      lastWarnNanos = now;
+      suppressedWarnings = 0;
+    } else {
+      suppressedWarnings++;
+    }
+  }
+}

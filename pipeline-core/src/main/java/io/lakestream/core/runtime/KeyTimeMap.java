@@ -1,0 +1,116 @@
+package io.lakestream.core.runtime;
+
+import java.util.Arrays;
+
+/**
+ * A dedupe's cache of keys and times: open addressing with linear probing over parallel arrays, so
+ * a lookup is one probe sequence without per-entry objects. Each entry is clean (read from the
+ * store) or dirty (changed since the last {@link #clear}, to be written).
+ */
+final class KeyTimeMap {
+  static final long ABSENT = Long.MIN_VALUE;
+
+  private byte[][] keys;
+  private long[] hashes;
+  private long[] times;
+  private boolean[] dirty;
+  private int size;
+  private int dirtyCount;
+
+  KeyTimeMap(int expected) {
+    allocate(Integer.highestOneBit(Math.max(16, expected * 2 - 1)) << 1);
+  }
+
+  private void allocate(int capacity) {
+    keys = new byte[capacity][];
+    hashes = new long[capacity];
+    times = new long[capacity];
+    dirty = new boolean[capacity];
+  }
+
+  int size() {
+    return size;
+  }
+
+  int dirtyCount() {
+    return dirtyCount;
+  }
+
+  /** The time of {@code key}, or {@link #ABSENT}. */
+  long get(byte[] key, long hash) {
+    int slot = find(key, hash);
+    return keys[slot] == null ? ABSENT : times[slot];
+  }
+
+  /** Sets the time of {@code key}; a dirty entry is written at the next flush. */
+  void put(byte[] key, long hash, long time, boolean isDirty) {
+    int slot = find(key, hash);
+    if (keys[slot] == null) {
+      keys[slot] = key;
+      hashes[slot] = hash;
+      size++;
+    }
+    times[slot] = time;
+    if (isDirty && !dirty[slot]) {
+      dirty[slot] = true;
+      dirtyCount++;
+    }
+    if (size * 2 > keys.length) {
+      grow();
+    }
+  }
+
+  /** Visits every dirty entry. */
+  void forEachDirty(Visitor visitor) {
+    for (int i = 0; i < keys.length; i++) {
+      if (dirty[i]) {
+        visitor.visit(keys[i], hashes[i], times[i]);
+      }
+    }
+  }
+
+  /** Marks every entry clean, after the dirty ones were written. */
+  void markClean() {
+    Arrays.fill(dirty, false);
+    dirtyCount = 0;
+  }
+
+  void clear() {
+    Arrays.fill(keys, null);
+    Arrays.fill(dirty, false);
+    size = 0;
+    dirtyCount = 0;
+  }
+
+  /** Receives entries. */
+  @FunctionalInterface
+  interface Visitor {
+    void visit(byte[] key, long hash, long time);
+  }
+
+  private int find(byte[] key, long hash) {
+    int mask = keys.length - 1;
+    int slot = (int) (hash ^ (hash >>> 32)) & mask;
+    while (keys[slot] != null && (hashes[slot] != hash || !Arrays.equals(keys[slot], key))) {
+      slot = (slot + 1) & mask;
+    }
+    return slot;
+  }
+
+  private void grow() {
+    byte[][] oldKeys = keys;
+    long[] oldHashes = hashes;
+    long[] oldTimes = times;
+    boolean[] oldDirty = dirty;
+    allocate(oldKeys.length * 2);
+    for (int i = 0; i < oldKeys.length; i++) {
+      if (oldKeys[i] != null) {
+        int slot = find(oldKeys[i], oldHashes[i]);
+        keys[slot] = oldKeys[i];
+        hashes[slot] = oldHashes[i];
+        times[slot] = oldTimes[i];
+        dirty[slot] = oldDirty[i];
+      }
+    }
+  }
+}
