@@ -35,6 +35,7 @@ import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
+import org.rocksdb.TablePropertiesCollectorFactory;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,6 +70,9 @@ final class RocksDbStateBackend implements StateBackend {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
   private static final long BLOCK_CACHE_BYTES = 64L << 20;
   private static final int BLOOM_BITS_PER_KEY = 10;
+  private static final long DELETION_WINDOW = 128 * 1024;
+  private static final long DELETION_TRIGGER = 16 * 1024;
+  private static final double DELETION_RATIO = 0.25;
 
   static {
     RocksDB.loadLibrary();
@@ -80,6 +84,7 @@ final class RocksDbStateBackend implements StateBackend {
   private final Path tmpDir;
   private final LRUCache blockCache;
   private final BloomFilter bloomFilter;
+  private final TablePropertiesCollectorFactory deletionCollector;
   private final Options options;
   private final WriteOptions writeOptions;
   private final Object lock = new Object();
@@ -115,6 +120,9 @@ final class RocksDbStateBackend implements StateBackend {
     }
     this.blockCache = new LRUCache(BLOCK_CACHE_BYTES);
     this.bloomFilter = new BloomFilter(BLOOM_BITS_PER_KEY);
+    this.deletionCollector =
+        TablePropertiesCollectorFactory.NewCompactOnDeletionCollectorFactory(
+            DELETION_WINDOW, DELETION_TRIGGER, DELETION_RATIO);
     this.options =
         new Options()
             .setCreateIfMissing(true)
@@ -128,6 +136,9 @@ final class RocksDbStateBackend implements StateBackend {
             .setMemtableWholeKeyFiltering(true)
             .setTableFormatConfig(
                 new BlockBasedTableConfig().setBlockCache(blockCache).setFilterPolicy(bloomFilter));
+    // expiry deletes old keys in bulk: files full of deletes are compacted soon, so the deleted
+    // data leaves the disk instead of waiting for the next level to fill up
+    options.setTablePropertiesCollectorFactory(List.of(deletionCollector));
     this.writeOptions = new WriteOptions().setDisableWAL(true);
   }
 
@@ -335,6 +346,7 @@ final class RocksDbStateBackend implements StateBackend {
       writeOptions.close();
       options.close();
       bloomFilter.close();
+      deletionCollector.close();
       blockCache.close();
     }
   }
