@@ -66,14 +66,11 @@ final class StatusLine {
         .status()
         .printf(
             Locale.ROOT,
-            "%s | in %s (%s/s) | out %s | filtered %s | dead-lettered %s | skipped %s | lag %s | checkpoint %s%n",
+            "%s | in %s (%s/s) | %s | lag %s | checkpoint %s%n",
             pipeline,
             fmt(m.in()),
             fmt(rate),
-            fmt(m.out()),
-            fmt(m.filtered()),
-            fmt(m.deadLettered()),
-            fmt(m.skipped()),
+            counters(m),
             lagText,
             checkpoint);
     lastIn = m.in();
@@ -88,17 +85,35 @@ final class StatusLine {
         .status()
         .printf(
             Locale.ROOT,
-            "%s | finished in %.1f s | in %s (%s/s) | out %s | filtered %s | dead-lettered %s | skipped %s | %d checkpoints committed, last #%d%n",
+            "%s | finished in %.1f s | in %s (%s/s) | %s | %d checkpoints committed, last #%d%n",
             pipeline,
             seconds,
             fmt(m.in()),
             fmt(Math.round(m.in() / Math.max(seconds, 1e-3))),
-            fmt(m.out()),
-            fmt(m.filtered()),
-            fmt(m.deadLettered()),
-            fmt(m.skipped()),
+            counters(m),
             r.checkpoints(),
             r.lastCheckpointId());
+  }
+
+  /** The output counters; those of stateful steps only when they counted something. */
+  private static String counters(PipelineMetrics.Snapshot m) {
+    StringBuilder b =
+        new StringBuilder()
+            .append("out ")
+            .append(fmt(m.out()))
+            .append(" | filtered ")
+            .append(fmt(m.filtered()))
+            .append(" | dead-lettered ")
+            .append(fmt(m.deadLettered()))
+            .append(" | skipped ")
+            .append(fmt(m.skipped()));
+    if (m.duplicates() > 0) {
+      b.append(" | duplicates ").append(fmt(m.duplicates()));
+    }
+    if (m.late() > 0) {
+      b.append(" | late ").append(fmt(m.late()));
+    }
+    return b.toString();
   }
 
   private static String fmt(long n) {

@@ -1,6 +1,7 @@
 package io.lakestream.core.runtime;
 
 import io.lakestream.core.aggregate.AggregateFunction;
+import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.record.Row;
 import io.lakestream.core.spec.TransformSpec;
 import io.lakestream.core.state.Bytes;
@@ -28,17 +29,19 @@ import java.util.concurrent.atomic.LongAdder;
  * Aggregates events per event-time window and group (tumbling, sliding or session windows, see
  * docs/stateful.md) and writes one row per window and group, replaced by every correction.
  *
- * <p>State: {@code 0x01 group → the group's open windows} and timers {@code 0x02 time group → ()}
- * ordered by time: a window registers a timer at its end (to fire) and, once fired, at its end plus
- * the allowed lateness (to be purged). When the watermark advances, due timers are visited in time
- * order. Groups touched since the last checkpoint are cached in memory and written at the
- * checkpoint; timers go to the store at once.
+ * <p>State: {@code 0x01 group → the group's open windows} (format version, count, then per window
+ * its bounds, flags and accumulators) and timers {@code 0x02 time group → ()} ordered by time: a
+ * window registers a timer at its end (to fire) and, once fired, at its end plus the allowed
+ * lateness (to be purged). When the watermark advances, due timers are visited in time order.
+ * Groups touched since the last checkpoint are cached in memory and written at the checkpoint;
+ * timers go to the store at once.
  */
 final class WindowOperator implements KeyedOperator {
   private static final byte GROUPS = 1;
   private static final byte TIMERS = 2;
   private static final byte[] TIMERS_START = {TIMERS};
   private static final int CACHE_LIMIT = 100_000;
+  private static final int FORMAT_VERSION = 1; // of a group's stored windows
 
   private final TransformSpec.Window.Type type;
   private final long size;
@@ -408,6 +411,7 @@ final class WindowOperator implements KeyedOperator {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);
       DataOutputStream out = new DataOutputStream(bytes);
+      out.writeByte(FORMAT_VERSION);
       out.writeInt(g.windows.size());
       for (OpenWindow w : g.windows) {
         w.write(out);
@@ -422,6 +426,11 @@ final class WindowOperator implements KeyedOperator {
   private Group deserialize(Bytes key, byte[] stored) {
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(stored));
+      int version = in.readUnsignedByte();
+      if (version != FORMAT_VERSION) {
+        throw new PipelineException(
+            "Window state written by a newer lakestream (format version " + version + ")");
+      }
       int count = in.readInt();
       List<OpenWindow> windows = new ArrayList<>(count);
       for (int i = 0; i < count; i++) {

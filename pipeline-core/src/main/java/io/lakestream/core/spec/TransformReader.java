@@ -62,6 +62,7 @@ final class TransformReader {
   private final String eventTimeField;
   private boolean stateful;
   private boolean windowSeen;
+  private boolean keepLastSeen;
 
   /** The columns after the steps read so far, or null when they are not known. */
   private List<Column> columns;
@@ -297,6 +298,7 @@ final class TransformReader {
     ok &= key != null && checkKeyColumns(key, section.pathOf(DEDUPE_KEY), false);
     Duration ttl = section.duration(DEDUPE_TTL, Duration.ofMillis(1));
     TransformSpec.Dedupe.Keep keep = section.choice(DEDUPE_KEEP);
+    keepLastSeen |= keep == TransformSpec.Dedupe.Keep.LAST;
     return ok && ttl != null && keep != null ? new TransformSpec.Dedupe(key, ttl, keep) : null;
   }
 
@@ -306,6 +308,13 @@ final class TransformReader {
       return null;
     }
     boolean ok = true;
+    if (keepLastSeen) {
+      problems.add(
+          at,
+          "cannot follow a dedupe with keep: last, which passes on every newer version of a key"
+              + " and so would be counted again; use keep: first before a window");
+      ok = false;
+    }
     if (eventTimeField == null) {
       problems.add(at, "needs event time: add the top-level event-time section");
       ok = false;
@@ -469,7 +478,7 @@ final class TransformReader {
           "event-time.field "
               + Section.quote(eventTimeField)
               + " must be a timestamp column, but it is "
-              + column.type().name());
+              + column.type());
       return false;
     }
     return true;
@@ -509,7 +518,7 @@ final class TransformReader {
             "a key column must be a primitive type other than float and double or a decimal ("
                 + name
                 + " is "
-                + column.type().name()
+                + column.type()
                 + ")");
         ok = false;
       }
