@@ -4,9 +4,9 @@ import io.lakestream.core.error.RecordException;
 import io.lakestream.core.spec.TransformSpec.Dedupe.Keep;
 import io.lakestream.core.state.StateStore;
 import io.lakestream.core.state.ValueCodec;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.LongAdder;
@@ -106,13 +106,14 @@ final class DedupeOperator implements KeyedOperator {
 
   private void decide(Event event, byte[] k, long hash, long watermark, Emitter out) {
     long time = event.eventTime();
-    long seen = cache.get(k, hash);
+    int slot = cache.slot(k, hash);
+    long seen = cache.timeAt(slot);
     boolean known = seen != KeyTimeMap.ABSENT && seen + ttlMicros > watermark;
     if (known && (keep == Keep.FIRST || time < seen)) {
       duplicates.increment();
       return;
     }
-    cache.put(k, hash, time, true);
+    cache.set(slot, k, hash, time, true);
     out.emit(event.row(), event);
   }
 
@@ -160,35 +161,49 @@ final class DedupeOperator implements KeyedOperator {
 
   /** The keys of one flush, packed per expiry bucket (a flush touches only a few buckets). */
   private static final class ExpiryBuckets {
-    private final List<Long> ids = new ArrayList<>();
-    private final List<ByteArrayOutputStream> packed = new ArrayList<>();
+    private long[] ids = new long[4];
+    private byte[][] packed = new byte[4][];
+    private int[] lengths = new int[4];
+    private int count;
     private int last = -1;
 
     void add(long bucket, byte[] k) {
-      if (last < 0 || ids.get(last) != bucket) {
-        last = ids.indexOf(bucket);
-        if (last < 0) {
-          ids.add(bucket);
-          packed.add(new ByteArrayOutputStream());
-          last = ids.size() - 1;
+      if (last < 0 || ids[last] != bucket) {
+        last = indexOf(bucket);
+      }
+      int need = lengths[last] + 4 + k.length;
+      if (need > packed[last].length) {
+        packed[last] = Arrays.copyOf(packed[last], Math.max(need, packed[last].length * 2));
+      }
+      ByteBuffer.wrap(packed[last], lengths[last], 4).putInt(k.length);
+      System.arraycopy(k, 0, packed[last], lengths[last] + 4, k.length);
+      lengths[last] = need;
+    }
+
+    private int indexOf(long bucket) {
+      for (int i = 0; i < count; i++) {
+        if (ids[i] == bucket) {
+          return i;
         }
       }
-      ByteArrayOutputStream out = packed.get(last);
-      out.write(k.length >>> 24);
-      out.write(k.length >>> 16);
-      out.write(k.length >>> 8);
-      out.write(k.length);
-      out.write(k, 0, k.length);
+      if (count == ids.length) {
+        ids = Arrays.copyOf(ids, count * 2);
+        packed = Arrays.copyOf(packed, count * 2);
+        lengths = Arrays.copyOf(lengths, count * 2);
+      }
+      ids[count] = bucket;
+      packed[count] = new byte[1024];
+      return count++;
     }
 
     void writeTo(StateStore store, SplittableRandom random) {
-      byte[][] keys = new byte[ids.size()][];
-      byte[][] values = new byte[ids.size()][];
-      for (int i = 0; i < keys.length; i++) {
-        keys[i] = bucketKey(ids.get(i), random.nextLong());
-        values[i] = packed.get(i).toByteArray();
+      byte[][] keys = new byte[count][];
+      byte[][] values = new byte[count][];
+      for (int i = 0; i < count; i++) {
+        keys[i] = bucketKey(ids[i], random.nextLong());
+        values[i] = Arrays.copyOf(packed[i], lengths[i]);
       }
-      store.write(keys, values, keys.length);
+      store.write(keys, values, count);
     }
   }
 

@@ -42,9 +42,21 @@ final class KeyTimeMap {
     return keys[slot] == null ? ABSENT : times[slot];
   }
 
-  /** Sets the time of {@code key}; a dirty entry is written at the next flush. */
-  void put(byte[] key, long hash, long time, boolean isDirty) {
-    int slot = find(key, hash);
+  /**
+   * The slot of {@code key}: where it is, or where it would go. Valid until the next {@link #put}
+   * or {@link #set}.
+   */
+  int slot(byte[] key, long hash) {
+    return find(key, hash);
+  }
+
+  /** The time in {@code slot}, or {@link #ABSENT} if the slot is empty. */
+  long timeAt(int slot) {
+    return keys[slot] == null ? ABSENT : times[slot];
+  }
+
+  /** Sets the entry in {@code slot} (from {@link #slot} for this key) as {@link #put} does. */
+  void set(int slot, byte[] key, long hash, long time, boolean isDirty) {
     if (keys[slot] == null) {
       keys[slot] = key;
       hashes[slot] = hash;
@@ -58,6 +70,11 @@ final class KeyTimeMap {
     if (size * 2 > keys.length) {
       grow();
     }
+  }
+
+  /** Sets the time of {@code key}; a dirty entry is written at the next flush. */
+  void put(byte[] key, long hash, long time, boolean isDirty) {
+    set(find(key, hash), key, hash, time, isDirty);
   }
 
   /** Visits every dirty entry. */
