@@ -12,12 +12,16 @@ sealed interface WindowDef permits WindowDef.Aligned, WindowDef.Session {
   /** The {@code type} and its options, as lines of the window step's YAML. */
   List<String> yaml();
 
-  /** The smallest {@code window_end} of the windows an event at {@code t} belongs to. */
+  /**
+   * The smallest {@code window_end} of the windows an event at {@code t} belongs to ({@code t}
+   * itself for sessions, see {@link #latestEnd}).
+   */
   long earliestEnd(long t);
 
   /**
-   * The largest {@code window_end} of the windows an event at {@code t} belongs to; for sessions of
-   * {@code [t, t + gap)}, as the rule for too-late records says.
+   * The largest {@code window_end} of the windows an event at {@code t} belongs to. For sessions
+   * the rule for too-late records uses {@code t} itself: a record further behind the watermark than
+   * the allowed lateness could belong to a session already closed.
    */
   long latestEnd(long t);
 
@@ -103,12 +107,12 @@ sealed interface WindowDef permits WindowDef.Aligned, WindowDef.Session {
 
     @Override
     public long earliestEnd(long t) {
-      return t + gapMillis;
+      return t;
     }
 
     @Override
     public long latestEnd(long t) {
-      return t + gapMillis;
+      return t;
     }
   }
 }

@@ -230,6 +230,9 @@ final class DedupeOperator implements KeyedOperator {
     if (watermark == Long.MIN_VALUE) {
       return;
     }
+    if (filter == null) {
+      rebuildFilter(); // a restored task can checkpoint before its first record
+    }
     long lastExpired = Math.floorDiv(watermark - ttlMicros, bucketMicros) - 1;
     byte[] end = bucketKey(lastExpired + 1, Long.MIN_VALUE);
     List<byte[]> candidates = new ArrayList<>();

@@ -60,6 +60,7 @@ final class WindowOperator implements KeyedOperator {
   private final Set<Bytes> earlyChanged = new LinkedHashSet<>();
   private long nextTimer = Long.MIN_VALUE; // MIN_VALUE: unknown, look in the store
   private long nextEarlyFire;
+  private boolean earlyFireStarted; // the first tick fires, and finds what changed before a restart
 
   WindowOperator(
       TransformSpec.Window spec,
@@ -100,7 +101,9 @@ final class WindowOperator implements KeyedOperator {
     Object[] keyValues = group.values(event.row());
     Bytes key = new Bytes(group.bytes(GROUPS, keyValues));
     if (type == TransformSpec.Window.Type.SESSION) {
-      if (t + gap + lateness <= watermark) {
+      // further behind than the lateness, it could belong to a session already closed and purged:
+      // opening a new one would put two overlapping sessions of the group in the table
+      if (t + lateness <= watermark) {
         tooLate(event, t, t + gap, watermark, out);
         return;
       }
@@ -288,8 +291,12 @@ final class WindowOperator implements KeyedOperator {
 
   @Override
   public void tick(long nowNanos, Emitter out) {
-    if (earlyFireNanos == 0 || nowNanos - nextEarlyFire < 0) {
+    if (earlyFireNanos == 0 || (earlyFireStarted && nowNanos - nextEarlyFire < 0)) {
       return;
+    }
+    if (!earlyFireStarted) {
+      earlyFireStarted = true;
+      findChangedOpenWindows();
     }
     nextEarlyFire = nowNanos + earlyFireNanos;
     for (Bytes key : earlyChanged) {
@@ -305,6 +312,22 @@ final class WindowOperator implements KeyedOperator {
       }
     }
     earlyChanged.clear();
+  }
+
+  /** After a restore: the groups whose open windows changed since their rows were last written. */
+  private void findChangedOpenWindows() {
+    store.scan(
+        new byte[] {GROUPS},
+        new byte[] {GROUPS + 1},
+        (k, v) -> {
+          Bytes key = new Bytes(k);
+          Group g = cache.containsKey(key) ? cache.get(key) : deserialize(key, v);
+          if (g.windows.stream().anyMatch(w -> w.changed && !w.fired)) {
+            cache.putIfAbsent(key, g);
+            earlyChanged.add(key);
+          }
+          return true;
+        });
   }
 
   @Override
