@@ -6,6 +6,7 @@ import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.runtime.Pipeline;
 import io.lakestream.core.runtime.RunOptions;
 import io.lakestream.core.runtime.RunResult;
+import io.lakestream.core.spec.KafkaSourceSpec;
 import io.lakestream.core.spec.PipelineSpec;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -28,13 +29,13 @@ final class PipelineRunner {
    */
   record Source(PipelineSpec spec, EmbeddedKafkaBroker broker) implements AutoCloseable {
     static Source start(PipelineSpec spec, Path dataDir) {
-      if (!spec.source().embedded()) {
+      if (!(spec.source() instanceof KafkaSourceSpec kafka) || !kafka.embedded()) {
         return new Source(spec, null);
       }
       try {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dataDir);
         return new Source(
-            spec.withSource(spec.source().withBootstrapServers(broker.bootstrapServers())), broker);
+            spec.withSource(kafka.withBootstrapServers(broker.bootstrapServers())), broker);
       } catch (IOException e) {
         throw new PipelineException(
             "Cannot start the embedded Kafka broker in " + dataDir + ": " + e.getMessage(), e);
@@ -46,10 +47,11 @@ final class PipelineRunner {
 
     /** Produces {@code count} sample events into the spec's first topic. */
     SampleEvents.Summary produceSamples(long count, int partitions) {
-      String topic = spec.source().topics().isEmpty() ? "events" : spec.source().topics().get(0);
+      KafkaSourceSpec kafka = spec.kafka();
+      String topic = kafka.topics().isEmpty() ? "events" : kafka.topics().get(0);
       try {
         return SampleEvents.produce(
-            spec.source().bootstrapServers(),
+            kafka.bootstrapServers(),
             SampleEvents.Options.of(topic, count).withPartitions(partitions));
       } catch (Exception e) {
         throw new PipelineException(

@@ -62,7 +62,7 @@ final class QuickstartCommand implements Callable<Integer> {
     out.printf("1. Starting an embedded Kafka broker in %s%n", brokerDir);
     out.flush();
     try (PipelineRunner.Source source = PipelineRunner.Source.start(spec, brokerDir)) {
-      String topic = spec.source().topics().get(0);
+      String topic = spec.kafka().topics().get(0);
       out.printf(
           Locale.ROOT,
           "2. Producing %,d sample events and %d malformed records into topic %s%n",
@@ -72,7 +72,7 @@ final class QuickstartCommand implements Callable<Integer> {
       out.flush();
       source.produceSamples(events, 4);
       SampleEvents.produceRaw(
-          source.spec().source().bootstrapServers(),
+          source.spec().kafka().bootstrapServers(),
           topic,
           0,
           MALFORMED.stream().map(s -> s.getBytes(StandardCharsets.UTF_8)).toList());

@@ -1,6 +1,9 @@
 package io.lakestream.cli;
 
+import io.lakestream.core.spec.KafkaSourceSpec;
 import io.lakestream.core.spec.PipelineSpec;
+import io.lakestream.core.spec.PostgresSourceSpec;
+import io.lakestream.core.spec.SpecOption;
 import io.lakestream.core.spec.SpecParser;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -23,20 +26,36 @@ final class ValidateCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PipelineSpec p = SpecParser.parse(spec);
-    String source =
-        p.source().topicPattern() != null
-            ? "topics matching " + p.source().topicPattern()
-            : "topics " + String.join(", ", p.source().topics());
+    String source;
+    if (p.source() instanceof PostgresSourceSpec pg) {
+      source =
+          "the changes of "
+              + String.join(", ", pg.tables())
+              + " from "
+              + pg.url()
+              + " (slot "
+              + pg.slot()
+              + ")";
+    } else {
+      KafkaSourceSpec k = p.kafka();
+      source =
+          (k.topicPattern() != null
+                  ? "topics matching " + k.topicPattern()
+                  : "topics " + String.join(", ", k.topics()))
+              + " from "
+              + k.bootstrapServers()
+              + " ("
+              + SpecOption.choiceName(k.format())
+              + ")";
+    }
     command
         .commandLine()
         .getOut()
         .printf(
-            "%s is valid: pipeline %s reads %s from %s (%s), applies %d transforms, writes %s table %s%s%n",
+            "%s is valid: pipeline %s reads %s, applies %d transforms, writes %s table %s%s%n",
             spec,
             p.pipeline(),
             source,
-            p.source().bootstrapServers(),
-            p.source().format().name().toLowerCase(java.util.Locale.ROOT),
             p.transforms().size(),
             p.sink().type(),
             p.sink().table(),

@@ -21,14 +21,19 @@ final class LakeTables {
   private LakeTables() {}
 
   static Table load(TestPipeline p, String table) {
+    return load(p.warehouse(), table);
+  }
+
+  /** The table in the warehouse at {@code warehouse} with its SQLite catalog {@code catalog.db}. */
+  static Table load(java.nio.file.Path warehouse, String table) {
     JdbcCatalog catalog = new JdbcCatalog();
     catalog.initialize(
         "lakestream",
         Map.of(
             CatalogProperties.URI,
-            p.catalogUri(),
+            "jdbc:sqlite:" + warehouse.resolve("catalog.db"),
             CatalogProperties.WAREHOUSE_LOCATION,
-            p.warehouse().toUri().toString(),
+            warehouse.toUri().toString(),
             "jdbc.schema-version",
             "V1"));
     try {
@@ -39,7 +44,11 @@ final class LakeTables {
   }
 
   static List<Record> rows(TestPipeline p, String table) {
-    Table t = load(p, table);
+    return rows(load(p, table));
+  }
+
+  /** Every row of {@code t}, read with Iceberg's generic reader. */
+  static List<Record> rows(Table t) {
     List<Record> rows = new ArrayList<>();
     try (CloseableIterable<Record> it = IcebergGenerics.read(t).build()) {
       it.forEach(r -> rows.add(r.copy()));

@@ -2,17 +2,24 @@ package io.lakestream.core.runtime;
 
 import io.lakestream.core.decode.AvroDecoder;
 import io.lakestream.core.decode.AvroSchemas;
+import io.lakestream.core.decode.ChangeDecoder;
+import io.lakestream.core.decode.ChangeDecoderFactory;
 import io.lakestream.core.decode.JsonDecoder;
 import io.lakestream.core.decode.RecordDecoder;
 import io.lakestream.core.error.DeadLetter;
 import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.kafka.KafkaSource;
+import io.lakestream.core.record.Row;
 import io.lakestream.core.record.Schema;
 import io.lakestream.core.sink.Sink;
 import io.lakestream.core.sink.SinkCommitter;
 import io.lakestream.core.sink.SinkContext;
 import io.lakestream.core.sink.SinkFactories;
 import io.lakestream.core.sink.SinkFactory;
+import io.lakestream.core.sink.SupportsDelete;
+import io.lakestream.core.source.ChangeSource;
+import io.lakestream.core.source.ChangeSourceFactory;
+import io.lakestream.core.source.SourceTable;
 import io.lakestream.core.spec.ErrorSpec;
 import io.lakestream.core.spec.KafkaSourceSpec;
 import io.lakestream.core.spec.PipelineSpec;
@@ -29,7 +36,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,13 +117,16 @@ public final class Pipeline {
   }
 
   private RunResult runStages(long startNanos) {
+    if (!(spec.source() instanceof KafkaSourceSpec)) {
+      return runChangeSource(startNanos);
+    }
     String id = spec.pipeline();
     Plan plan = Plan.of(spec.transforms(), spec.schema().schema());
     SinkFactory factory =
         SinkFactories.find(spec.sink().type())
             .orElseThrow(() -> new PipelineException("No sink of type " + spec.sink().type()));
     try (CheckpointStore store = new CheckpointStore(spec.checkpoint().dir(), id);
-        KafkaSource source = new KafkaSource(spec.source(), id);
+        KafkaSource source = new KafkaSource(spec.kafka(), id);
         Sinks sinks = openSinks(factory, plan);
         StateBackend stateBackend = openState(plan)) {
       CheckpointCoordinator coordinator =
@@ -151,8 +164,7 @@ public final class Pipeline {
             coordinator,
             recovery.nextCheckpointId(),
             tasks,
-            source,
-            partitions,
+            () -> lag(source, partitions, coordinator),
             startNanos,
             () -> retainState(stateBackend, store));
       } finally {
@@ -163,6 +175,104 @@ public final class Pipeline {
         }
       }
     }
+  }
+
+  /**
+   * Runs a pipeline whose source is a database's change stream: one task reads it and applies every
+   * change to the lake table of its source table, keyed by the source table's primary key.
+   */
+  private RunResult runChangeSource(long startNanos) {
+    String id = spec.pipeline();
+    SinkFactory factory =
+        SinkFactories.find(spec.sink().type())
+            .orElseThrow(() -> new PipelineException("No sink of type " + spec.sink().type()));
+    ChangeSourceFactory sourceFactory =
+        ServiceLoader.load(ChangeSourceFactory.class).stream()
+            .map(ServiceLoader.Provider::get)
+            .filter(f -> f.accepts(spec.source()))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new PipelineException(
+                        "No reader for this source on the class path: it comes with the"
+                            + " lakestream-cdc module"));
+    try (CheckpointStore store = new CheckpointStore(spec.checkpoint().dir(), id);
+        ChangeSource source = sourceFactory.open(spec.source(), id);
+        Sinks sinks = openChangeSinks(factory, source.tables())) {
+      CheckpointCoordinator coordinator =
+          new CheckpointCoordinator(
+              id,
+              store,
+              sinks.committers(),
+              positions -> {
+                Long position = positions.get(source.splitId());
+                if (position != null) {
+                  source.acknowledge(position);
+                }
+              },
+              options.phaseListener(),
+              options.clock());
+      Recovery recovery = coordinator.recover();
+      Map<String, TableOutput> outputs = new LinkedHashMap<>();
+      for (SourceTable t : source.tables()) {
+        String table = lakeTable(source.tables());
+        outputs.put(
+            t.name(), new TableOutput(table, sinks.opened.get(table).createWriter(0), new long[0]));
+      }
+      Task task =
+          source.task(
+              recovery.positions().get(source.splitId()),
+              new TableChangeSink(outputs, metrics),
+              options.stopAtEnd());
+      Thread thread = new Thread(task);
+      thread.start();
+      LOG.info(
+          "Pipeline {} running: changes of {}, checkpoint every {}{}",
+          id,
+          source.tables().stream().map(SourceTable::name).toList(),
+          spec.checkpoint().interval(),
+          options.stopAtEnd() ? ", stopping at the end of the log as it is now" : "");
+      state = State.RUNNING;
+      try {
+        return loop(
+            coordinator,
+            recovery.nextCheckpointId(),
+            List.of(task),
+            () -> -1,
+            startNanos,
+            () -> {});
+      } finally {
+        task.stop();
+        joinQuietly(thread);
+      }
+    }
+  }
+
+  /** The lake table of a change source's single table: {@code sink.<type>.table}. */
+  private String lakeTable(List<SourceTable> tables) {
+    if (tables.size() != 1) {
+      throw new PipelineException(
+          "A change source with several tables needs a lake table per source table, which this"
+              + " version cannot route yet: run one pipeline per table");
+    }
+    return spec.sink().table();
+  }
+
+  private Sinks openChangeSinks(SinkFactory factory, List<SourceTable> tables) {
+    String table = lakeTable(tables);
+    SourceTable source = tables.get(0);
+    return new Sinks(
+        new LinkedHashMap<>(
+            Map.of(
+                table,
+                factory.open(
+                    new SinkContext(
+                        spec.pipeline(),
+                        spec.sink().config(),
+                        table,
+                        source.schema(),
+                        SinkContext.Role.OUTPUT,
+                        source.key())))));
   }
 
   private StateBackend openState(Plan plan) {
@@ -242,8 +352,7 @@ public final class Pipeline {
       CheckpointCoordinator coordinator,
       long firstId,
       List<Task> tasks,
-      KafkaSource source,
-      List<TopicPartition> partitions,
+      LongSupplier lag,
       long startNanos,
       Runnable afterCommit) {
     StatusLine status = new StatusLine(spec.pipeline(), metrics, options, firstId - 1);
@@ -300,7 +409,7 @@ public final class Pipeline {
           return result;
         }
       }
-      status.maybePrint(() -> lag(source, partitions, coordinator));
+      status.maybePrint(lag);
     }
   }
 
@@ -459,6 +568,16 @@ public final class Pipeline {
         output = tableOutput(table, taskId, share, sinks, recovery);
         outputs.add(output);
       }
+      KafkaSourceSpec.Format format = spec.kafka().format();
+      if (format.changes() && output != null && !(output.writer instanceof SupportsDelete)) {
+        throw new PipelineException(
+            "Format "
+                + SpecOption.choiceName(format)
+                + " carries deletes, but the sink of table "
+                + table
+                + " cannot delete rows: write it in upsert mode keyed by the table's primary key"
+                + " (for Iceberg: sink.iceberg.mode: upsert and sink.iceberg.key)");
+      }
       if (spec.errors().policy() == ErrorSpec.Policy.DEAD_LETTER) {
         deadLetter = tableOutput(spec.errors().deadLetterTable(), taskId, share, sinks, recovery);
         outputs.add(deadLetter);
@@ -466,12 +585,7 @@ public final class Pipeline {
       RecordProcessor.RowTarget target;
       ExchangeTarget exchange = null;
       if (plan.stages.isEmpty()) {
-        TableOutput out = output;
-        target =
-            (row, record, split) -> {
-              out.write(row, split, record.offset());
-              metrics.out.increment();
-            };
+        target = new TableTarget(output);
       } else {
         Plan.Stage first = plan.stages.get(0);
         Schema rows = first.input();
@@ -498,7 +612,8 @@ public final class Pipeline {
       }
       RecordProcessor processor =
           new RecordProcessor(
-              decoder(),
+              format.changes() ? null : decoder(),
+              format.changes() ? changeDecoder() : null,
               plan.head.newChain(),
               target,
               outputs,
@@ -595,10 +710,44 @@ public final class Pipeline {
     }
   }
 
+  /** Writes a source task's rows and deletes straight to the output table. */
+  private final class TableTarget implements RecordProcessor.RowTarget {
+    private final TableOutput output;
+
+    TableTarget(TableOutput output) {
+      this.output = output;
+    }
+
+    @Override
+    public void accept(Row row, ConsumerRecord<byte[], byte[]> record, int split) {
+      output.write(row, split, record.offset());
+      metrics.out.increment();
+    }
+
+    @Override
+    public void delete(Row keyRow, ConsumerRecord<byte[], byte[]> record, int split) {
+      output.delete(keyRow, split, record.offset());
+      metrics.deleted.increment();
+    }
+  }
+
+  private ChangeDecoder changeDecoder() {
+    KafkaSourceSpec.Format format = spec.kafka().format();
+    for (ChangeDecoderFactory f : ServiceLoader.load(ChangeDecoderFactory.class)) {
+      if (f.format() == format) {
+        return f.create(spec.schema(), spec.kafka().avroSchemaFile());
+      }
+    }
+    throw new PipelineException(
+        "No decoder for format "
+            + SpecOption.choiceName(format)
+            + " on the class path: it comes with the lakestream-cdc module");
+  }
+
   private RecordDecoder decoder() {
-    if (spec.source().format() == KafkaSourceSpec.Format.AVRO) {
+    if (spec.kafka().format() == KafkaSourceSpec.Format.AVRO) {
       return new AvroDecoder(
-          AvroSchemas.read(Path.of(spec.source().avroSchemaFile())), spec.schema().schema());
+          AvroSchemas.read(Path.of(spec.kafka().avroSchemaFile())), spec.schema().schema());
     }
     return new JsonDecoder(spec.schema());
   }

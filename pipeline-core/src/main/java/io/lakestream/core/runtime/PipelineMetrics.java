@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The pipeline's counters, shared by its tasks. Names are stable: {@code records.in}, {@code
  * records.out}, {@code records.filtered}, {@code records.dead-lettered}, {@code records.skipped},
- * {@code records.duplicates}, {@code records.late}.
+ * {@code records.duplicates}, {@code records.late}, {@code records.deleted}.
  */
 public final class PipelineMetrics {
   final LongAdder in = new LongAdder();
@@ -15,6 +15,7 @@ public final class PipelineMetrics {
   final LongAdder skipped = new LongAdder();
   final LongAdder duplicates = new LongAdder();
   final LongAdder late = new LongAdder();
+  final LongAdder deleted = new LongAdder();
 
   /** A consistent-enough copy of the counters for status lines and results. */
   public Snapshot snapshot() {
@@ -25,7 +26,8 @@ public final class PipelineMetrics {
         deadLettered.sum(),
         skipped.sum(),
         duplicates.sum(),
-        late.sum());
+        late.sum(),
+        deleted.sum());
   }
 
   /**
@@ -38,6 +40,7 @@ public final class PipelineMetrics {
    * @param skipped bad records counted, logged and dropped by the {@code skip} policy
    * @param duplicates records a dedupe dropped
    * @param late records too late for their window, written to the late-records table
+   * @param deleted rows removed by delete changes
    */
   public record Snapshot(
       long in,
@@ -46,5 +49,6 @@ public final class PipelineMetrics {
       long deadLettered,
       long skipped,
       long duplicates,
-      long late) {}
+      long late,
+      long deleted) {}
 }

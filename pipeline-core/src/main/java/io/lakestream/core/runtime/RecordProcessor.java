@@ -1,7 +1,9 @@
 package io.lakestream.core.runtime;
 
+import io.lakestream.core.decode.ChangeDecoder;
 import io.lakestream.core.decode.RecordDecoder;
 import io.lakestream.core.error.RecordException;
+import io.lakestream.core.record.Change;
 import io.lakestream.core.record.Row;
 import io.lakestream.core.transform.RowTransform;
 import java.util.List;
@@ -10,7 +12,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 /**
  * Turns one source record into a row for one source task: decode, transform, then hand the row to
  * its target (the table, or the exchange in front of a keyed step); a bad record goes to the error
- * policy.
+ * policy. A change format's record becomes a change instead: its new row goes to the target, a
+ * delete removes the row with its key.
  */
 final class RecordProcessor implements AutoCloseable {
 
@@ -23,9 +26,15 @@ final class RecordProcessor implements AutoCloseable {
      * @throws RecordException if the row cannot go on (e.g. its event time is null)
      */
     void accept(Row row, ConsumerRecord<byte[], byte[]> record, int split);
+
+    /** Removes the row with the key of {@code keyRow}, made from {@code record}. */
+    default void delete(Row keyRow, ConsumerRecord<byte[], byte[]> record, int split) {
+      throw new UnsupportedOperationException("Deletes only go straight to a keyed table");
+    }
   }
 
   private final RecordDecoder decoder;
+  private final ChangeDecoder changes;
   private final RowTransform[] transforms;
   private final RowTarget target;
   private final List<TableOutput> outputs;
@@ -33,16 +42,20 @@ final class RecordProcessor implements AutoCloseable {
   private final PipelineMetrics metrics;
 
   /**
+   * @param decoder decodes plain records, or null when {@code changes} is given
+   * @param changes decodes change records, or null
    * @param outputs the tables this task's writers write (prepared at every checkpoint)
    */
   RecordProcessor(
       RecordDecoder decoder,
+      ChangeDecoder changes,
       List<RowTransform> transforms,
       RowTarget target,
       List<TableOutput> outputs,
       BadRecords badRecords,
       PipelineMetrics metrics) {
     this.decoder = decoder;
+    this.changes = changes;
     this.transforms = transforms.toArray(RowTransform[]::new);
     this.target = target;
     this.outputs = List.copyOf(outputs);
@@ -63,6 +76,17 @@ final class RecordProcessor implements AutoCloseable {
     metrics.in.increment();
     String stage = "decode";
     try {
+      if (changes != null) {
+        Change change = changes.decode(record.key(), record.value());
+        if (change == null) {
+          metrics.filtered.increment(); // a tombstone or a schema-change message
+        } else if (change.kind() == Change.Kind.DELETE) {
+          target.delete(change.row(), record, split);
+        } else {
+          target.accept(change.row(), record, split);
+        }
+        return null;
+      }
       Row row = decoder.decode(record.value());
       stage = "transform";
       for (RowTransform t : transforms) {

@@ -110,6 +110,9 @@ final class StatusLine {
     if (m.duplicates() > 0) {
       b.append(" | duplicates ").append(fmt(m.duplicates()));
     }
+    if (m.deleted() > 0) {
+      b.append(" | deleted ").append(fmt(m.deleted()));
+    }
     if (m.late() > 0) {
       b.append(" | late ").append(fmt(m.late()));
     }

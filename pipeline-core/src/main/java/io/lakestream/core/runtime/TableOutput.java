@@ -2,6 +2,7 @@ package io.lakestream.core.runtime;
 
 import io.lakestream.core.record.Row;
 import io.lakestream.core.sink.SinkWriter;
+import io.lakestream.core.sink.SupportsDelete;
 
 /**
  * A task's writer for one table, with the table's floor per split: records below the floor are
@@ -22,6 +23,15 @@ final class TableOutput implements AutoCloseable {
   void write(Row row, int split, long offset) {
     if (offset >= floors[split]) {
       writer.write(row);
+    }
+  }
+
+  /**
+   * Removes the row with the key of {@code keyRow}; the writer supports deletes (checked at start).
+   */
+  void delete(Row keyRow, int split, long offset) {
+    if (offset >= floors[split]) {
+      ((SupportsDelete) writer).delete(keyRow);
     }
   }
 

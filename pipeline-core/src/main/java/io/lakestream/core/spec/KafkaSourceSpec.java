@@ -12,7 +12,7 @@ import java.util.Map;
  * @param topicPattern a regular expression over topic names, or null
  * @param start where to begin when neither a checkpoint nor a table records a position
  * @param format how record values are encoded
- * @param avroSchemaFile the Avro writer schema, for {@code format: avro}; otherwise null
+ * @param avroSchemaFile the Avro writer schema, for the Avro formats; otherwise null
  * @param properties passed to the Kafka consumer as they are
  */
 public record KafkaSourceSpec(
@@ -22,7 +22,8 @@ public record KafkaSourceSpec(
     Start start,
     Format format,
     String avroSchemaFile,
-    Map<String, String> properties) {
+    Map<String, String> properties)
+    implements SourceSpec {
 
   public KafkaSourceSpec {
     topics = List.copyOf(topics);
@@ -66,7 +67,23 @@ public record KafkaSourceSpec(
   /** How record values are encoded. */
   public enum Format {
     JSON,
-    AVRO
+    AVRO,
+    /**
+     * Debezium change events serialized by Kafka Connect's JsonConverter (with or without schema).
+     */
+    DEBEZIUM_JSON,
+    /** Debezium change events as plain Avro binary datums of the envelope schema. */
+    DEBEZIUM_AVRO;
+
+    /** Whether records describe changes to keyed rows (inserts, updates, deletes). */
+    public boolean changes() {
+      return this == DEBEZIUM_JSON || this == DEBEZIUM_AVRO;
+    }
+
+    /** Whether values are Avro and need the writer schema file. */
+    public boolean avro() {
+      return this == AVRO || this == DEBEZIUM_AVRO;
+    }
   }
 
   /**

@@ -20,7 +20,7 @@ import java.util.Objects;
  */
 public record PipelineSpec(
     String pipeline,
-    KafkaSourceSpec source,
+    SourceSpec source,
     SchemaSpec schema,
     List<TransformSpec> transforms,
     SinkSpec sink,
@@ -46,8 +46,20 @@ public record PipelineSpec(
         .anyMatch(t -> t instanceof TransformSpec.Dedupe || t instanceof TransformSpec.Window);
   }
 
+  /**
+   * The Kafka source section.
+   *
+   * @throws IllegalStateException if the source is not Kafka
+   */
+  public KafkaSourceSpec kafka() {
+    if (source instanceof KafkaSourceSpec k) {
+      return k;
+    }
+    throw new IllegalStateException("The source of pipeline " + pipeline + " is not Kafka");
+  }
+
   /** This spec with another source section. */
-  public PipelineSpec withSource(KafkaSourceSpec newSource) {
+  public PipelineSpec withSource(SourceSpec newSource) {
     return new PipelineSpec(
         pipeline,
         newSource,

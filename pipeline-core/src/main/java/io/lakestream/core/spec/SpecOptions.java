@@ -143,7 +143,69 @@ public final class SpecOptions {
           .required()
           .withDescription("Read records from Kafka topics.");
 
-  public static final List<SpecOption<?>> SOURCE_OPTIONS = List.of(KAFKA);
+  public static final SpecOption<Object> POSTGRES =
+      SpecOption.key("postgres")
+          .type("section")
+          .withDescription(
+              "Read the changes of PostgreSQL tables by logical replication (pgoutput), after a"
+                  + " consistent snapshot of their rows; no Kafka or Debezium in between.");
+
+  public static final List<SpecOption<?>> SOURCE_OPTIONS = List.of(KAFKA, POSTGRES);
+
+  // ---- source.postgres
+
+  public static final SpecOption<String> PG_URL =
+      SpecOption.key("url")
+          .stringType()
+          .required()
+          .withDescription("JDBC URL of the database: `jdbc:postgresql://host:5432/shop`.");
+
+  public static final SpecOption<String> PG_USER =
+      SpecOption.key("user")
+          .stringType()
+          .required()
+          .withDescription(
+              "The user; it needs the REPLICATION attribute, SELECT on the tables and, unless the"
+                  + " publication exists, the right to create it.");
+
+  public static final SpecOption<String> PG_PASSWORD =
+      SpecOption.key("password")
+          .stringType()
+          .withDescription("The password; masked wherever the spec is printed.");
+
+  public static final SpecOption<List<String>> PG_TABLES =
+      SpecOption.key("tables")
+          .stringListType()
+          .required()
+          .withDescription(
+              "The tables to read, `schema.table`. Each needs a primary key, which becomes the"
+                  + " key of its lake table.");
+
+  public static final SpecOption<String> PG_SLOT =
+      SpecOption.key("slot")
+          .stringType()
+          .computedDefault("`lakestream_<pipeline>` (non-alphanumerics become `_`)")
+          .withDescription(
+              "The logical replication slot; created when absent. Its confirmed position advances"
+                  + " only after the checkpoint that holds a change is committed to the tables.");
+
+  public static final SpecOption<String> PG_PUBLICATION =
+      SpecOption.key("publication")
+          .stringType()
+          .computedDefault("the slot's name")
+          .withDescription("The publication; created for `tables` when absent.");
+
+  public static final SpecOption<PostgresSourceSpec.Snapshot> PG_SNAPSHOT =
+      SpecOption.key("snapshot")
+          .enumType(PostgresSourceSpec.Snapshot.class)
+          .defaultValue(PostgresSourceSpec.Snapshot.INITIAL)
+          .withDescription(
+              "`initial`: a new slot starts with a consistent snapshot of the tables' rows, then"
+                  + " streams every change after it, with no gap and no overlap. `never`: only"
+                  + " changes made after the slot was created.");
+
+  public static final List<SpecOption<?>> POSTGRES_OPTIONS =
+      List.of(PG_URL, PG_USER, PG_PASSWORD, PG_TABLES, PG_SLOT, PG_PUBLICATION, PG_SNAPSHOT);
 
   // ---- source.kafka
 
@@ -181,14 +243,19 @@ public final class SpecOptions {
       SpecOption.key("format")
           .enumType(Format.class)
           .defaultValue(Format.JSON)
-          .withDescription("How record values are encoded. `avro` needs `schema-file`.");
+          .withDescription(
+              "How record values are encoded. `avro` and `debezium-avro` need `schema-file`."
+                  + " The Debezium formats carry changes: inserts and updates replace the row with"
+                  + " its key and deletes remove it, so the sink must be in upsert mode keyed by the"
+                  + " table's primary key.");
 
   public static final SpecOption<String> SCHEMA_FILE =
       SpecOption.key("schema-file")
           .<String>type("path")
           .withDescription(
-              "For `format: avro`: the Avro writer schema (`.avsc`). A relative path is resolved"
-                  + " against the directory of the spec file. The file must exist.");
+              "For the Avro formats: the Avro writer schema (`.avsc`; for `debezium-avro` the"
+                  + " envelope's). A relative path is resolved against the directory of the spec"
+                  + " file. The file must exist.");
 
   public static final SpecOption<Map<String, String>> PROPERTIES =
       SpecOption.key("properties")

@@ -18,7 +18,16 @@ import static io.lakestream.core.spec.SpecOptions.KAFKA;
 import static io.lakestream.core.spec.SpecOptions.KAFKA_OPTIONS;
 import static io.lakestream.core.spec.SpecOptions.MAX_OUT_OF_ORDERNESS;
 import static io.lakestream.core.spec.SpecOptions.PARALLELISM;
+import static io.lakestream.core.spec.SpecOptions.PG_PASSWORD;
+import static io.lakestream.core.spec.SpecOptions.PG_PUBLICATION;
+import static io.lakestream.core.spec.SpecOptions.PG_SLOT;
+import static io.lakestream.core.spec.SpecOptions.PG_SNAPSHOT;
+import static io.lakestream.core.spec.SpecOptions.PG_TABLES;
+import static io.lakestream.core.spec.SpecOptions.PG_URL;
+import static io.lakestream.core.spec.SpecOptions.PG_USER;
 import static io.lakestream.core.spec.SpecOptions.PIPELINE;
+import static io.lakestream.core.spec.SpecOptions.POSTGRES;
+import static io.lakestream.core.spec.SpecOptions.POSTGRES_OPTIONS;
 import static io.lakestream.core.spec.SpecOptions.PROPERTIES;
 import static io.lakestream.core.spec.SpecOptions.SCHEMA;
 import static io.lakestream.core.spec.SpecOptions.SCHEMA_FILE;
@@ -58,6 +67,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -86,6 +96,9 @@ public final class SpecParser {
       Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[^\\s:\\[\\],]+):\\d{1,5}");
   private static final int MAX_PARALLELISM = 1024;
   private static final List<String> START_KINDS = List.of("committed", "earliest", "latest");
+  private static final Pattern PG_TABLE =
+      Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*\\.[A-Za-z_][A-Za-z0-9_$]*");
+  private static final Pattern PG_NAME = Pattern.compile("[a-z0-9_]{1,63}");
 
   private final Problems problems = new Problems();
   private final Path baseDir;
@@ -146,8 +159,15 @@ public final class SpecParser {
     }
 
     Section source = Section.read(top.value(SOURCE), top.pathOf(SOURCE), SOURCE_OPTIONS, problems);
-    KafkaSourceSpec kafka = kafka(source.value(KAFKA), source.pathOf(KAFKA));
-    Format format = formatOf(source.value(KAFKA));
+    boolean postgresSource = source.has(POSTGRES);
+    if (postgresSource && source.has(KAFKA)) {
+      problems.add(top.pathOf(SOURCE), "give one source type, kafka or postgres, not both");
+    }
+    KafkaSourceSpec kafka =
+        postgresSource ? null : kafka(source.value(KAFKA), source.pathOf(KAFKA));
+    PostgresSourceSpec postgres =
+        postgresSource ? postgres(source.value(POSTGRES), source.pathOf(POSTGRES), pipeline) : null;
+    Format format = postgresSource ? null : formatOf(source.value(KAFKA));
 
     SchemaSpec schema = null;
     List<SchemaReader.Column> columns = null;
@@ -169,8 +189,22 @@ public final class SpecParser {
           problems.add(source.pathOf(KAFKA) + ".schema-file", e.getMessage());
         }
       }
-    } else if (format == Format.JSON) {
-      problems.add(top.pathOf(SCHEMA), "is required for format json");
+    } else if (postgresSource) {
+      schema = SchemaSpec.undeclared(); // the columns come from the database
+    } else if (format != null && format != Format.AVRO) {
+      problems.add(top.pathOf(SCHEMA), "is required for format " + SpecOption.choiceName(format));
+    }
+    if (((format != null && format.changes()) || postgresSource) && top.has(TRANSFORMS)) {
+      problems.add(
+          top.pathOf(TRANSFORMS),
+          "are not supported for change streams ("
+              + (postgresSource ? "source postgres" : "format " + SpecOption.choiceName(format))
+              + ") yet: a step would have to treat deletes as well as new rows");
+    }
+    if (postgresSource && top.has(SCHEMA)) {
+      problems.add(
+          top.pathOf(SCHEMA),
+          "does not apply to source postgres: the columns come from" + " the database");
     }
 
     EventTimeSpec eventTime = null;
@@ -212,7 +246,7 @@ public final class SpecParser {
     }
     return new PipelineSpec(
         pipeline,
-        kafka,
+        postgresSource ? postgres : kafka,
         schema,
         transforms,
         sink,
@@ -243,6 +277,68 @@ public final class SpecParser {
       result.add(step);
     }
     return result;
+  }
+
+  // ---- source.postgres
+
+  private PostgresSourceSpec postgres(JsonNode node, String path, String pipeline) {
+    Section s = Section.read(node, path, POSTGRES_OPTIONS, problems);
+    if (!node.isObject()) {
+      return null;
+    }
+    String url = s.string(PG_URL);
+    if (url != null && !url.startsWith("jdbc:postgresql:")) {
+      problems.add(
+          s.pathOf(PG_URL),
+          "must be a PostgreSQL JDBC URL such as jdbc:postgresql://localhost:5432/shop (got "
+              + Section.quote(url)
+              + ")");
+      url = null;
+    }
+    String user = s.string(PG_USER);
+    String password = s.string(PG_PASSWORD);
+    List<String> tables = s.stringList(PG_TABLES);
+    if (tables != null) {
+      if (tables.isEmpty()) {
+        problems.add(s.pathOf(PG_TABLES), "must not be empty");
+        tables = null;
+      } else {
+        for (int i = 0; i < tables.size(); i++) {
+          if (!PG_TABLE.matcher(tables.get(i)).matches()) {
+            problems.add(
+                Section.index(s.pathOf(PG_TABLES), i),
+                "must be schema.table (got " + Section.quote(tables.get(i)) + ")");
+            tables = null;
+            break;
+          }
+        }
+      }
+    }
+    String slot =
+        s.has(PG_SLOT)
+            ? s.string(PG_SLOT)
+            : pipeline == null
+                ? null
+                : "lakestream_" + pipeline.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+    if (slot != null && !PG_NAME.matcher(slot).matches()) {
+      problems.add(
+          s.pathOf(PG_SLOT),
+          "must be lower-case letters, digits and _, at most 63 characters (got "
+              + Section.quote(slot)
+              + ")");
+      slot = null;
+    }
+    String publication = s.has(PG_PUBLICATION) ? s.string(PG_PUBLICATION) : slot;
+    PostgresSourceSpec.Snapshot snapshot = s.choice(PG_SNAPSHOT);
+    if (url == null
+        || user == null
+        || tables == null
+        || slot == null
+        || publication == null
+        || snapshot == null) {
+      return null;
+    }
+    return new PostgresSourceSpec(url, user, password, tables, slot, publication, snapshot);
   }
 
   // ---- source.kafka
@@ -317,7 +413,7 @@ public final class SpecParser {
             && (topics != null || pattern != null)
             && start != null
             && format != null
-            && (schemaFile != null || format != Format.AVRO)
+            && (schemaFile != null || !format.avro())
             && (properties != null || !s.has(PROPERTIES));
     if (!ok) {
       return null;
@@ -400,15 +496,16 @@ public final class SpecParser {
 
   private String schemaFile(Section s, Format format) {
     String file = s.string(SCHEMA_FILE);
-    if (format == Format.JSON && s.has(SCHEMA_FILE)) {
-      problems.add(s.pathOf(SCHEMA_FILE), "only applies to format avro");
+    if (format != null && !format.avro() && s.has(SCHEMA_FILE)) {
+      problems.add(s.pathOf(SCHEMA_FILE), "only applies to formats avro and debezium-avro");
       return null;
     }
-    if (format != Format.AVRO) {
+    if (format == null || !format.avro()) {
       return null;
     }
     if (!s.has(SCHEMA_FILE)) {
-      problems.add(s.pathOf(SCHEMA_FILE), "is required for format avro");
+      problems.add(
+          s.pathOf(SCHEMA_FILE), "is required for format " + SpecOption.choiceName(format));
       return null;
     }
     if (file == null) {

@@ -48,6 +48,7 @@ public final class SpecReference {
     section(md, "Top level", null, SpecOptions.TOP_LEVEL_OPTIONS);
     section(md, "source", "One key: the source type.", SpecOptions.SOURCE_OPTIONS);
     section(md, "source.kafka", null, SpecOptions.KAFKA_OPTIONS);
+    section(md, "source.postgres", null, SpecOptions.POSTGRES_OPTIONS);
     section(md, "schema", null, SpecOptions.SCHEMA_OPTIONS);
     section(md, "event-time", null, SpecOptions.EVENT_TIME_OPTIONS);
     section(md, "state", null, SpecOptions.STATE_OPTIONS);

@@ -196,7 +196,8 @@ class SpecParserTest {
             "source.kafka.topics: is required (or give topic-pattern)",
             "source.kafka.start: must be committed, earliest, latest or a timestamp with a zone"
                 + " offset such as 2024-05-01T00:00:00Z (got \"yesterday\")",
-            "source.kafka.format: must be one of json, avro; did you mean \"json\"? (got \"jsn\")",
+            "source.kafka.format: must be one of json, avro, debezium-json, debezium-avro; did you"
+                + " mean \"json\"? (got \"jsn\")",
             "schema.fields[0].type: unknown type \"lnog\", did you mean \"long\"? (types: boolean,"
                 + " int, long, float, double, string, binary, date, timestamp, decimal(p,s),"
                 + " struct, list)",
@@ -238,11 +239,11 @@ class SpecParserTest {
 
     assertThat(spec.parallelism())
         .isEqualTo(Math.min(1024, Runtime.getRuntime().availableProcessors()));
-    assertThat(spec.source().start()).isEqualTo(new Start(Start.Kind.EARLIEST, null));
-    assertThat(spec.source().format()).isEqualTo(Format.JSON);
-    assertThat(spec.source().topicPattern()).isNull();
-    assertThat(spec.source().avroSchemaFile()).isNull();
-    assertThat(spec.source().properties()).isEmpty();
+    assertThat(spec.kafka().start()).isEqualTo(new Start(Start.Kind.EARLIEST, null));
+    assertThat(spec.kafka().format()).isEqualTo(Format.JSON);
+    assertThat(spec.kafka().topicPattern()).isNull();
+    assertThat(spec.kafka().avroSchemaFile()).isNull();
+    assertThat(spec.kafka().properties()).isEmpty();
     assertThat(spec.transforms()).isEmpty();
     assertThat(spec.checkpoint())
         .isEqualTo(new CheckpointSpec(Duration.ofSeconds(10), Path.of("state", "orders")));
@@ -278,14 +279,14 @@ class SpecParserTest {
       PipelineSpec spec =
           SpecParser.parse(
               MINIMAL.replace("topics: [orders]", "topics: [orders]\n    start: " + rule));
-      assertThat(spec.source().start().kind().name()).isEqualToIgnoringCase(rule);
-      assertThat(spec.source().start().timestamp()).isNull();
+      assertThat(spec.kafka().start().kind().name()).isEqualToIgnoringCase(rule);
+      assertThat(spec.kafka().start().timestamp()).isNull();
     }
     PipelineSpec at =
         SpecParser.parse(
             MINIMAL.replace(
                 "topics: [orders]", "topics: [orders]\n    start: \"2024-05-01T00:00:00Z\""));
-    assertThat(at.source().start())
+    assertThat(at.kafka().start())
         .isEqualTo(new Start(Start.Kind.TIMESTAMP, Instant.parse("2024-05-01T00:00:00Z")));
     assertThat(
             problemsOf(MINIMAL.replace("topics: [orders]", "topics: [orders]\n    start: earlist")))
@@ -306,8 +307,8 @@ class SpecParserTest {
     PipelineSpec spec =
         SpecParser.parse(MINIMAL.replace("topics: [orders]", "topic-pattern: \"orders-.*\""));
 
-    assertThat(spec.source().topics()).isEmpty();
-    assertThat(spec.source().topicPattern()).isEqualTo("orders-.*");
+    assertThat(spec.kafka().topics()).isEmpty();
+    assertThat(spec.kafka().topicPattern()).isEqualTo("orders-.*");
   }
 
   @Test
@@ -337,7 +338,7 @@ class SpecParserTest {
     for (String servers : List.of("embedded", "a:1", "a:1, b.example.com:9093", "[::1]:9092")) {
       PipelineSpec spec =
           SpecParser.parse(MINIMAL.replace("localhost:9092", "\"" + servers + "\""));
-      assertThat(spec.source().bootstrapServers()).isEqualTo(servers);
+      assertThat(spec.kafka().bootstrapServers()).isEqualTo(servers);
     }
     assertThat(problemsOf(MINIMAL.replace("localhost:9092", "\"a:1,\"")))
         .containsExactly(
@@ -369,8 +370,8 @@ class SpecParserTest {
 
     PipelineSpec spec = SpecParser.parse(specFile);
 
-    assertThat(spec.source().format()).isEqualTo(Format.AVRO);
-    assertThat(spec.source().avroSchemaFile()).isEqualTo(dir.resolve("orders.avsc").toString());
+    assertThat(spec.kafka().format()).isEqualTo(Format.AVRO);
+    assertThat(spec.kafka().avroSchemaFile()).isEqualTo(dir.resolve("orders.avsc").toString());
 
     Files.writeString(specFile, avro.replace("orders.avsc", "missing.avsc"));
     assertThatThrownBy(() -> SpecParser.parse(specFile))
@@ -394,7 +395,8 @@ class SpecParserTest {
     assertThat(
             problemsOf(
                 MINIMAL.replace("topics: [orders]", "topics: [orders]\n    schema-file: x.avsc")))
-        .containsExactly("source.kafka.schema-file: only applies to format avro");
+        .containsExactly(
+            "source.kafka.schema-file: only applies to formats avro and debezium-avro");
   }
 
   @Test

@@ -1,0 +1,66 @@
+package io.lakestream.cdc.debezium;
+
+import io.lakestream.core.error.RecordException;
+import io.lakestream.core.record.DataType;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.math.RoundingMode;
+
+/** Decimal values brought to a column's declared scale, never rounded. */
+final class Decimals {
+  private Decimals() {}
+
+  /**
+   * The value with the column's scale.
+   *
+   * @throws RecordException naming the field if that would round or the value has too many digits
+   */
+  static BigDecimal fit(BigDecimal value, DataType.Decimal type, String path) {
+    BigDecimal scaled;
+    try {
+      scaled = value.setScale(type.scale(), RoundingMode.UNNECESSARY);
+    } catch (ArithmeticException e) {
+      throw new RecordException(
+          "field "
+              + path
+              + ": "
+              + value.toPlainString()
+              + " has more than "
+              + type.scale()
+              + " decimal places");
+    }
+    if (scaled.precision() > type.precision()) {
+      throw new RecordException(
+          "field " + path + ": " + value.toPlainString() + " does not fit " + type.name());
+    }
+    return scaled;
+  }
+
+  /** The decimal whose unscaled value is the big-endian two's-complement {@code bytes}. */
+  static BigDecimal fromUnscaled(byte[] bytes, int scale, String path) {
+    if (bytes.length == 0) {
+      throw new RecordException("field " + path + ": empty bytes for a decimal");
+    }
+    return new BigDecimal(new BigInteger(bytes), scale);
+  }
+
+  /**
+   * Whether {@code s} is spelled like a number ({@code -12.5}, {@code 1e3}) rather than like the
+   * base64 of unscaled bytes. Strings of digits only are both; they are read as numbers.
+   */
+  static boolean looksNumeric(String s) {
+    if (s.isEmpty()) {
+      return false;
+    }
+    boolean digit = false;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c >= '0' && c <= '9') {
+        digit = true;
+      } else if (c != '-' && c != '+' && c != '.' && c != 'e' && c != 'E') {
+        return false;
+      }
+    }
+    return digit;
+  }
+}

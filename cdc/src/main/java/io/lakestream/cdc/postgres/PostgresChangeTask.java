@@ -1,0 +1,512 @@
+package io.lakestream.cdc.postgres;
+
+import io.lakestream.cdc.postgres.PgOutputMessage.Relation;
+import io.lakestream.core.error.PipelineException;
+import io.lakestream.core.error.RecordException;
+import io.lakestream.core.record.Change;
+import io.lakestream.core.record.Field;
+import io.lakestream.core.record.Row;
+import io.lakestream.core.record.Schema;
+import io.lakestream.core.runtime.ChangeSink;
+import io.lakestream.core.runtime.Task;
+import io.lakestream.core.runtime.TaskSnapshot;
+import io.lakestream.core.sink.Committable;
+import io.lakestream.core.spec.PostgresSourceSpec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.postgresql.PGConnection;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.PGReplicationStream;
+import org.postgresql.replication.ReplicationSlotInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads one PostgreSQL slot: on a first start, creates the slot and copies the tables' rows from
+ * the snapshot the slot exported (so the stream then starts exactly after them), then applies every
+ * replicated change in commit order.
+ *
+ * <ul>
+ *   <li>Checkpoint barriers are answered between transactions only, so a checkpoint holds whole
+ *       transactions and its position is the end of the last one.
+ *   <li>During the initial snapshot, barriers are answered with no position and nothing to commit:
+ *       a snapshot is committed whole or not at all, and a restart before it finished starts over
+ *       with a new slot.
+ *   <li>The slot's confirmed position moves only when the pipeline acknowledges a position, after
+ *       the checkpoint holding it is committed to every table.
+ * </ul>
+ */
+final class PostgresChangeTask implements Task {
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresChangeTask.class);
+  private static final int FETCH_SIZE = 10_000;
+  private static final String END_PREFIX = "lakestream-end";
+
+  private final PostgresSourceSpec spec;
+  private final String splitId;
+  private final Map<String, PostgresTables.Definition> definitions = new HashMap<>();
+  private final ChangeSink sink;
+  private final boolean stopAtEnd;
+  private final PgOutputDecoder decoder = new PgOutputDecoder();
+  private final Relations relations = new Relations();
+  private final Map<Integer, int[]> columnMaps = new HashMap<>();
+  private final LinkedBlockingQueue<Barrier> barriers = new LinkedBlockingQueue<>();
+  private volatile boolean running = true;
+  private volatile boolean idle;
+  private volatile Throwable fatal;
+  private volatile long acknowledged = -1;
+  private volatile boolean exited;
+
+  private Long position;
+  private boolean snapshotDone;
+  private boolean inTransaction;
+  private boolean endMarkerSeen;
+  private String endMarker; // bounded runs: the content of the message that marks the log's end
+
+  PostgresChangeTask(
+      PostgresSourceSpec spec,
+      String splitId,
+      List<PostgresTables.Definition> definitions,
+      Long position,
+      ChangeSink sink,
+      boolean stopAtEnd) {
+    this.spec = spec;
+    this.splitId = splitId;
+    definitions.forEach(d -> this.definitions.put(d.table().name(), d));
+    this.position = position;
+    this.sink = sink;
+    this.stopAtEnd = stopAtEnd;
+    this.snapshotDone = position != null;
+  }
+
+  void acknowledge(long lsn) {
+    acknowledged = lsn;
+  }
+
+  @Override
+  public CompletableFuture<TaskSnapshot> barrier(long checkpointId) {
+    Barrier b = new Barrier(checkpointId, new CompletableFuture<>());
+    barriers.add(b);
+    if (exited) {
+      failPendingBarriers();
+    }
+    return b.result;
+  }
+
+  @Override
+  public boolean idle() {
+    return idle;
+  }
+
+  @Override
+  public Throwable fatalError() {
+    return fatal;
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+  }
+
+  @Override
+  public void run() {
+    Thread.currentThread().setName("lakestream-postgres-" + spec.slot());
+    try (Connection plain = PostgresConnections.plain(spec);
+        Connection replication = PostgresConnections.replication(spec)) {
+      ensurePublication(plain);
+      if (position == null) {
+        position = createSlotAndSnapshot(plain, replication);
+        snapshotDone = true;
+      } else {
+        requireSlot(plain);
+      }
+      if (stopAtEnd) {
+        endMarker = markEndOfLog(plain);
+      }
+      stream(plain, replication);
+    } catch (Throwable e) {
+      LOG.error("Reading PostgreSQL slot {} failed", spec.slot(), e);
+      fatal = e instanceof SQLException ? new PipelineException(e.getMessage(), e) : e;
+    } finally {
+      exited = true;
+      failPendingBarriers();
+      sink.close();
+    }
+  }
+
+  private void stream(Connection plain, Connection replication)
+      throws SQLException, InterruptedException {
+    PGReplicationStream stream =
+        replication
+            .unwrap(PGConnection.class)
+            .getReplicationAPI()
+            .replicationStream()
+            .logical()
+            .withSlotName(spec.slot())
+            .withStartPosition(LogSequenceNumber.valueOf(position))
+            .withSlotOption("proto_version", "1")
+            .withSlotOption("publication_names", spec.publication())
+            .withSlotOption("messages", "true")
+            .withStatusInterval(5, TimeUnit.SECONDS)
+            .start();
+    try {
+      long confirmed = -1;
+      while (running) {
+        answerBarrier();
+        long ack = acknowledged;
+        if (ack > confirmed) {
+          LogSequenceNumber lsn = LogSequenceNumber.valueOf(ack);
+          stream.setFlushedLSN(lsn);
+          stream.setAppliedLSN(lsn);
+          stream.forceUpdateStatus();
+          confirmed = ack;
+        }
+        ByteBuffer message = idle ? null : stream.readPending();
+        if (message == null) {
+          Thread.sleep(idle ? 50 : 5);
+          continue;
+        }
+        handle(decoder.decode(message), plain);
+      }
+    } finally {
+      stream.close();
+    }
+  }
+
+  private void handle(PgOutputMessage message, Connection plain) throws SQLException {
+    if (message instanceof Relation r) {
+      relations.put(r);
+      columnMaps.put(r.oid(), columnMap(r));
+    } else if (message instanceof PgOutputMessage.Begin) {
+      inTransaction = true;
+    } else if (message instanceof PgOutputMessage.Commit c) {
+      inTransaction = false;
+      position = c.endLsn();
+      if (endMarkerSeen) {
+        idle = true; // everything the log held when the run started is applied
+      }
+    } else if (message instanceof PgOutputMessage.LogicalMessage m) {
+      endMarkerSeen |=
+          END_PREFIX.equals(m.prefix())
+              && StandardCharsets.UTF_8.decode(m.content()).toString().equals(endMarker);
+    } else if (message instanceof PgOutputMessage.Insert i) {
+      apply(i.relationOid(), Change.Kind.UPSERT, i.newTuple(), null, plain);
+    } else if (message instanceof PgOutputMessage.Update u) {
+      if (u.oldKind() == PgOutputMessage.OldTupleKind.KEY) {
+        // the key changed: the row under the old key goes away
+        apply(u.relationOid(), Change.Kind.DELETE, u.oldTuple(), null, plain);
+      }
+      apply(u.relationOid(), Change.Kind.UPSERT, u.newTuple(), u.oldTuple(), plain);
+    } else if (message instanceof PgOutputMessage.Delete d) {
+      apply(d.relationOid(), Change.Kind.DELETE, d.oldTuple(), null, plain);
+    } else if (message instanceof PgOutputMessage.Truncate t) {
+      throw new PipelineException(
+          "TRUNCATE of a replicated table is not supported: the lake table would keep its rows."
+              + " Tables: "
+              + t.relationOids().stream().map(oid -> relations.get(oid).qualifiedName()).toList());
+    }
+  }
+
+  /** For each column of the lake table, its position in the relation's tuples (or -1). */
+  private int[] columnMap(Relation r) {
+    PostgresTables.Definition d = definitions.get(r.qualifiedName());
+    if (d == null) {
+      return null; // a table of the publication the pipeline does not read
+    }
+    Schema schema = d.table().schema();
+    int[] map = new int[schema.size()];
+    for (int i = 0; i < map.length; i++) {
+      map[i] = -1;
+      for (int c = 0; c < r.columns().size(); c++) {
+        if (r.columns().get(c).name().equals(schema.field(i).name())) {
+          map[i] = c;
+        }
+      }
+    }
+    if (r.columns().size() > schema.size()) {
+      throw new PipelineException(
+          "Table "
+              + r.qualifiedName()
+              + " gained columns while the pipeline ran ("
+              + r.columns().stream().map(Relation.Column::name).toList()
+              + "); restart the pipeline to pick them up");
+    }
+    return map;
+  }
+
+  /**
+   * Applies one replicated row change. An unchanged TOASTed value (sent as "unchanged" with no
+   * value) is taken from the old tuple when the table's replica identity sends it, else read from
+   * the table by key.
+   */
+  private void apply(
+      int relationOid, Change.Kind kind, TupleData tuple, TupleData old, Connection plain)
+      throws SQLException {
+    int[] map = columnMaps.get(relationOid);
+    if (map == null) {
+      return; // not a table this pipeline reads
+    }
+    Relation r = relations.get(relationOid);
+    PostgresTables.Definition d = definitions.get(r.qualifiedName());
+    Schema schema = d.table().schema();
+    Row row = new Row(schema.size());
+    List<Integer> toastMissing = new ArrayList<>();
+    for (int i = 0; i < map.length; i++) {
+      int c = map[i];
+      if (c < 0 || c >= tuple.size() || tuple.isNull(c)) {
+        continue;
+      }
+      if (tuple.isUnchangedToast(c)) {
+        if (old != null && c < old.size() && !old.isUnchangedToast(c) && !old.isNull(c)) {
+          row.set(i, value(r, c, old.text(c), schema.field(i)));
+        } else {
+          toastMissing.add(i);
+        }
+        continue;
+      }
+      row.set(i, value(r, c, tuple.text(c), schema.field(i)));
+    }
+    if (!toastMissing.isEmpty() && kind == Change.Kind.UPSERT) {
+      readCurrentValues(plain, d, row, toastMissing);
+    }
+    sink.apply(r.qualifiedName(), new Change(kind, row, position == null ? -1 : position));
+  }
+
+  private Object value(Relation r, int column, String text, Field field) {
+    try {
+      return PgValues.parse(text, r.columns().get(column).typeOid(), field.type());
+    } catch (RecordException e) {
+      throw new PipelineException(
+          "Cannot convert column "
+              + field.name()
+              + " of "
+              + r.qualifiedName()
+              + " after WAL position "
+              + LogSequenceNumber.valueOf(position)
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Reads columns the stream did not send (unchanged TOASTed values) from the table by key. */
+  private void readCurrentValues(
+      Connection plain, PostgresTables.Definition d, Row row, List<Integer> columns)
+      throws SQLException {
+    Schema schema = d.table().schema();
+    StringBuilder sql = new StringBuilder("SELECT ");
+    for (int k = 0; k < columns.size(); k++) {
+      sql.append(k == 0 ? "" : ", ")
+          .append(quote(schema.field(columns.get(k)).name()))
+          .append("::text");
+    }
+    sql.append(" FROM ").append(quoteTable(d.table().name())).append(" WHERE ");
+    List<String> key = d.table().key();
+    for (int k = 0; k < key.size(); k++) {
+      sql.append(k == 0 ? "" : " AND ").append(quote(key.get(k))).append("::text = ?");
+    }
+    try (PreparedStatement s = plain.prepareStatement(sql.toString())) {
+      for (int k = 0; k < key.size(); k++) {
+        Object value = row.get(schema.position(key.get(k)).orElseThrow());
+        s.setString(k + 1, value == null ? null : value.toString());
+      }
+      try (ResultSet rs = s.executeQuery()) {
+        if (rs.next()) {
+          for (int k = 0; k < columns.size(); k++) {
+            int i = columns.get(k);
+            String text = rs.getString(k + 1);
+            row.set(
+                i,
+                text == null
+                    ? null
+                    : PgValues.parse(text, d.typeOids()[i], schema.field(i).type()));
+          }
+        }
+      }
+    }
+  }
+
+  private void ensurePublication(Connection plain) throws SQLException {
+    try (PreparedStatement s =
+        plain.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
+      s.setString(1, spec.publication());
+      try (ResultSet rs = s.executeQuery()) {
+        if (rs.next()) {
+          return;
+        }
+      }
+    }
+    StringBuilder sql =
+        new StringBuilder("CREATE PUBLICATION ")
+            .append(quote(spec.publication()))
+            .append(" FOR TABLE ");
+    for (int i = 0; i < spec.tables().size(); i++) {
+      sql.append(i == 0 ? "" : ", ").append(quoteTable(spec.tables().get(i)));
+    }
+    try (Statement s = plain.createStatement()) {
+      s.execute(sql.toString());
+    }
+    LOG.info("Created publication {} for {}", spec.publication(), spec.tables());
+  }
+
+  private void requireSlot(Connection plain) throws SQLException {
+    try (PreparedStatement s =
+        plain.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
+      s.setString(1, spec.slot());
+      try (ResultSet rs = s.executeQuery()) {
+        if (!rs.next()) {
+          throw new PipelineException(
+              "Replication slot "
+                  + spec.slot()
+                  + " no longer exists, so the changes after WAL position "
+                  + LogSequenceNumber.valueOf(position)
+                  + " may be gone. Start over with a new pipeline id and new tables (the initial"
+                  + " snapshot copies the rows again).");
+        }
+      }
+    }
+  }
+
+  /**
+   * Creates the slot (dropping one a previous run left before its first checkpoint) and, with
+   * {@code snapshot: initial}, copies the tables' rows as of the slot's exported snapshot.
+   *
+   * @return the slot's consistent point: the stream starts exactly after the copied rows
+   */
+  private long createSlotAndSnapshot(Connection plain, Connection replication) throws SQLException {
+    try (PreparedStatement s =
+        plain.prepareStatement(
+            "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                + " WHERE slot_name = ? AND NOT active")) {
+      s.setString(1, spec.slot());
+      try (ResultSet rs = s.executeQuery()) {
+        if (rs.next()) {
+          LOG.info("Dropped slot {}: it holds no committed checkpoint", spec.slot());
+        }
+      }
+    }
+    ReplicationSlotInfo slot =
+        replication
+            .unwrap(PGConnection.class)
+            .getReplicationAPI()
+            .createReplicationSlot()
+            .logical()
+            .withSlotName(spec.slot())
+            .withOutputPlugin("pgoutput")
+            .make();
+    LOG.info("Created replication slot {} at {}", spec.slot(), slot.getConsistentPoint());
+    if (spec.snapshot() == PostgresSourceSpec.Snapshot.INITIAL) {
+      copyRows(slot.getSnapshotName());
+    }
+    return slot.getConsistentPoint().asLong();
+  }
+
+  private void copyRows(String snapshotName) throws SQLException {
+    try (Connection c = PostgresConnections.plain(spec)) {
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+        s.execute("SET TRANSACTION SNAPSHOT '" + snapshotName.replace("'", "''") + "'");
+      }
+      for (PostgresTables.Definition d : definitions.values()) {
+        Schema schema = d.table().schema();
+        StringBuilder sql = new StringBuilder("SELECT ");
+        for (int i = 0; i < schema.size(); i++) {
+          sql.append(i == 0 ? "" : ", ").append(quote(schema.field(i).name())).append("::text");
+        }
+        sql.append(" FROM ").append(quoteTable(d.table().name()));
+        long rows = 0;
+        try (Statement s = c.createStatement()) {
+          s.setFetchSize(FETCH_SIZE);
+          try (ResultSet rs = s.executeQuery(sql.toString())) {
+            while (rs.next() && running) {
+              Row row = new Row(schema.size());
+              for (int i = 0; i < schema.size(); i++) {
+                String text = rs.getString(i + 1);
+                row.set(
+                    i,
+                    text == null
+                        ? null
+                        : PgValues.parse(text, d.typeOids()[i], schema.field(i).type()));
+              }
+              sink.apply(d.table().name(), new Change(Change.Kind.UPSERT, row, -1));
+              if (++rows % FETCH_SIZE == 0) {
+                answerBarrier(); // nothing to commit until the snapshot is whole
+              }
+            }
+          }
+        }
+        LOG.info("Copied {} rows of {} from the slot's snapshot", rows, d.table().name());
+      }
+      c.commit();
+    }
+  }
+
+  /**
+   * Writes a logical decoding message into the log, in a transaction of its own: when the stream
+   * delivers it, everything the log held before is applied.
+   */
+  private String markEndOfLog(Connection plain) throws SQLException {
+    String marker = spec.slot() + "-" + UUID.randomUUID();
+    try (PreparedStatement s =
+        plain.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
+      s.setString(1, END_PREFIX);
+      s.setString(2, marker);
+      s.execute();
+    }
+    return marker;
+  }
+
+  private static String quote(String identifier) {
+    return "\"" + identifier.replace("\"", "\"\"") + "\"";
+  }
+
+  private static String quoteTable(String qualified) {
+    int dot = qualified.indexOf('.');
+    return quote(qualified.substring(0, dot)) + "." + quote(qualified.substring(dot + 1));
+  }
+
+  private void answerBarrier() {
+    if (inTransaction) {
+      return;
+    }
+    Barrier b = barriers.poll();
+    if (b != null) {
+      b.result.complete(snapshot(b.checkpointId));
+    }
+  }
+
+  private TaskSnapshot snapshot(long checkpointId) {
+    if (!snapshotDone) {
+      return new TaskSnapshot(0, checkpointId, Map.of(), Map.of(), Map.of(), false, null);
+    }
+    Map<String, List<Committable>> committables = sink.prepareCommit(checkpointId);
+    return new TaskSnapshot(
+        0, checkpointId, Map.of(splitId, position), committables, Map.of(), idle, null);
+  }
+
+  private void failPendingBarriers() {
+    Throwable cause =
+        fatal != null
+            ? fatal
+            : new PipelineException("PostgreSQL slot " + spec.slot() + " stopped");
+    Barrier b;
+    while ((b = barriers.poll()) != null) {
+      b.result.completeExceptionally(cause);
+    }
+  }
+
+  private record Barrier(long checkpointId, CompletableFuture<TaskSnapshot> result) {}
+}

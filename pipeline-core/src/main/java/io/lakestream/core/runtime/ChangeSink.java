@@ -1,0 +1,22 @@
+package io.lakestream.core.runtime;
+
+import io.lakestream.core.record.Change;
+import io.lakestream.core.sink.Committable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a change source's task puts changes: the writers of the lake tables, one per source table,
+ * and the pipeline's counters. Used by that task's thread only.
+ */
+public interface ChangeSink {
+
+  /** Applies {@code change} to the lake table of source table {@code table}. */
+  void apply(String table, Change change);
+
+  /** Prepares every table's committables for checkpoint {@code checkpointId}. */
+  Map<String, List<Committable>> prepareCommit(long checkpointId);
+
+  /** Closes the writers, uncommitted files stay where they are. */
+  void close();
+}
