@@ -2,11 +2,13 @@ package io.lakestream.cli;
 
 import io.lakestream.cli.embedded.ChildBroker;
 import io.lakestream.cli.embedded.EmbeddedKafkaBroker;
+import io.lakestream.cli.embedded.SampleChangeGenerator;
 import io.lakestream.cli.embedded.SampleEvents;
 import io.lakestream.core.runtime.RunOptions;
 import io.lakestream.core.runtime.RunResult;
 import io.lakestream.core.spec.PipelineSpec;
 import io.lakestream.core.spec.SpecParser;
+import io.lakestream.iceberg.IcebergTables;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.GarbageCollectorMXBean;
@@ -36,7 +38,11 @@ import picocli.CommandLine.Spec;
       "  dedupe  10% of the records are redeliveries; dedupe by event_id (keep first, TTL 1h in",
       "          event time) and append the distinct events",
       "  window  tumbling 10 s windows per category: count(*) and sum(amount); watermark = newest",
-      "          event time - 5 s"
+      "          event time - 5 s",
+      "  cdc     Debezium JSON change events into an upsert table keyed by id: 100,000 creates,",
+      "          then 30% creates, 60% updates and 10% deletes, in 5 rounds (one bounded run",
+      "          each); after every round the table is scanned to show how reads slow down as",
+      "          equality deletes pile up"
     })
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec command;
@@ -51,13 +57,14 @@ final class BenchCommand implements Callable<Integer> {
   enum Workload {
     append,
     dedupe,
-    window
+    window,
+    cdc
   }
 
   @Option(
       names = "--workload",
       defaultValue = "append",
-      description = "append, dedupe or window. Default: ${DEFAULT-VALUE}.")
+      description = "append, dedupe, window or cdc. Default: ${DEFAULT-VALUE}.")
   Workload workload;
 
   @Option(
@@ -112,6 +119,9 @@ final class BenchCommand implements Callable<Integer> {
             : null;
     try {
       String servers = child != null ? child.bootstrapServers() : bootstrapServers;
+      if (workload == Workload.cdc) {
+        return cdc(out, servers, work);
+      }
       String topic = "bench-events-" + System.currentTimeMillis();
       out.printf(
           Locale.ROOT,
@@ -190,6 +200,111 @@ final class BenchCommand implements Callable<Integer> {
     }
   }
 
+  private static final int CDC_KEYS = 100_000;
+  private static final int CDC_ROUNDS = 5;
+
+  /** The CDC workload: rounds of change events, a bounded run and a full scan after each. */
+  private int cdc(PrintWriter out, String servers, Path work) throws InterruptedException {
+    String topic = "bench-changes-" + System.currentTimeMillis();
+    Path warehouse = work.resolve("warehouse").toAbsolutePath();
+    PipelineSpec spec = SpecParser.parse(cdcSpec(servers, topic, work, warehouse));
+    long perRound = Math.max(CDC_KEYS, records / CDC_ROUNDS);
+    SampleChangeGenerator changes = new SampleChangeGenerator(topic, CDC_KEYS, perRound, 42);
+    out.printf(
+        Locale.ROOT,
+        "round | changes (creates/updates/deletes) | changes/s | CPU-s per million | rows |"
+            + " data files | delete files applied | full scan%n");
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    for (int round = 1; round <= CDC_ROUNDS; round++) {
+      SampleEvents.produce(servers, topic, partitions, changes);
+      long cpuStart = os.getProcessCpuTime();
+      long wallStart = System.nanoTime();
+      RunResult result =
+          PipelineRunner.run(
+              spec,
+              RunOptions.defaults()
+                  .withStopAtEnd(true)
+                  .withStatus(Duration.ofSeconds(30), System.err),
+              System.err);
+      double wall = (System.nanoTime() - wallStart) / 1e9;
+      double cpu = (os.getProcessCpuTime() - cpuStart) / 1e9;
+      long applied = result.metrics().in();
+      IcebergTables.ScanStats scan;
+      try (IcebergTables tables = new IcebergTables(catalogSection(warehouse))) {
+        scan = tables.scan("bench.changes");
+      }
+      out.printf(
+          Locale.ROOT,
+          "%d | %,d (%s) | %,.0f | %.2f | %,d | %,d | %,d | %.2f s%n",
+          round,
+          applied,
+          changes.mix(),
+          applied / wall,
+          cpu / (applied / 1e6),
+          scan.rows(),
+          scan.dataFiles(),
+          scan.deleteFiles(),
+          scan.nanos() / 1e9);
+      out.flush();
+      if (scan.rows() != changes.liveRows()) {
+        out.printf(
+            Locale.ROOT,
+            "MISMATCH: the changes leave %,d rows but the table has %,d%n",
+            changes.liveRows(),
+            scan.rows());
+        return Lakestream.EXIT_FAILED;
+      }
+      changes = new SampleChangeGenerator(changes, perRound);
+    }
+    return 0;
+  }
+
+  private static Map<String, Object> catalogSection(Path warehouse) {
+    return Map.of(
+        "type",
+        "jdbc",
+        "uri",
+        "jdbc:sqlite:" + warehouse.resolve("catalog.db"),
+        "warehouse",
+        warehouse.toString());
+  }
+
+  private String cdcSpec(String servers, String topic, Path work, Path warehouse) {
+    return String.join(
+        "\n",
+        "pipeline: bench-cdc",
+        parallelism == null ? "" : "parallelism: " + parallelism,
+        "source:",
+        "  kafka:",
+        "    bootstrap-servers: \"" + servers + "\"",
+        "    topics: [" + topic + "]",
+        "    format: debezium-json",
+        "schema:",
+        "  fields:",
+        "    - {name: id, type: long, required: true}",
+        "    - {name: name, type: string}",
+        "    - {name: balance, type: \"decimal(12,2)\"}",
+        "    - {name: qty, type: int}",
+        "    - {name: updated_at, type: timestamp, format: epoch-micros}",
+        "sink:",
+        "  iceberg:",
+        "    catalog: {type: jdbc, uri: \"jdbc:sqlite:"
+            + warehouse.resolve("catalog.db")
+            + "\", warehouse: \""
+            + warehouse
+            + "\"}",
+        "    table: bench.changes",
+        "    mode: upsert",
+        "    key: [id]",
+        "checkpoint: {interval: "
+            + checkpointInterval
+            + ", dir: \""
+            + work.resolve("state").toAbsolutePath()
+            + "\"}",
+        "");
+  }
+
   private static String yamlMap(Map<String, String> map) {
     StringBuilder b = new StringBuilder("{");
     map.forEach(
@@ -235,7 +350,7 @@ final class BenchCommand implements Callable<Integer> {
                 + stateBackend
                 + "}",
         switch (workload) {
-          case append -> "";
+          case append, cdc -> "";
           case dedupe -> "transforms: [{dedupe: {key: [event_id], ttl: 1h, keep: first}}]";
           case window ->
               "transforms: [{window: {type: tumbling, size: 10s, group-by: [category],"

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -168,31 +169,45 @@ public final class SampleEvents {
    */
   public static Summary produce(String bootstrapServers, Options options)
       throws InterruptedException {
-    ensureTopic(bootstrapServers, options.topic(), options.partitions());
     SampleEventGenerator generator = new SampleEventGenerator(options);
+    produce(bootstrapServers, options.topic(), options.partitions(), generator);
+    Summary summary = generator.summary();
+    LOG.info("Produced {} sample events to {}", summary.count(), options.topic());
+    return summary;
+  }
+
+  /**
+   * Produces every record of {@code records} into {@code topic} (created with {@code partitions}
+   * partitions if absent) and returns once all are acknowledged ({@code acks=all}), logging
+   * progress every million records.
+   *
+   * @return how many records were produced
+   * @throws IllegalStateException if the topic cannot be created or a send fails
+   */
+  public static long produce(
+      String bootstrapServers,
+      String topic,
+      int partitions,
+      Iterator<ProducerRecord<byte[], byte[]>> records)
+      throws InterruptedException {
+    ensureTopic(bootstrapServers, topic, partitions);
     FirstError firstError = new FirstError();
+    long sent = 0;
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(producerConfig(bootstrapServers))) {
-      long sent = 0;
-      while (generator.hasNext() && firstError.get() == null) {
-        producer.send(generator.next(), firstError);
+      while (records.hasNext() && firstError.get() == null) {
+        producer.send(records.next(), firstError);
         if (++sent % PROGRESS_EVERY == 0) {
-          LOG.info("Produced {} of {} sample events to {}", sent, options.count(), options.topic());
+          LOG.info("Produced {} records to {}", sent, topic);
         }
       }
       producer.flush();
     }
     if (firstError.get() != null) {
       throw new IllegalStateException(
-          "Producing sample events to "
-              + options.topic()
-              + " failed: "
-              + firstError.get().getMessage(),
-          firstError.get());
+          "Producing to " + topic + " failed: " + firstError.get().getMessage(), firstError.get());
     }
-    Summary summary = generator.summary();
-    LOG.info("Produced {} sample events to {}", summary.count(), options.topic());
-    return summary;
+    return sent;
   }
 
   /**

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
@@ -20,7 +21,10 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
 import org.apache.iceberg.exceptions.NoSuchTableException;
+import org.apache.iceberg.io.CloseableIterable;
 
 /**
  * Lists and describes the tables of a catalog for {@code lakestream tables} and {@code lakestream
@@ -74,6 +78,47 @@ public final class IcebergTables implements AutoCloseable {
   public TableDescription describe(String table) {
     return describe(table, DEFAULT_SNAPSHOT_LIMIT);
   }
+
+  /**
+   * Reads every row of the table's current snapshot, as a query engine would: data files with their
+   * delete files applied.
+   *
+   * @return the rows read, the data and delete files involved, and how long the scan took
+   * @throws PipelineException if the table cannot be read
+   */
+  public ScanStats scan(String table) {
+    Table t = catalog.loadTable(TableSetup.identifier(table));
+    long dataFiles = 0;
+    long deleteFiles = 0;
+    try (CloseableIterable<FileScanTask> tasks = t.newScan().planFiles()) {
+      for (FileScanTask task : tasks) {
+        dataFiles++;
+        deleteFiles += task.deletes().size();
+      }
+    } catch (java.io.IOException e) {
+      throw new PipelineException("Cannot plan a scan of " + table + ": " + e.getMessage(), e);
+    }
+    long start = System.nanoTime();
+    long rows = 0;
+    try (CloseableIterable<Record> records = IcebergGenerics.read(t).build()) {
+      for (Record ignored : records) {
+        rows++;
+      }
+    } catch (java.io.IOException e) {
+      throw new PipelineException("Cannot scan " + table + ": " + e.getMessage(), e);
+    }
+    return new ScanStats(rows, dataFiles, deleteFiles, System.nanoTime() - start);
+  }
+
+  /**
+   * What a full scan found.
+   *
+   * @param rows rows after deletes
+   * @param dataFiles data files read
+   * @param deleteFiles delete files applied, summed over the data files they apply to
+   * @param nanos how long reading the rows took
+   */
+  public record ScanStats(long rows, long dataFiles, long deleteFiles, long nanos) {}
 
   /**
    * Describes one table.
