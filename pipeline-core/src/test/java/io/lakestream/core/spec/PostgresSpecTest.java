@@ -1,0 +1,75 @@
+package io.lakestream.core.spec;
+
+import static io.lakestream.core.spec.SpecParserTest.problemsOf;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The {@code source.postgres} section. */
+class PostgresSpecTest {
+
+  @Test
+  void readsTheSectionWithItsDefaults() {
+    PipelineSpec spec =
+        SpecParser.parse(
+            """
+            pipeline: Shop-CDC
+            source:
+              postgres:
+                url: jdbc:postgresql://localhost:5432/shop
+                user: lake
+                password: s3cret
+                tables: [public.orders, sales.customers]
+            sink:
+              test: {table: lake.orders}
+            """);
+
+    assertThat(spec.source())
+        .isEqualTo(
+            new PostgresSourceSpec(
+                "jdbc:postgresql://localhost:5432/shop",
+                "lake",
+                "s3cret",
+                List.of("public.orders", "sales.customers"),
+                "lakestream_shop_cdc",
+                "lakestream_shop_cdc",
+                PostgresSourceSpec.Snapshot.INITIAL));
+    assertThat(spec.source().toString()).doesNotContain("s3cret").contains("password=******");
+    assertThat(spec.schema().schema().fields()).isEmpty(); // the columns come from the database
+  }
+
+  @Test
+  void reportsEveryMistake() {
+    assertThat(
+            problemsOf(
+                """
+                pipeline: shop
+                source:
+                  postgres:
+                    url: mysql://x
+                    user: lake
+                    tables: [orders]
+                    slot: Bad-Slot
+                    snapshot: sometimes
+                  kafka: {bootstrap-servers: embedded, topics: [t]}
+                schema:
+                  fields: [{name: id, type: long}]
+                transforms:
+                  - filter: "id > 1"
+                sink:
+                  test: {table: lake.orders}
+                """))
+        .containsExactly(
+            "source: give one source type, kafka or postgres, not both",
+            "source.postgres.url: must be a PostgreSQL JDBC URL such as"
+                + " jdbc:postgresql://localhost:5432/shop (got \"mysql://x\")",
+            "source.postgres.tables[0]: must be schema.table (got \"orders\")",
+            "source.postgres.slot: must be lower-case letters, digits and _, at most 63"
+                + " characters (got \"Bad-Slot\")",
+            "source.postgres.snapshot: must be one of initial, never (got \"sometimes\")",
+            "transforms: are not supported for change streams (source postgres) yet: a step would"
+                + " have to treat deletes as well as new rows",
+            "schema: does not apply to source postgres: the columns come from the database");
+  }
+}
