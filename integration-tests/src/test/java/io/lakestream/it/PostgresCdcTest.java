@@ -97,6 +97,87 @@ class PostgresCdcTest {
     }
   }
 
+  /**
+   * Several source tables: each becomes {@code namespace.<its name>}, and two shards routed to one
+   * name are merged into one lake table.
+   */
+  @Test
+  void routesTablesAndMergesShards(PostgresServer pg) throws Exception {
+    String db = "cdc_routes";
+    pg.createDatabase(db);
+    try (Connection c = pg.connect(db);
+        Statement s = c.createStatement()) {
+      for (String t : List.of("orders_eu", "orders_us", "customers")) {
+        s.execute("CREATE TABLE " + t + " (id bigint PRIMARY KEY, label text)");
+      }
+      s.execute("INSERT INTO orders_eu SELECT g, 'eu-' || g FROM generate_series(1, 50) g");
+      s.execute("INSERT INTO orders_us SELECT g, 'us-' || g FROM generate_series(51, 90) g");
+      s.execute("INSERT INTO customers SELECT g, 'c-' || g FROM generate_series(1, 20) g");
+      Path warehouse = dir.resolve("warehouse").toAbsolutePath();
+      String yaml =
+          String.join(
+              "\n",
+              "pipeline: cdc-routes",
+              "source:",
+              "  postgres:",
+              "    url: \"" + pg.jdbcUrl(db) + "\"",
+              "    user: " + pg.user(),
+              "    password: \"" + pg.password() + "\"",
+              "    tables: [public.orders_eu, public.orders_us, public.customers]",
+              "    slot: slot_routes",
+              "    routes: {public.orders_eu: orders, public.orders_us: orders}",
+              "sink:",
+              "  iceberg:",
+              "    catalog: {type: jdbc, uri: \"jdbc:sqlite:"
+                  + warehouse.resolve("catalog.db")
+                  + "\", warehouse: \""
+                  + warehouse
+                  + "\"}",
+              "    table: \"lake.*\"",
+              "checkpoint: {interval: 500ms, dir: \""
+                  + dir.resolve("state").toAbsolutePath()
+                  + "\"}",
+              "");
+      Files.createDirectories(dir);
+      Path spec = dir.resolve("routes.yaml");
+      Files.writeString(spec, yaml);
+
+      runBounded(spec, "routes-1");
+      s.execute("UPDATE orders_eu SET label = 'eu-changed' WHERE id % 7 = 0");
+      s.execute("DELETE FROM orders_us WHERE id % 5 = 0");
+      s.execute("INSERT INTO customers VALUES (21, 'c-21')");
+      runBounded(spec, "routes-2");
+
+      assertThat(labels(warehouse, "lake.orders"))
+          .isEqualTo(
+              sourceLabels(
+                  c, "SELECT id, label FROM orders_eu UNION ALL SELECT id, label FROM orders_us"));
+      assertThat(labels(warehouse, "lake.customers"))
+          .isEqualTo(sourceLabels(c, "SELECT id, label FROM customers"));
+    }
+  }
+
+  private static Map<Long, String> labels(Path warehouse, String table) {
+    Map<Long, String> result = new TreeMap<>();
+    for (Record r : LakeTables.rows(LakeTables.load(warehouse, table))) {
+      assertThat(result.put((Long) r.getField("id"), (String) r.getField("label")))
+          .as("%s has two rows with id %s", table, r.getField("id"))
+          .isNull();
+    }
+    return result;
+  }
+
+  private static Map<Long, String> sourceLabels(Connection c, String sql) throws Exception {
+    Map<Long, String> result = new TreeMap<>();
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
+      while (rs.next()) {
+        result.put(rs.getLong(1), rs.getString(2));
+      }
+    }
+    return result;
+  }
+
   private void runBounded(Path spec, String name) throws Exception {
     try (PipelineProcess p =
         PipelineProcess.start(

@@ -23,6 +23,7 @@ import io.lakestream.core.source.SourceTable;
 import io.lakestream.core.spec.ErrorSpec;
 import io.lakestream.core.spec.KafkaSourceSpec;
 import io.lakestream.core.spec.PipelineSpec;
+import io.lakestream.core.spec.PostgresSourceSpec;
 import io.lakestream.core.spec.SpecOption;
 import io.lakestream.core.spec.TransformSpec;
 import io.lakestream.core.state.StateBackend;
@@ -213,11 +214,17 @@ public final class Pipeline {
               options.phaseListener(),
               options.clock());
       Recovery recovery = coordinator.recover();
+      Map<String, String> lakeTables = lakeTables(source.tables());
+      Map<String, TableOutput> byLakeTable = new LinkedHashMap<>();
       Map<String, TableOutput> outputs = new LinkedHashMap<>();
       for (SourceTable t : source.tables()) {
-        String table = lakeTable(source.tables());
+        String table = lakeTables.get(t.name());
         outputs.put(
-            t.name(), new TableOutput(table, sinks.opened.get(table).createWriter(0), new long[0]));
+            t.name(),
+            byLakeTable.computeIfAbsent(
+                table,
+                name ->
+                    new TableOutput(name, sinks.opened.get(name).createWriter(0), new long[0])));
       }
       Task task =
           source.task(
@@ -248,31 +255,73 @@ public final class Pipeline {
     }
   }
 
-  /** The lake table of a change source's single table: {@code sink.<type>.table}. */
-  private String lakeTable(List<SourceTable> tables) {
-    if (tables.size() != 1) {
-      throw new PipelineException(
-          "A change source with several tables needs a lake table per source table, which this"
-              + " version cannot route yet: run one pipeline per table");
+  /**
+   * The lake table of each source table: {@code sink.<type>.table} for a single source table; with
+   * several, {@code namespace.*} there and {@code namespace.<name>} for each, where the name is the
+   * source table's own or its route.
+   */
+  private Map<String, String> lakeTables(List<SourceTable> tables) {
+    String table = spec.sink().table();
+    Map<String, String> result = new LinkedHashMap<>();
+    if (!table.endsWith(".*")) {
+      if (tables.size() != 1) {
+        throw new PipelineException(
+            "The pipeline reads "
+                + tables.size()
+                + " tables, so sink."
+                + spec.sink().type()
+                + ".table must be a namespace followed by .* (e.g. lake.*), not "
+                + table);
+      }
+      result.put(tables.get(0).name(), table);
+      return result;
     }
-    return spec.sink().table();
+    String namespace = table.substring(0, table.length() - 2);
+    Map<String, String> routes =
+        spec.source() instanceof PostgresSourceSpec pg ? pg.routes() : Map.of();
+    for (SourceTable t : tables) {
+      String own = t.name().substring(t.name().lastIndexOf('.') + 1);
+      result.put(t.name(), namespace + "." + routes.getOrDefault(t.name(), own));
+    }
+    return result;
   }
 
+  /** One sink per lake table; source tables merged into one must agree on columns and key. */
   private Sinks openChangeSinks(SinkFactory factory, List<SourceTable> tables) {
-    String table = lakeTable(tables);
-    SourceTable source = tables.get(0);
-    return new Sinks(
-        new LinkedHashMap<>(
-            Map.of(
-                table,
-                factory.open(
-                    new SinkContext(
-                        spec.pipeline(),
-                        spec.sink().config(),
-                        table,
-                        source.schema(),
-                        SinkContext.Role.OUTPUT,
-                        source.key())))));
+    Map<String, String> lakeTables = lakeTables(tables);
+    Map<String, SourceTable> first = new LinkedHashMap<>();
+    for (SourceTable t : tables) {
+      SourceTable other = first.putIfAbsent(lakeTables.get(t.name()), t);
+      if (other != null && (!other.schema().equals(t.schema()) || !other.key().equals(t.key()))) {
+        throw new PipelineException(
+            "Tables "
+                + other.name()
+                + " and "
+                + t.name()
+                + " are merged into "
+                + lakeTables.get(t.name())
+                + " but differ in their columns or primary key");
+      }
+    }
+    Map<String, Sink> opened = new LinkedHashMap<>();
+    try {
+      first.forEach(
+          (table, source) ->
+              opened.put(
+                  table,
+                  factory.open(
+                      new SinkContext(
+                          spec.pipeline(),
+                          spec.sink().config(),
+                          table,
+                          source.schema(),
+                          SinkContext.Role.OUTPUT,
+                          source.key()))));
+      return new Sinks(opened);
+    } catch (RuntimeException e) {
+      opened.values().forEach(Sink::close);
+      throw e;
+    }
   }
 
   private StateBackend openState(Plan plan) {

@@ -45,18 +45,15 @@ final class TableChangeSink implements ChangeSink {
   public Map<String, List<Committable>> prepareCommit(long checkpointId) {
     Map<String, List<Committable>> result = new HashMap<>();
     for (TableOutput o : outputs.values()) {
-      result.merge(
-          o.table,
-          o.writer.prepareCommit(checkpointId),
-          (a, b) -> {
-            throw new IllegalStateException("Two source tables write " + o.table);
-          });
+      if (!result.containsKey(o.table)) { // merged shards share their lake table's output
+        result.put(o.table, o.writer.prepareCommit(checkpointId));
+      }
     }
     return result;
   }
 
   @Override
   public void close() {
-    outputs.values().forEach(TableOutput::close);
+    outputs.values().stream().distinct().forEach(TableOutput::close);
   }
 }

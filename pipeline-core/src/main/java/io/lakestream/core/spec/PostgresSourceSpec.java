@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param slot the replication slot; created when absent
  * @param publication the publication; created for {@code tables} when absent
  * @param snapshot whether a new slot starts with a snapshot of the existing rows
+ * @param routes lake table names by source table, for tables not named after themselves (several
+ *     source tables may share one lake table: merged shards)
  */
 public record PostgresSourceSpec(
     String url,
@@ -23,7 +25,8 @@ public record PostgresSourceSpec(
     List<String> tables,
     String slot,
     String publication,
-    Snapshot snapshot)
+    Snapshot snapshot,
+    Map<String, String> routes)
     implements SourceSpec {
 
   public PostgresSourceSpec {
@@ -33,6 +36,7 @@ public record PostgresSourceSpec(
     Objects.requireNonNull(slot, "slot");
     Objects.requireNonNull(publication, "publication");
     Objects.requireNonNull(snapshot, "snapshot");
+    routes = Map.copyOf(routes);
   }
 
   /** What a new replication slot starts with. */
@@ -60,6 +64,8 @@ public record PostgresSourceSpec(
         + publication
         + ", snapshot="
         + snapshot
+        + ", routes="
+        + routes
         + "]";
   }
 }

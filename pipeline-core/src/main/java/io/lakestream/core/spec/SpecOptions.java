@@ -204,8 +204,19 @@ public final class SpecOptions {
                   + " streams every change after it, with no gap and no overlap. `never`: only"
                   + " changes made after the slot was created.");
 
+  public static final SpecOption<Map<String, String>> PG_ROUTES =
+      SpecOption.key("routes")
+          .stringMapType()
+          .withDescription(
+              "Lake table names by source table, e.g. `{public.orders_2024: orders,"
+                  + " public.orders_2025: orders}`: with several source tables, `sink.<type>.table`"
+                  + " is `namespace.*` and each source table becomes `namespace.<its name>` unless"
+                  + " routed here. Tables routed to one name (shards) are merged into one lake"
+                  + " table; they must have the same columns and key.");
+
   public static final List<SpecOption<?>> POSTGRES_OPTIONS =
-      List.of(PG_URL, PG_USER, PG_PASSWORD, PG_TABLES, PG_SLOT, PG_PUBLICATION, PG_SNAPSHOT);
+      List.of(
+          PG_URL, PG_USER, PG_PASSWORD, PG_TABLES, PG_SLOT, PG_PUBLICATION, PG_SNAPSHOT, PG_ROUTES);
 
   // ---- source.kafka
 

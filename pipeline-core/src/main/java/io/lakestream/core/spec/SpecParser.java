@@ -20,6 +20,7 @@ import static io.lakestream.core.spec.SpecOptions.MAX_OUT_OF_ORDERNESS;
 import static io.lakestream.core.spec.SpecOptions.PARALLELISM;
 import static io.lakestream.core.spec.SpecOptions.PG_PASSWORD;
 import static io.lakestream.core.spec.SpecOptions.PG_PUBLICATION;
+import static io.lakestream.core.spec.SpecOptions.PG_ROUTES;
 import static io.lakestream.core.spec.SpecOptions.PG_SLOT;
 import static io.lakestream.core.spec.SpecOptions.PG_SNAPSHOT;
 import static io.lakestream.core.spec.SpecOptions.PG_TABLES;
@@ -330,15 +331,40 @@ public final class SpecParser {
     }
     String publication = s.has(PG_PUBLICATION) ? s.string(PG_PUBLICATION) : slot;
     PostgresSourceSpec.Snapshot snapshot = s.choice(PG_SNAPSHOT);
+    Map<String, String> routes = s.stringMap(PG_ROUTES);
+    if (routes != null && tables != null) {
+      for (Map.Entry<String, String> e : routes.entrySet()) {
+        String at = Section.child(s.pathOf(PG_ROUTES), e.getKey());
+        if (!tables.contains(e.getKey())) {
+          problems.add(at, Section.unknownName("table", e.getKey(), tables, "tables"));
+          routes = null;
+          break;
+        }
+        if (!TypeNames.isValidName(e.getValue())) {
+          problems.add(at, TypeNames.NAME_RULE + " (got " + Section.quote(e.getValue()) + ")");
+          routes = null;
+          break;
+        }
+      }
+    }
     if (url == null
         || user == null
         || tables == null
         || slot == null
         || publication == null
-        || snapshot == null) {
+        || snapshot == null
+        || (routes == null && s.has(PG_ROUTES))) {
       return null;
     }
-    return new PostgresSourceSpec(url, user, password, tables, slot, publication, snapshot);
+    return new PostgresSourceSpec(
+        url,
+        user,
+        password,
+        tables,
+        slot,
+        publication,
+        snapshot,
+        routes == null ? Map.of() : routes);
   }
 
   // ---- source.kafka

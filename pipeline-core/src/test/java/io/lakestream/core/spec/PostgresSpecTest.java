@@ -34,7 +34,8 @@ class PostgresSpecTest {
                 List.of("public.orders", "sales.customers"),
                 "lakestream_shop_cdc",
                 "lakestream_shop_cdc",
-                PostgresSourceSpec.Snapshot.INITIAL));
+                PostgresSourceSpec.Snapshot.INITIAL,
+                java.util.Map.of()));
     assertThat(spec.source().toString()).doesNotContain("s3cret").contains("password=******");
     assertThat(spec.schema().schema().fields()).isEmpty(); // the columns come from the database
   }
@@ -71,5 +72,25 @@ class PostgresSpecTest {
             "transforms: are not supported for change streams (source postgres) yet: a step would"
                 + " have to treat deletes as well as new rows",
             "schema: does not apply to source postgres: the columns come from the database");
+  }
+
+  @Test
+  void routesNameTablesTheSourceReads() {
+    assertThat(
+            problemsOf(
+                """
+                pipeline: shop
+                source:
+                  postgres:
+                    url: jdbc:postgresql://localhost/shop
+                    user: lake
+                    tables: [public.orders]
+                    routes: {public.ordrs: x}
+                sink:
+                  test: {table: "lake.*"}
+                """))
+        .containsExactly(
+            "source.postgres.routes.public.ordrs: unknown table \"public.ordrs\", did you mean"
+                + " \"public.orders\"? (tables: public.orders)");
   }
 }
