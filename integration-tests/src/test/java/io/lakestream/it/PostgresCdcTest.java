@@ -52,7 +52,9 @@ class PostgresCdcTest {
       runBounded(spec, "first");
       assertTableEqualsSource(c, seed);
 
-      w.changes(40);
+      w.changes(20);
+      w.addRegion(); // the second run's stream changes shape half way
+      w.changes(20);
       runBounded(spec, "second");
       assertTableEqualsSource(c, seed);
     }
@@ -72,6 +74,9 @@ class PostgresCdcTest {
       List<String> kills = List.of("COMMITTED", "random", "PERSISTED", "COMMITTED:3", "random");
       int run = 0;
       for (String kill : kills) {
+        if (run == 2) {
+          w.addRegion(); // a column added while runs are killed around it
+        }
         w.changes(12);
         List<String> props =
             kill.equals("random") ? List.of() : List.of("lakestream.debug.pause-at=" + kill);
@@ -94,6 +99,96 @@ class PostgresCdcTest {
       w.changes(10);
       runBounded(spec, "final");
       assertTableEqualsSource(c, seed);
+    }
+  }
+
+  /**
+   * A column added and a type widened while the pipeline streams: the lake table gains the column
+   * and the wider type in the commit of the first rows that have them; older rows read the new
+   * column as null.
+   */
+  @Test
+  void followsAColumnAddedAndATypeWidenedMidStream(PostgresServer pg) throws Exception {
+    String db = "cdc_evolve";
+    pg.createDatabase(db);
+    try (Connection c = pg.connect(db);
+        Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE items (id bigint PRIMARY KEY, label text, qty integer)");
+      s.execute("INSERT INTO items SELECT g, 'item-' || g, g FROM generate_series(1, 100) g");
+      Path warehouse = dir.resolve("warehouse").toAbsolutePath();
+      String yaml =
+          String.join(
+              "\n",
+              "pipeline: cdc-evolve",
+              "source:",
+              "  postgres:",
+              "    url: \"" + pg.jdbcUrl(db) + "\"",
+              "    user: " + pg.user(),
+              "    password: \"" + pg.password() + "\"",
+              "    tables: [public.items]",
+              "    slot: slot_evolve",
+              "sink:",
+              "  iceberg:",
+              "    catalog: {type: jdbc, uri: \"jdbc:sqlite:"
+                  + warehouse.resolve("catalog.db")
+                  + "\", warehouse: \""
+                  + warehouse
+                  + "\"}",
+              "    table: lake.items",
+              "checkpoint: {interval: 500ms, dir: \""
+                  + dir.resolve("state").toAbsolutePath()
+                  + "\"}",
+              "");
+      Files.createDirectories(dir);
+      Path spec = dir.resolve("evolve.yaml");
+      Files.writeString(spec, yaml);
+
+      try (PipelineProcess p =
+          PipelineProcess.start(dir.resolve("logs-evolve"), List.of(), "run", spec.toString())) {
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> committed(warehouse, "lake.items"));
+        s.execute("UPDATE items SET qty = qty + 1 WHERE id <= 10");
+        s.execute("ALTER TABLE items ADD COLUMN region text");
+        s.execute("UPDATE items SET region = 'eu', qty = qty * 2 WHERE id % 3 = 0");
+        s.execute("INSERT INTO items VALUES (101, 'item-101', 5, 'us')");
+        s.execute("ALTER TABLE items ALTER COLUMN qty TYPE bigint");
+        s.execute("INSERT INTO items VALUES (102, 'item-102', 5000000000, 'apac')");
+        s.execute("DELETE FROM items WHERE id = 50");
+        org.awaitility.Awaitility.await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () ->
+                    LakeTables.load(warehouse, "lake.items").schema().findField("region") != null);
+        p.terminate();
+        assertThat(p.waitFor(Duration.ofMinutes(1))).as(p.tail()).isZero();
+      }
+      runBounded(spec, "evolve-final");
+
+      Map<Long, List<Object>> expected = new TreeMap<>();
+      try (ResultSet rs = s.executeQuery("SELECT id, label, qty, region FROM items")) {
+        while (rs.next()) {
+          expected.put(
+              rs.getLong(1),
+              Arrays.asList(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4)));
+        }
+      }
+      Map<Long, List<Object>> actual = new TreeMap<>();
+      org.apache.iceberg.Table table = LakeTables.load(warehouse, "lake.items");
+      for (Record r : LakeTables.rows(table)) {
+        Object qty = r.getField("qty");
+        actual.put(
+            (Long) r.getField("id"),
+            Arrays.asList(
+                r.getField("id"),
+                r.getField("label"),
+                qty == null ? null : ((Number) qty).longValue(),
+                r.getField("region")));
+      }
+      assertThat(actual).isEqualTo(expected);
+      assertThat(table.schema().findType("qty"))
+          .isEqualTo(org.apache.iceberg.types.Types.LongType.get());
+      assertThat(table.schema().findField("region")).isNotNull();
     }
   }
 
@@ -157,6 +252,14 @@ class PostgresCdcTest {
     }
   }
 
+  private static boolean committed(Path warehouse, String table) {
+    try {
+      return LakeTables.load(warehouse, table).currentSnapshot() != null;
+    } catch (RuntimeException e) {
+      return false; // not created yet
+    }
+  }
+
   private static Map<Long, String> labels(Path warehouse, String table) {
     Map<Long, String> result = new TreeMap<>();
     for (Record r : LakeTables.rows(LakeTables.load(warehouse, table))) {
@@ -217,14 +320,17 @@ class PostgresCdcTest {
 
   private void assertTableEqualsSource(Connection c, long seed) throws Exception {
     Map<Long, List<Object>> expected = new TreeMap<>();
+    boolean region = hasRegion(c);
     try (Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT " + COLUMNS + " FROM orders")) {
+        ResultSet rs =
+            s.executeQuery("SELECT " + COLUMNS + (region ? ", region" : "") + " FROM orders")) {
       while (rs.next()) {
         OffsetDateTime at = rs.getObject(6, OffsetDateTime.class);
         byte[] data = rs.getBytes(8);
         expected.put(
             rs.getLong(1),
             Arrays.asList(
+                region ? rs.getString(9) : null,
                 rs.getLong(1),
                 rs.getString(2),
                 rs.getBigDecimal(3),
@@ -237,13 +343,19 @@ class PostgresCdcTest {
     }
     Map<Long, List<Object>> actual = new TreeMap<>();
     List<Long> doubled = new ArrayList<>();
-    for (Record r : LakeTables.rows(LakeTables.load(dir.resolve("warehouse"), TABLE))) {
+    org.apache.iceberg.Table lake = LakeTables.load(dir.resolve("warehouse"), TABLE);
+    boolean lakeRegion = lake.schema().findField("region") != null;
+    assertThat(lakeRegion)
+        .as("the lake table has the column added at the source")
+        .isEqualTo(region);
+    for (Record r : LakeTables.rows(lake)) {
       Object at = r.getField("updated_at");
       ByteBuffer data = (ByteBuffer) r.getField("data");
       Object previous =
           actual.put(
               (Long) r.getField("id"),
               Arrays.asList(
+                  lakeRegion ? r.getField("region") : null,
                   r.getField("id"),
                   r.getField("customer"),
                   r.getField("amount"),
@@ -275,6 +387,16 @@ class PostgresCdcTest {
             "lake table vs source (seed %d; %d source rows, %d lake rows)",
             seed, expected.size(), actual.size())
         .isEmpty();
+  }
+
+  private static boolean hasRegion(Connection c) throws Exception {
+    try (Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT 1 FROM information_schema.columns"
+                    + " WHERE table_name = 'orders' AND column_name = 'region'")) {
+      return rs.next();
+    }
   }
 
   private static boolean same(List<Object> a, List<Object> b) {
@@ -311,6 +433,15 @@ class PostgresCdcTest {
     private final Connection c;
     private final java.util.SplittableRandom random;
     private long nextId = 1;
+    private boolean region;
+
+    /** Adds the column {@code region}; later inserts and updates set it. */
+    void addRegion() throws Exception {
+      try (Statement s = c.createStatement()) {
+        s.execute("ALTER TABLE orders ADD COLUMN region text");
+      }
+      region = true;
+    }
 
     Workload(Connection c, long seed) {
       this.c = c;
@@ -379,6 +510,18 @@ class PostgresCdcTest {
         s.setBytes(8, random.nextInt(4) == 0 ? null : randomBytes(random.nextInt(64)));
         s.executeUpdate();
       }
+      setRegion(id);
+    }
+
+    private void setRegion(long id) throws Exception {
+      if (region && random.nextInt(3) > 0) {
+        try (PreparedStatement s =
+            c.prepareStatement("UPDATE orders SET region = ? WHERE id = ?")) {
+          s.setString(1, "region-" + random.nextInt(5));
+          s.setLong(2, id);
+          s.executeUpdate();
+        }
+      }
     }
 
     /**
@@ -399,6 +542,7 @@ class PostgresCdcTest {
         s.setLong(at, id);
         s.executeUpdate();
       }
+      setRegion(id);
     }
 
     private void delete(long id) throws Exception {

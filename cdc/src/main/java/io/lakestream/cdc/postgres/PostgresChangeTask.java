@@ -4,6 +4,7 @@ import io.lakestream.cdc.postgres.PgOutputMessage.Relation;
 import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.error.RecordException;
 import io.lakestream.core.record.Change;
+import io.lakestream.core.record.DataType;
 import io.lakestream.core.record.Field;
 import io.lakestream.core.record.Row;
 import io.lakestream.core.record.Schema;
@@ -11,6 +12,7 @@ import io.lakestream.core.runtime.ChangeSink;
 import io.lakestream.core.runtime.Task;
 import io.lakestream.core.runtime.TaskSnapshot;
 import io.lakestream.core.sink.Committable;
+import io.lakestream.core.source.SourceTable;
 import io.lakestream.core.spec.PostgresSourceSpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -225,6 +228,7 @@ final class PostgresChangeTask implements Task {
     if (d == null) {
       return null; // a table of the publication the pipeline does not read
     }
+    d = followSchema(r, d);
     Schema schema = d.table().schema();
     int[] map = new int[schema.size()];
     for (int i = 0; i < map.length; i++) {
@@ -235,15 +239,49 @@ final class PostgresChangeTask implements Task {
         }
       }
     }
-    if (r.columns().size() > schema.size()) {
-      throw new PipelineException(
-          "Table "
-              + r.qualifiedName()
-              + " gained columns while the pipeline ran ("
-              + r.columns().stream().map(Relation.Column::name).toList()
-              + "); restart the pipeline to pick them up");
-    }
     return map;
+  }
+
+  /**
+   * Compares a relation's columns with what the lake table holds: new columns (appended) and
+   * changed types make the lake table evolve before the rows that have them; dropped columns are
+   * written as null.
+   */
+  private PostgresTables.Definition followSchema(Relation r, PostgresTables.Definition d) {
+    Schema schema = d.table().schema();
+    List<Field> fields = new ArrayList<>(schema.fields());
+    int[] oids = Arrays.copyOf(d.typeOids(), schema.size());
+    boolean changed = false;
+    for (Relation.Column c : r.columns()) {
+      DataType type = PgTypes.dataType(c.typeOid(), c.typeModifier());
+      int at = schema.position(c.name()).orElse(-1);
+      if (at < 0) {
+        fields.add(new Field(c.name(), type, false, null));
+        oids = Arrays.copyOf(oids, oids.length + 1);
+        oids[oids.length - 1] = c.typeOid();
+        changed = true;
+      } else if (!schema.field(at).type().equals(type)) {
+        Field old = schema.field(at);
+        fields.set(at, new Field(old.name(), type, old.required(), old.doc()));
+        oids[at] = c.typeOid();
+        changed = true;
+      }
+    }
+    if (!changed) {
+      return d;
+    }
+    Schema evolved = new Schema(fields);
+    LOG.info(
+        "Table {} changed its columns at WAL position {}: the lake table follows ({})",
+        r.qualifiedName(),
+        LogSequenceNumber.valueOf(position),
+        evolved.fields().stream().map(f -> f.name() + " " + f.type()).toList());
+    sink.evolve(r.qualifiedName(), evolved);
+    PostgresTables.Definition next =
+        new PostgresTables.Definition(
+            new SourceTable(d.table().name(), evolved, d.table().key()), oids);
+    definitions.put(r.qualifiedName(), next);
+    return next;
   }
 
   /**

@@ -19,11 +19,14 @@ import org.apache.iceberg.BaseTable;
 import org.apache.iceberg.DataFile;
 import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.RowDelta;
+import org.apache.iceberg.SchemaParser;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableOperations;
+import org.apache.iceberg.Transaction;
+import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.metrics.MetricsReporter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -175,13 +178,22 @@ final class IcebergCommitter implements SinkCommitter {
                 throw new AlreadyCommitted(recorded.get());
               }
             });
+    org.apache.iceberg.Schema evolved = evolvedSchema(committables, current.schema());
+    Transaction transaction = evolved == null ? null : guarded.newTransaction();
+    if (transaction != null) {
+      // the columns the files were written with join the table in the same commit as the files
+      UpdateSchema schemaUpdate = transaction.updateSchema();
+      SchemaEvolution.apply(schemaUpdate, current.schema(), evolved);
+      schemaUpdate.commit();
+      SchemaEvolution.checkIds(transaction.table().schema(), evolved);
+    }
     SnapshotUpdate<?> update;
     if (deletes.isEmpty()) {
-      AppendFiles append = guarded.newAppend();
+      AppendFiles append = transaction == null ? guarded.newAppend() : transaction.newAppend();
       files.forEach(append::appendFile);
       update = append;
     } else {
-      RowDelta delta = guarded.newRowDelta();
+      RowDelta delta = transaction == null ? guarded.newRowDelta() : transaction.newRowDelta();
       files.forEach(delta::addRows);
       deletes.forEach(delta::addDeletes);
       update = delta;
@@ -189,6 +201,9 @@ final class IcebergCommitter implements SinkCommitter {
     CommitMetadata.toCommitEntries(pipelineId, checkpointId, positions).forEach(update::set);
     try {
       update.commit();
+      if (transaction != null) {
+        transaction.commitTransaction();
+      }
     } catch (AlreadyCommitted e) {
       return alreadyCommitted(checkpointId, e.recorded, committables, ops.current());
     } catch (org.apache.iceberg.exceptions.CommitStateUnknownException e) {
@@ -199,6 +214,25 @@ final class IcebergCommitter implements SinkCommitter {
 
   /** What a checkpoint's committables hold, for the result and the log line. */
   private record Written(int files, long records, int deleteFiles, long deletes) {}
+
+  /**
+   * The evolved schema some of the committables' files were written with, if the table does not
+   * have it yet: the widest of them (every writer evolves the same way, some further than others).
+   */
+  private static org.apache.iceberg.Schema evolvedSchema(
+      List<Committable> committables, org.apache.iceberg.Schema table) {
+    org.apache.iceberg.Schema widest = null;
+    for (Committable c : committables) {
+      String json = CommittableSerializer.schemaJson(c.bytes());
+      if (json != null) {
+        org.apache.iceberg.Schema s = SchemaParser.fromJson(json);
+        if (widest == null || s.highestFieldId() > widest.highestFieldId()) {
+          widest = s;
+        }
+      }
+    }
+    return widest == null || widest.sameSchema(table) ? null : widest;
+  }
 
   private static List<PendingManifest> manifestsOf(List<Committable> committables) {
     List<PendingManifest> manifests = new ArrayList<>(committables.size());

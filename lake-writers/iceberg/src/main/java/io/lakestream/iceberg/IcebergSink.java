@@ -23,6 +23,7 @@ final class IcebergSink implements Sink {
   private final Table writeTable;
   private final TableOperations writeOps;
   private final Schema fileSchema;
+  private final io.lakestream.core.record.Schema newColumns;
   private final long targetFileSize;
   private final String pipelineId;
   private final List<String> key;
@@ -34,6 +35,8 @@ final class IcebergSink implements Sink {
    * @param commitTable a second instance of the table, refreshed by the committer only
    * @param fileSchema the schema data files are written with
    * @param key the key columns in upsert mode, empty in append mode
+   * @param newColumns in upsert mode, the pipeline's rows when they have columns the table lacks (a
+   *     change source gained them while the pipeline was stopped); otherwise null
    */
   IcebergSink(
       Catalog catalog,
@@ -45,7 +48,8 @@ final class IcebergSink implements Sink {
       Schema fileSchema,
       long targetFileSize,
       String pipelineId,
-      List<String> key) {
+      List<String> key,
+      io.lakestream.core.record.Schema newColumns) {
     this.catalog = catalog;
     this.tableName = tableName;
     this.writeTable = writeTable;
@@ -54,6 +58,7 @@ final class IcebergSink implements Sink {
     this.targetFileSize = targetFileSize;
     this.pipelineId = pipelineId;
     this.key = List.copyOf(key);
+    this.newColumns = newColumns;
     this.committer = new IcebergCommitter(commitTable, commitOps, tableName, pipelineId);
   }
 
@@ -65,8 +70,13 @@ final class IcebergSink implements Sink {
   @Override
   public SinkWriter createWriter(int taskId) {
     if (!key.isEmpty()) {
-      return new UpsertSinkWriter(
-          tableName, writeTable, writeOps, fileSchema, key, targetFileSize, pipelineId, taskId);
+      UpsertSinkWriter writer =
+          new UpsertSinkWriter(
+              tableName, writeTable, writeOps, fileSchema, key, targetFileSize, pipelineId, taskId);
+      if (newColumns != null) {
+        writer.evolve(newColumns); // columns the source gained: the first commit adds them
+      }
+      return writer;
     }
     return new IcebergSinkWriter(
         tableName, writeTable, writeOps, fileSchema, targetFileSize, pipelineId, taskId);

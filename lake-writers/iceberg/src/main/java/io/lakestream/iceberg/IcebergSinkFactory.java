@@ -75,8 +75,12 @@ public final class IcebergSinkFactory implements SinkFactory {
         KeyColumns.requirePartitionColumnsInKey(
             KeyColumns.partitionColumns(writeTable.spec()), key, context.table());
       }
-      Schema fileSchema =
-          SchemaConverter.writeSchema(rows.schema(), writeTable.schema(), context.table());
+      // a keyed table follows new trailing columns of its rows (a change source gained them)
+      io.lakestream.core.record.Schema known =
+          key.isEmpty() ? rows.schema() : knownPrefix(rows.schema(), writeTable.schema());
+      Schema fileSchema = SchemaConverter.writeSchema(known, writeTable.schema(), context.table());
+      io.lakestream.core.record.Schema newColumns =
+          known.size() < rows.schema().size() ? rows.schema() : null;
       for (PartitionField field : writeTable.spec().fields()) {
         if (fileSchema.findField(field.sourceId()) == null) {
           throw new PipelineException(
@@ -98,7 +102,8 @@ public final class IcebergSinkFactory implements SinkFactory {
           fileSchema,
           config.targetFileSize(),
           context.pipelineId(),
-          key);
+          key,
+          newColumns);
     } catch (RuntimeException e) {
       closeQuietly(catalog, e);
       if (e instanceof PipelineException) {
@@ -113,6 +118,16 @@ public final class IcebergSinkFactory implements SinkFactory {
               + e.getMessage(),
           e);
     }
+  }
+
+  /** The leading columns of {@code rows} up to the first one the table does not have. */
+  private static io.lakestream.core.record.Schema knownPrefix(
+      io.lakestream.core.record.Schema rows, Schema table) {
+    int n = 0;
+    while (n < rows.size() && table.findField(rows.field(n).name()) != null) {
+      n++;
+    }
+    return new io.lakestream.core.record.Schema(rows.fields().subList(0, n));
   }
 
   private static void closeQuietly(Catalog catalog, RuntimeException failure) {

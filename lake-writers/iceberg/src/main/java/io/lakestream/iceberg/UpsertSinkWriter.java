@@ -5,6 +5,7 @@ import io.lakestream.core.record.Row;
 import io.lakestream.core.sink.Committable;
 import io.lakestream.core.sink.SinkWriter;
 import io.lakestream.core.sink.SupportsDelete;
+import io.lakestream.core.sink.SupportsSchemaChange;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.MetricsConfig;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Schema;
+import org.apache.iceberg.SchemaParser;
 import org.apache.iceberg.StructLike;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableOperations;
@@ -48,17 +50,33 @@ import org.apache.iceberg.util.StructLikeMap;
  * files and lists the data files and the delete files in one pending manifest each; both go into
  * the single committable of the call. If a row cannot be written the writer stops, as in append
  * mode.
+ *
+ * <p>When the source's rows change shape ({@link #evolve}), the files written so far are closed and
+ * kept for the checkpoint, and new files are written with the evolved schema, which the committable
+ * carries so that the table takes it in the same commit.
  */
-final class UpsertSinkWriter implements SinkWriter, SupportsDelete {
+final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSchemaChange {
 
   /** The value of a key deleted in the current checkpoint. */
   private static final Object DELETED = new Object();
 
-  private final TaskFiles task;
+  private final String tableName;
+  private final Table table;
+  private final TableOperations ops;
+  private final long targetFileSize;
+  private final String pipelineId;
+  private final int taskId;
+  private final Schema keySchema;
+  private final int lastColumnId;
+  private TaskFiles task;
   private final PartitionSpec spec;
-  private final RowStruct fileView;
-  private final RowStruct partitionView;
-  private final RowPartitionKey partitionKey;
+  private Schema fileSchema;
+  private RowStruct fileView;
+  private RowStruct partitionView;
+  private RowPartitionKey partitionKey;
+  private boolean evolved;
+  private final List<DataFile> closedData = new ArrayList<>();
+  private final List<DeleteFile> closedDeletes = new ArrayList<>();
   private final List<String> keyColumns;
   private final Types.StructType keyType;
   private final KeyView key;
@@ -96,17 +114,31 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete {
       positions[i] = columns.indexOf(field);
       keyFields.add(field);
     }
-    Schema keySchema = new Schema(keyFields);
+    this.keySchema = new Schema(keyFields);
     this.keyColumns = List.copyOf(keyColumns);
     this.keyType = keySchema.asStruct();
     this.key = new KeyView(positions);
+    this.tableName = tableName;
+    this.table = table;
+    this.ops = ops;
+    this.targetFileSize = targetFileSize;
+    this.pipelineId = pipelineId;
+    this.taskId = taskId;
+    this.lastColumnId = ops.current().lastColumnId();
+    this.spec = table.spec();
+    useSchema(fileSchema);
+    this.touched = StructLikeMap.create(keyType);
+  }
+
+  private void useSchema(Schema schema) {
+    this.fileSchema = schema;
     this.task =
         new TaskFiles(
             tableName,
             table,
             ops,
             new RowFileWriterFactory(
-                fileSchema,
+                schema,
                 table.properties(),
                 MetricsConfig.forTable(table),
                 keySchema,
@@ -114,11 +146,34 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete {
             targetFileSize,
             pipelineId,
             taskId);
-    this.spec = table.spec();
-    this.fileView = RowStruct.forWriting(fileSchema.asStruct());
-    this.partitionView = RowStruct.of(fileSchema.asStruct());
-    this.partitionKey = spec.isUnpartitioned() ? null : RowPartitionKey.of(spec, fileSchema);
-    this.touched = StructLikeMap.create(keyType);
+    this.fileView = RowStruct.forWriting(schema.asStruct());
+    this.partitionView = RowStruct.of(schema.asStruct());
+    this.partitionKey = spec.isUnpartitioned() ? null : RowPartitionKey.of(spec, schema);
+  }
+
+  /**
+   * Closes the files written so far (they stay part of the checkpoint) and writes the next rows
+   * with the table's schema evolved to {@code rows}.
+   */
+  @Override
+  public void evolve(io.lakestream.core.record.Schema rows) {
+    if (failed) {
+      throw task.stopped();
+    }
+    Schema next = SchemaEvolution.evolve(fileSchema, rows, lastColumnId, tableName);
+    try {
+      for (Slot slot : open) {
+        slot.close(closedData, closedDeletes);
+      }
+    } catch (IOException e) {
+      failed = true;
+      throw new UncheckedIOException(e);
+    }
+    open.clear();
+    unpartitioned = null;
+    partitioned = null;
+    useSchema(next);
+    evolved = true;
   }
 
   /**
@@ -201,8 +256,10 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete {
     if (failed) {
       throw task.stopped();
     }
-    List<DataFile> dataFiles = new ArrayList<>();
-    List<DeleteFile> deleteFiles = new ArrayList<>();
+    List<DataFile> dataFiles = new ArrayList<>(closedData);
+    List<DeleteFile> deleteFiles = new ArrayList<>(closedDeletes);
+    closedData.clear();
+    closedDeletes.clear();
     try {
       for (Slot slot : open) {
         slot.close(dataFiles, deleteFiles);
@@ -227,11 +284,13 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete {
     if (!deleteFiles.isEmpty()) {
       manifests.add(task.deleteManifest(deleteFiles, checkpointId));
     }
-    if (manifests.isEmpty()) {
+    if (manifests.isEmpty() && !evolved) {
       return List.of();
     }
     long records = dataFiles.stream().mapToLong(DataFile::recordCount).sum();
-    return List.of(new Committable(records, CommittableSerializer.serialize(manifests)));
+    String schemaJson = evolved ? SchemaParser.toJson(fileSchema) : null;
+    return List.of(
+        new Committable(records, CommittableSerializer.serialize(manifests, schemaJson)));
   }
 
   private void forgetCheckpoint() {

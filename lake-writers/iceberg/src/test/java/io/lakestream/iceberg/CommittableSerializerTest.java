@@ -98,22 +98,35 @@ class CommittableSerializerTest {
         .isEqualTo(V2_FIXTURE);
   }
 
+  /** Version 3 is version 2's layout with its own number and a trailing schema flag. */
   @Test
-  void writesVersion2InTheDocumentedLayout() throws Exception {
-    assertThat(CommittableSerializer.serialize(V2_FIXTURE))
-        .isEqualTo(resource("/committable-v2.bin"));
+  void writesVersion3InTheDocumentedLayout() throws Exception {
+    byte[] v2 = resource("/committable-v2.bin");
+    byte[] expected = java.util.Arrays.copyOf(v2, v2.length + 1);
+    expected[3] = 3;
+    assertThat(CommittableSerializer.serialize(V2_FIXTURE)).isEqualTo(expected);
+    assertThat(CommittableSerializer.schemaJson(expected)).isNull();
+  }
+
+  @Test
+  void carriesAnEvolvedSchema() throws Exception {
+    byte[] bytes = CommittableSerializer.serialize(V2_FIXTURE, "{\"type\":\"struct\"}");
+
+    assertThat(CommittableSerializer.deserialize(bytes)).isEqualTo(V2_FIXTURE);
+    assertThat(CommittableSerializer.schemaJson(bytes)).isEqualTo("{\"type\":\"struct\"}");
+    assertThat(CommittableSerializer.schemaJson(resource("/committable-v2.bin"))).isNull();
   }
 
   @Test
   void refusesAVersionFromANewerLakestream() {
     byte[] bytes = CommittableSerializer.serialize(one());
-    bytes[3] = 3;
+    bytes[3] = 4;
 
     assertThatThrownBy(() -> CommittableSerializer.deserialize(bytes))
         .isInstanceOf(PipelineException.class)
         .hasMessage(
-            "Cannot read an Iceberg committable of version 3; this lakestream reads versions up to"
-                + " 2. Recover the pipeline with the lakestream version that wrote the checkpoint.");
+            "Cannot read an Iceberg committable of version 4; this lakestream reads versions up to"
+                + " 3. Recover the pipeline with the lakestream version that wrote the checkpoint.");
   }
 
   @Test

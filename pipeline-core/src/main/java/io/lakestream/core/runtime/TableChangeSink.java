@@ -2,8 +2,10 @@ package io.lakestream.core.runtime;
 
 import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.record.Change;
+import io.lakestream.core.record.Schema;
 import io.lakestream.core.sink.Committable;
 import io.lakestream.core.sink.SupportsDelete;
+import io.lakestream.core.sink.SupportsSchemaChange;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +41,28 @@ final class TableChangeSink implements ChangeSink {
       output.writer.write(change.row());
       metrics.out.increment();
     }
+  }
+
+  @Override
+  public void evolve(String table, Schema schema) {
+    TableOutput output = outputs.get(table);
+    if (!(output.writer instanceof SupportsSchemaChange writer)) {
+      throw new PipelineException(
+          "The schema of "
+              + table
+              + " changed, and the sink of "
+              + output.table
+              + " cannot follow");
+    }
+    if (outputs.values().stream().filter(o -> o == output).count() > 1) {
+      throw new PipelineException(
+          "The schema of "
+              + table
+              + " changed, but "
+              + output.table
+              + " merges several source tables: change them all and restart the pipeline");
+    }
+    writer.evolve(schema);
   }
 
   @Override
