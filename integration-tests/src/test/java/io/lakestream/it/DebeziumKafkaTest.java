@@ -98,6 +98,87 @@ class DebeziumKafkaTest {
     assertTableEqualsReference(changes);
   }
 
+  /**
+   * Events whose embedded schema gains a column while the pipeline streams: the lake table gains it
+   * in the commit of the first rows that have it, and a later run (which starts from the spec's
+   * columns again) finds it there and keeps filling it.
+   */
+  @Test
+  void followsAColumnTheEventsGain(EmbeddedKafkaBroker broker) throws Exception {
+    String topic = "dbz-evolve";
+    broker.createTopic(topic, 2);
+    String tierFields =
+        ROW_FIELDS.substring(0, ROW_FIELDS.length() - 1)
+            + ",{\"type\":\"string\",\"optional\":true,\"field\":\"tier\"}]";
+    List<String> events = new ArrayList<>();
+    for (long id = 1; id <= 20; id++) {
+      events.add(event(ROW_FIELDS, "{\"id\":" + id + ",\"name\":\"n" + id + "\"}", "c"));
+    }
+    for (long id = 15; id <= 30; id++) {
+      events.add(
+          event(tierFields, "{\"id\":" + id + ",\"name\":\"m" + id + "\",\"tier\":\"gold\"}", "u"));
+    }
+    produceRaw(broker.bootstrapServers(), topic, events);
+    Path spec = writeSpec(broker.bootstrapServers(), topic);
+    runBounded(spec, "evolve-1");
+    produceRaw(
+        broker.bootstrapServers(),
+        topic,
+        List.of(event(tierFields, "{\"id\":1,\"name\":\"x1\",\"tier\":\"silver\"}", "u")));
+    runBounded(spec, "evolve-2");
+
+    Map<Long, String> tiers = new TreeMap<>();
+    Map<Long, String> names = new TreeMap<>();
+    for (Record r : LakeTables.rows(LakeTables.load(dir.resolve("warehouse"), TABLE))) {
+      tiers.put((Long) r.getField("id"), (String) r.getField("tier"));
+      names.put((Long) r.getField("id"), (String) r.getField("name"));
+    }
+    Map<Long, String> expectedTiers = new TreeMap<>();
+    Map<Long, String> expectedNames = new TreeMap<>();
+    for (long id = 1; id <= 30; id++) {
+      expectedTiers.put(id, id == 1 ? "silver" : id >= 15 ? "gold" : null);
+      expectedNames.put(id, id == 1 ? "x1" : id >= 15 ? "m" + id : "n" + id);
+    }
+    assertThat(names).isEqualTo(expectedNames);
+    assertThat(tiers).isEqualTo(expectedTiers);
+  }
+
+  private static String event(String rowFields, String after, String op) {
+    return "{\"schema\":"
+        + String.format(SCHEMA, rowFields)
+        + ",\"payload\":{\"before\":null,\"after\":"
+        + after
+        + ",\"source\":{\"lsn\":1,\"ts_ms\":1764000000000},\"op\":\""
+        + op
+        + "\",\"ts_ms\":1764000000123}}";
+  }
+
+  /** Produces {@code values} keyed by their id, in order (one key, one partition). */
+  private static void produceRaw(String servers, String topic, List<String> values)
+      throws Exception {
+    Properties p = new Properties();
+    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+    p.put(ProducerConfig.ACKS_CONFIG, "all");
+    p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (String v : values) {
+        String id = v.replaceAll(".*\"after\":\\{\"id\":(\\d+).*", "$1");
+        sent.add(
+            producer.send(
+                new ProducerRecord<>(
+                    topic,
+                    ("{\"id\":" + id + "}").getBytes(StandardCharsets.UTF_8),
+                    v.getBytes(StandardCharsets.UTF_8))));
+      }
+      producer.flush();
+    }
+    for (Future<RecordMetadata> f : sent) {
+      f.get();
+    }
+  }
+
   private void runBounded(Path spec, String name) throws Exception {
     try (PipelineProcess p =
         PipelineProcess.start(

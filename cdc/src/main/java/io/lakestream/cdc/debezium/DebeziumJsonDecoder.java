@@ -11,12 +11,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.lakestream.core.error.RecordException;
 import io.lakestream.core.record.Change;
+import io.lakestream.core.record.DataType;
+import io.lakestream.core.record.Field;
 import io.lakestream.core.record.Row;
 import io.lakestream.core.record.Schema;
 import io.lakestream.core.spec.SchemaSpec;
 import io.lakestream.core.spec.SchemaSpec.TimestampFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -76,12 +79,15 @@ public final class DebeziumJsonDecoder implements DebeziumDecoder {
   /** Returned by {@link #tryJump} when the bytes are not in the shape it expects. */
   private static final Change NOT_JUMPED = new Change(Change.Kind.UPSERT, new Row(0), -1);
 
-  private final Schema schema;
+  private Schema schema;
   private final Map<String, TimestampFormat> formats;
-  private final Plan schemaless;
+  private Plan schemaless;
 
   /** Compiled envelope schemas by their bytes; a topic has one per schema version. */
-  private final SchemaCache<Plan> schemas = new SchemaCache<>(8);
+  private SchemaCache<Plan> schemas = new SchemaCache<>(8);
+
+  /** The rows' new schema, until {@link #schemaChange} hands it over. */
+  private Schema changed;
 
   private EventInfo last;
   private EventInfo pending;
@@ -422,6 +428,41 @@ public final class DebeziumJsonDecoder implements DebeziumDecoder {
     }
   }
 
+  @Override
+  public Schema schemaChange() {
+    Schema result = changed;
+    changed = null;
+    return result;
+  }
+
+  /**
+   * Takes the columns an embedded row schema has beyond the rows' (the source table gained them):
+   * they are appended, nullable, and every compiled plan is dropped so that the rows have them.
+   */
+  private void learnColumns(JsonNode rowSchema) {
+    List<Field> added = new ArrayList<>();
+    for (JsonNode f : rowSchema.path("fields")) {
+      String name = f.path("field").asText("");
+      if (!name.isEmpty() && schema.position(name).isEmpty()) {
+        DataType type = ConnectTypes.of(f);
+        if (type != null) {
+          added.add(Field.optional(name, type));
+        }
+      }
+    }
+    if (added.isEmpty()) {
+      return;
+    }
+    List<Field> fields = new ArrayList<>(schema.fields());
+    fields.addAll(added);
+    schema = new Schema(fields);
+    schemaless =
+        new Plan(
+            JsonRowReader.schemaless(schema, formats), JsonRowReader.schemaless(schema, formats));
+    schemas = new SchemaCache<>(8);
+    changed = schema;
+  }
+
   /** Readers for an envelope schema: a struct whose fields include {@code before}/{@code after}. */
   private Plan compile(JsonNode envelope) {
     JsonNode before = null;
@@ -436,6 +477,9 @@ public final class DebeziumJsonDecoder implements DebeziumDecoder {
           after = f;
         }
       }
+    }
+    if (after != null) {
+      learnColumns(after);
     }
     return new Plan(
         before == null ? schemaless.before() : JsonRowReader.withSchema(schema, before, formats),

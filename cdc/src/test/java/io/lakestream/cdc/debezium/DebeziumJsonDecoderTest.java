@@ -172,7 +172,7 @@ class DebeziumJsonDecoderTest {
   }
 
   @Test
-  void keepsDecodingWhenTheSchemaChangesBetweenMessages() {
+  void learnsAColumnTheEmbeddedSchemaGains() {
     String v2 =
         envelopeSchema(
             "orders",
@@ -180,13 +180,28 @@ class DebeziumJsonDecoderTest {
     String sallyWithNote = SALLY.replace("\"qty\":3", "\"qty\":3,\"note\":\"fragile\"");
 
     Change first = decode(withSchema(envelope("null", SALLY, SOURCE, "c", TS)));
+    assertThat(decoder.schemaChange()).isNull();
     Change second = decode(compact(wrapped(v2, envelope("null", sallyWithNote, SOURCE, "u", TS))));
+    io.lakestream.core.record.Schema learned = decoder.schemaChange();
     EventInfo secondInfo = decoder.lastEvent();
     Change third = decode(withSchema(envelope("null", SALLY, SOURCE, "u", TS)));
 
-    assertThat(List.of(first, second, third)).extracting(Change::row).containsOnly(sally());
-    assertThat(secondInfo.unmappedFields()).containsExactly("note");
-    assertThat(decoder.lastEvent().unmappedFields()).isEmpty();
+    // the new column joins the rows, after the declared ones, from the first event that has it
+    assertThat(learned.fields()).last().isEqualTo(Field.optional("note", Primitive.STRING));
+    assertThat(decoder.schemaChange()).as("handed over once").isNull();
+    assertThat(first.row()).isEqualTo(sally());
+    assertThat(second.row()).isEqualTo(plus(sally(), "fragile"));
+    assertThat(third.row()).isEqualTo(plus(sally(), null));
+    assertThat(secondInfo.unmappedFields()).isEmpty();
+  }
+
+  private static Row plus(Row row, Object value) {
+    Row result = new Row(row.size() + 1);
+    for (int i = 0; i < row.size(); i++) {
+      result.set(i, row.get(i));
+    }
+    result.set(row.size(), value);
+    return result;
   }
 
   @Test

@@ -21,10 +21,16 @@ final class SchemaEvolution {
    * The file schema for rows of {@code rows}, evolved from {@code current}.
    *
    * @param lastColumnId the highest field id the table has assigned; new columns get the next ones
+   * @param tableSchema the table's schema: a new row column it already has (added by another run or
+   *     task) keeps its field id
    * @throws PipelineException if a column was renamed, reordered or changed incompatibly
    */
   static org.apache.iceberg.Schema evolve(
-      org.apache.iceberg.Schema current, Schema rows, int lastColumnId, String table) {
+      org.apache.iceberg.Schema current,
+      Schema rows,
+      int lastColumnId,
+      org.apache.iceberg.Schema tableSchema,
+      String table) {
     List<Types.NestedField> columns = current.columns();
     if (rows.size() < columns.size()) {
       throw incompatible(table, "it has fewer columns than the table's files");
@@ -59,6 +65,23 @@ final class SchemaEvolution {
         } else {
           evolved.add(old);
         }
+      } else if (tableSchema.findField(f.name()) != null) {
+        Types.NestedField existing = tableSchema.findField(f.name());
+        if (!existing.type().equals(type)
+            && !(existing.type().isPrimitiveType()
+                && type.isPrimitiveType()
+                && TypeUtil.isPromotionAllowed(existing.type(), type.asPrimitiveType()))) {
+          throw incompatible(
+              table,
+              "column \""
+                  + f.name()
+                  + "\" is "
+                  + type
+                  + " in the rows but "
+                  + existing.type()
+                  + " in the table");
+        }
+        evolved.add(Types.NestedField.optional(existing.fieldId(), f.name(), type));
       } else {
         evolved.add(Types.NestedField.optional(nextId++, f.name(), type));
       }

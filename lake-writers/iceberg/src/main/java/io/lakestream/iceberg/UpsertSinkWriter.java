@@ -160,7 +160,7 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
     if (failed) {
       throw task.stopped();
     }
-    Schema next = SchemaEvolution.evolve(fileSchema, rows, lastColumnId, tableName);
+    Schema next = SchemaEvolution.evolve(fileSchema, rows, lastColumnId, table.schema(), tableName);
     try {
       for (Slot slot : open) {
         slot.close(closedData, closedDeletes);

@@ -1,6 +1,7 @@
 package io.lakestream.core.decode;
 
 import io.lakestream.core.record.Change;
+import io.lakestream.core.record.Schema;
 
 /**
  * Decodes a source record that describes a change to a table (a Debezium envelope) into a {@link
@@ -20,4 +21,13 @@ public interface ChangeDecoder {
    *     schema
    */
   Change decode(byte[] key, byte[] value);
+
+  /**
+   * The rows' new schema when the record just decoded is the first of a new shape (its embedded
+   * schema has a column more): the old columns in their positions, then the new ones. Returned
+   * once; null when nothing changed.
+   */
+  default Schema schemaChange() {
+    return null;
+  }
 }

@@ -17,6 +17,7 @@ import io.lakestream.core.sink.SinkContext;
 import io.lakestream.core.sink.SinkFactories;
 import io.lakestream.core.sink.SinkFactory;
 import io.lakestream.core.sink.SupportsDelete;
+import io.lakestream.core.sink.SupportsSchemaChange;
 import io.lakestream.core.source.ChangeSource;
 import io.lakestream.core.source.ChangeSourceFactory;
 import io.lakestream.core.source.SourceTable;
@@ -777,6 +778,21 @@ public final class Pipeline {
     public void delete(Row keyRow, ConsumerRecord<byte[], byte[]> record, int split) {
       output.delete(keyRow, split, record.offset());
       metrics.deleted.increment();
+    }
+
+    @Override
+    public void evolve(Schema schema) {
+      if (!(output.writer instanceof SupportsSchemaChange writer)) {
+        throw new PipelineException(
+            "The change events' schema changed, and the sink of "
+                + output.table
+                + " cannot follow");
+      }
+      LOG.info(
+          "The rows of {} gained columns: {}",
+          output.table,
+          schema.fields().stream().map(f -> f.name() + " " + f.type()).toList());
+      writer.evolve(schema);
     }
   }
 

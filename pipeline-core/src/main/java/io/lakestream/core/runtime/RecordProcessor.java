@@ -5,6 +5,7 @@ import io.lakestream.core.decode.RecordDecoder;
 import io.lakestream.core.error.RecordException;
 import io.lakestream.core.record.Change;
 import io.lakestream.core.record.Row;
+import io.lakestream.core.record.Schema;
 import io.lakestream.core.transform.RowTransform;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,6 +27,11 @@ final class RecordProcessor implements AutoCloseable {
      * @throws RecordException if the row cannot go on (e.g. its event time is null)
      */
     void accept(Row row, ConsumerRecord<byte[], byte[]> record, int split);
+
+    /** The rows have a new shape from now on; see {@link ChangeDecoder#schemaChange}. */
+    default void evolve(Schema schema) {
+      throw new UnsupportedOperationException("Schema changes only go straight to a keyed table");
+    }
 
     /** Removes the row with the key of {@code keyRow}, made from {@code record}. */
     default void delete(Row keyRow, ConsumerRecord<byte[], byte[]> record, int split) {
@@ -78,6 +84,10 @@ final class RecordProcessor implements AutoCloseable {
     try {
       if (changes != null) {
         Change change = changes.decode(record.key(), record.value());
+        Schema changed = changes.schemaChange();
+        if (changed != null) {
+          target.evolve(changed);
+        }
         if (change == null) {
           metrics.filtered.increment(); // a tombstone or a schema-change message
         } else if (change.kind() == Change.Kind.DELETE) {
