@@ -10,10 +10,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Stream;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The exactly-once proof for state: a dedupe and tumbling-window pipeline in a child JVM is killed
@@ -33,10 +36,14 @@ class StatefulCrashTest {
   private static final int TOO_LATE = 50;
   private static final long MINUTE = 60_000;
 
-  /** Where each run is killed: at a phase boundary (pausing there first), or at a random time. */
-  private static final List<String> PHASE_1_KILLS = List.of("COMMITTED", "random");
+  /**
+   * Where each run is killed: at a phase boundary (pausing there first), or at a random time; five
+   * random kills in all, besides the pinned ones and the kill after phase 1 is committed.
+   */
+  private static final List<String> PHASE_1_KILLS = List.of("COMMITTED", "random", "random");
 
-  private static final List<String> PHASE_2_KILLS = List.of("PERSISTED", "random", "COMMITTED");
+  private static final List<String> PHASE_2_KILLS =
+      List.of("PERSISTED", "random", "random", "COMMITTED", "random");
 
   /**
    * How long a run is given to reach its pause: an earlier run may have left it nothing to commit,
@@ -46,15 +53,29 @@ class StatefulCrashTest {
 
   @TempDir Path dir;
 
-  @Test
-  void windowsAndLateRecordsAreExactAcrossKills(EmbeddedKafkaBroker broker) throws Exception {
+  static Stream<Arguments> windows() {
+    return Stream.of(
+        Arguments.of("tumbling", new WindowDef.Tumbling(MINUTE), Settings.standard(PARTITIONS)),
+        Arguments.of(
+            "sliding", new WindowDef.Sliding(MINUTE, 20_000), Settings.standard(PARTITIONS)),
+        Arguments.of(
+            "session",
+            new WindowDef.Session(30_000),
+            Settings.standard(PARTITIONS).withSessionGaps()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("windows")
+  void windowsAndLateRecordsAreExactAcrossKills(
+      String name, WindowDef window, Settings settings, EmbeddedKafkaBroker broker)
+      throws Exception {
     String servers = broker.bootstrapServers();
     WindowPipeline spec =
         WindowPipeline.of(
                 dir,
                 servers,
-                "stateful-crash",
-                new WindowDef.Tumbling(MINUTE),
+                "stateful-crash-" + name,
+                window,
                 List.of(
                     Aggregate.of("orders", "count(*)"),
                     Aggregate.of("revenue", "sum(amount)"),
@@ -68,7 +89,7 @@ class StatefulCrashTest {
     long seed = StatefulRuns.seed(spec.pipelineId());
     String context = "seed " + seed;
     Random kills = new Random(seed + 1);
-    EventTimeline timeline = new EventTimeline(seed, Settings.standard(PARTITIONS));
+    EventTimeline timeline = new EventTimeline(seed, settings);
 
     List<SentEvent> sent =
         new ArrayList<>(
