@@ -8,6 +8,7 @@ import io.lakestream.core.record.DataType;
 import io.lakestream.core.record.Field;
 import io.lakestream.core.record.Row;
 import io.lakestream.core.record.Schema;
+import io.lakestream.core.runtime.BarrierQueue;
 import io.lakestream.core.runtime.ChangeSink;
 import io.lakestream.core.runtime.Task;
 import io.lakestream.core.runtime.TaskSnapshot;
@@ -28,7 +29,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
@@ -65,12 +65,11 @@ final class PostgresChangeTask implements Task {
   private final PgOutputDecoder decoder = new PgOutputDecoder();
   private final Relations relations = new Relations();
   private final Map<Integer, int[]> columnMaps = new HashMap<>();
-  private final LinkedBlockingQueue<Barrier> barriers = new LinkedBlockingQueue<>();
+  private final BarrierQueue barriers = new BarrierQueue();
   private volatile boolean running = true;
   private volatile boolean idle;
   private volatile Throwable fatal;
   private volatile long acknowledged = -1;
-  private volatile boolean exited;
 
   private Long position;
   private boolean snapshotDone;
@@ -100,12 +99,7 @@ final class PostgresChangeTask implements Task {
 
   @Override
   public CompletableFuture<TaskSnapshot> barrier(long checkpointId) {
-    Barrier b = new Barrier(checkpointId, new CompletableFuture<>());
-    barriers.add(b);
-    if (exited) {
-      failPendingBarriers();
-    }
-    return b.result;
+    return barriers.request(checkpointId);
   }
 
   @Override
@@ -143,8 +137,10 @@ final class PostgresChangeTask implements Task {
       LOG.error("Reading PostgreSQL slot {} failed", spec.slot(), e);
       fatal = e instanceof SQLException ? new PipelineException(e.getMessage(), e) : e;
     } finally {
-      exited = true;
-      failPendingBarriers();
+      barriers.exited(
+          fatal != null
+              ? fatal
+              : new PipelineException("PostgreSQL slot " + spec.slot() + " stopped"));
       sink.close();
     }
   }
@@ -520,10 +516,7 @@ final class PostgresChangeTask implements Task {
     if (inTransaction) {
       return;
     }
-    Barrier b = barriers.poll();
-    if (b != null) {
-      b.result.complete(snapshot(b.checkpointId));
-    }
+    barriers.answer(this::snapshot);
   }
 
   private TaskSnapshot snapshot(long checkpointId) {
@@ -534,17 +527,4 @@ final class PostgresChangeTask implements Task {
     return new TaskSnapshot(
         0, checkpointId, Map.of(splitId, position), committables, Map.of(), idle, null);
   }
-
-  private void failPendingBarriers() {
-    Throwable cause =
-        fatal != null
-            ? fatal
-            : new PipelineException("PostgreSQL slot " + spec.slot() + " stopped");
-    Barrier b;
-    while ((b = barriers.poll()) != null) {
-      b.result.completeExceptionally(cause);
-    }
-  }
-
-  private record Barrier(long checkpointId, CompletableFuture<TaskSnapshot> result) {}
 }

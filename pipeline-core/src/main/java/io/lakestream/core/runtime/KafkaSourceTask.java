@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -39,11 +37,10 @@ final class KafkaSourceTask implements Task {
   private final long[] next;
   private final long[] end;
   private final boolean[] done;
-  private final LinkedBlockingQueue<Barrier> barriers = new LinkedBlockingQueue<>();
+  private final BarrierQueue barriers = new BarrierQueue();
   private volatile boolean running = true;
   private volatile boolean idle;
   private volatile Throwable fatal;
-  private volatile boolean exited;
   private RecordFailure failure;
 
   /**
@@ -79,12 +76,7 @@ final class KafkaSourceTask implements Task {
 
   @Override
   public CompletableFuture<TaskSnapshot> barrier(long checkpointId) {
-    Barrier b = new Barrier(checkpointId, new CompletableFuture<>());
-    barriers.add(b);
-    if (exited) {
-      failPendingBarriers();
-    }
-    return b.result;
+    return barriers.request(checkpointId);
   }
 
   @Override
@@ -114,9 +106,10 @@ final class KafkaSourceTask implements Task {
       }
       updateIdle();
       while (running) {
-        Barrier b = idle ? barriers.poll(POLL.toMillis(), TimeUnit.MILLISECONDS) : barriers.poll();
-        if (b != null) {
-          b.result.complete(snapshot(b.checkpointId));
+        if (idle) {
+          barriers.answer(this::snapshot, POLL.toMillis());
+        } else {
+          barriers.answer(this::snapshot);
         }
         if (!idle) {
           processBatch(consumer.poll(POLL));
@@ -142,23 +135,14 @@ final class KafkaSourceTask implements Task {
       die(e);
     } finally {
       // no barrier may wait forever on a task that has stopped, whatever stopped it
-      exited = true;
-      failPendingBarriers();
+      barriers.exited(
+          fatal != null ? fatal : new PipelineException("Task " + taskId + " has stopped"));
     }
   }
 
   private void die(Throwable e) {
     LOG.error("Task {} failed", taskId, e);
     fatal = e;
-  }
-
-  private void failPendingBarriers() {
-    Throwable cause =
-        fatal != null ? fatal : new PipelineException("Task " + taskId + " has stopped");
-    Barrier b;
-    while ((b = barriers.poll()) != null) {
-      b.result.completeExceptionally(cause);
-    }
   }
 
   private void processBatch(ConsumerRecords<byte[], byte[]> records) {
@@ -230,6 +214,4 @@ final class KafkaSourceTask implements Task {
     return new TaskSnapshot(
         taskId, checkpointId, positions, committables, state, finished, failure);
   }
-
-  private record Barrier(long checkpointId, CompletableFuture<TaskSnapshot> result) {}
 }
