@@ -116,32 +116,7 @@ class PostgresCdcTest {
       s.execute("CREATE TABLE items (id bigint PRIMARY KEY, label text, qty integer)");
       s.execute("INSERT INTO items SELECT g, 'item-' || g, g FROM generate_series(1, 100) g");
       Path warehouse = dir.resolve("warehouse").toAbsolutePath();
-      String yaml =
-          String.join(
-              "\n",
-              "pipeline: cdc-evolve",
-              "source:",
-              "  postgres:",
-              "    url: \"" + pg.jdbcUrl(db) + "\"",
-              "    user: " + pg.user(),
-              "    password: \"" + pg.password() + "\"",
-              "    tables: [public.items]",
-              "    slot: slot_evolve",
-              "sink:",
-              "  iceberg:",
-              "    catalog: {type: jdbc, uri: \"jdbc:sqlite:"
-                  + warehouse.resolve("catalog.db")
-                  + "\", warehouse: \""
-                  + warehouse
-                  + "\"}",
-              "    table: lake.items",
-              "checkpoint: {interval: 500ms, dir: \""
-                  + dir.resolve("state").toAbsolutePath()
-                  + "\"}",
-              "");
-      Files.createDirectories(dir);
-      Path spec = dir.resolve("evolve.yaml");
-      Files.writeString(spec, yaml);
+      Path spec = writeSpec(pg, db, "slot_evolve", "public.items", "lake.items");
 
       try (PipelineProcess p =
           PipelineProcess.start(dir.resolve("logs-evolve"), List.of(), "run", spec.toString())) {
@@ -202,33 +177,7 @@ class PostgresCdcTest {
       s.execute("CREATE TABLE items (id bigint PRIMARY KEY, label text)");
       s.execute("INSERT INTO items SELECT g, 'old-' || g FROM generate_series(1, 30) g");
       Path warehouse = dir.resolve("warehouse").toAbsolutePath();
-      String yaml =
-          String.join(
-              "\n",
-              "pipeline: cdc-never",
-              "source:",
-              "  postgres:",
-              "    url: \"" + pg.jdbcUrl(db) + "\"",
-              "    user: " + pg.user(),
-              "    password: \"" + pg.password() + "\"",
-              "    tables: [public.items]",
-              "    slot: slot_never",
-              "    snapshot: never",
-              "sink:",
-              "  iceberg:",
-              "    catalog: {type: jdbc, uri: \"jdbc:sqlite:"
-                  + warehouse.resolve("catalog.db")
-                  + "\", warehouse: \""
-                  + warehouse
-                  + "\"}",
-              "    table: lake.items",
-              "checkpoint: {interval: 500ms, dir: \""
-                  + dir.resolve("state").toAbsolutePath()
-                  + "\"}",
-              "");
-      Files.createDirectories(dir);
-      Path spec = dir.resolve("never.yaml");
-      Files.writeString(spec, yaml);
+      Path spec = writeSpec(pg, db, "slot_never", "public.items", "lake.items", "snapshot: never");
 
       runBounded(spec, "never-1"); // creates the slot; the 30 rows before it are not copied
       s.execute("INSERT INTO items VALUES (31, 'new-31'), (32, 'new-32')");
@@ -258,33 +207,14 @@ class PostgresCdcTest {
       s.execute("INSERT INTO orders_us SELECT g, 'us-' || g FROM generate_series(51, 90) g");
       s.execute("INSERT INTO customers SELECT g, 'c-' || g FROM generate_series(1, 20) g");
       Path warehouse = dir.resolve("warehouse").toAbsolutePath();
-      String yaml =
-          String.join(
-              "\n",
-              "pipeline: cdc-routes",
-              "source:",
-              "  postgres:",
-              "    url: \"" + pg.jdbcUrl(db) + "\"",
-              "    user: " + pg.user(),
-              "    password: \"" + pg.password() + "\"",
-              "    tables: [public.orders_eu, public.orders_us, public.customers]",
-              "    slot: slot_routes",
-              "    routes: {public.orders_eu: orders, public.orders_us: orders}",
-              "sink:",
-              "  iceberg:",
-              "    catalog: {type: jdbc, uri: \"jdbc:sqlite:"
-                  + warehouse.resolve("catalog.db")
-                  + "\", warehouse: \""
-                  + warehouse
-                  + "\"}",
-              "    table: \"lake.*\"",
-              "checkpoint: {interval: 500ms, dir: \""
-                  + dir.resolve("state").toAbsolutePath()
-                  + "\"}",
-              "");
-      Files.createDirectories(dir);
-      Path spec = dir.resolve("routes.yaml");
-      Files.writeString(spec, yaml);
+      Path spec =
+          writeSpec(
+              pg,
+              db,
+              "slot_routes",
+              "public.orders_eu, public.orders_us, public.customers",
+              "lake.*",
+              "routes: {public.orders_eu: orders, public.orders_us: orders}");
 
       runBounded(spec, "routes-1");
       s.execute("UPDATE orders_eu SET label = 'eu-changed' WHERE id % 7 = 0");
@@ -339,18 +269,34 @@ class PostgresCdcTest {
   }
 
   private Path writeSpec(PostgresServer pg, String db, String slot) throws Exception {
+    return writeSpec(pg, db, slot, "public.orders", TABLE);
+  }
+
+  /**
+   * Writes the spec of pipeline {@code cdc-<db>} reading {@code tables} (a YAML list's items) of
+   * {@code db} through {@code slot} into {@code table}; {@code sourceLines} go into the postgres
+   * section.
+   */
+  private Path writeSpec(
+      PostgresServer pg, String db, String slot, String tables, String table, String... sourceLines)
+      throws Exception {
     Path warehouse = dir.resolve("warehouse").toAbsolutePath();
-    String yaml =
-        String.join(
-            "\n",
-            "pipeline: cdc-" + db,
-            "source:",
-            "  postgres:",
-            "    url: \"" + pg.jdbcUrl(db) + "\"",
-            "    user: " + pg.user(),
-            "    password: \"" + pg.password() + "\"",
-            "    tables: [public.orders]",
-            "    slot: " + slot,
+    List<String> lines =
+        new ArrayList<>(
+            List.of(
+                "pipeline: cdc-" + db,
+                "source:",
+                "  postgres:",
+                "    url: \"" + pg.jdbcUrl(db) + "\"",
+                "    user: " + pg.user(),
+                "    password: \"" + pg.password() + "\"",
+                "    tables: [" + tables + "]",
+                "    slot: " + slot));
+    for (String line : sourceLines) {
+      lines.add("    " + line);
+    }
+    lines.addAll(
+        List.of(
             "sink:",
             "  iceberg:",
             "    catalog: {type: jdbc, uri: \"jdbc:sqlite:"
@@ -358,12 +304,12 @@ class PostgresCdcTest {
                 + "\", warehouse: \""
                 + warehouse
                 + "\"}",
-            "    table: " + TABLE,
+            "    table: \"" + table + "\"",
             "checkpoint: {interval: 500ms, dir: \"" + dir.resolve("state").toAbsolutePath() + "\"}",
-            "");
+            ""));
     Files.createDirectories(dir);
     Path spec = dir.resolve(db + ".yaml");
-    Files.writeString(spec, yaml);
+    Files.writeString(spec, String.join("\n", lines));
     return spec;
   }
 
