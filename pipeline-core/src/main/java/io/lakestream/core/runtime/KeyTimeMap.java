@@ -5,7 +5,9 @@ import java.util.Arrays;
 /**
  * A dedupe's cache of keys and times: open addressing with linear probing over parallel arrays, so
  * a lookup is one probe sequence without per-entry objects. Each entry is clean (read from the
- * store) or dirty (changed since the last {@link #clear}, to be written).
+ * store) or dirty (changed since the last {@link #clear}, to be written). Dirty entries are visited
+ * in the order they became dirty: keys often arrive in about their sorted order (growing ids), and
+ * RocksDB inserts nearly sorted keys into its memtable much faster than keys in hash order.
  */
 final class KeyTimeMap {
   static final long ABSENT = Long.MIN_VALUE;
@@ -14,6 +16,7 @@ final class KeyTimeMap {
   private long[] hashes;
   private long[] times;
   private boolean[] dirty;
+  private int[] dirtySlots;
   private int size;
   private int dirtyCount;
 
@@ -26,6 +29,7 @@ final class KeyTimeMap {
     hashes = new long[capacity];
     times = new long[capacity];
     dirty = new boolean[capacity];
+    dirtySlots = new int[capacity / 2 + 1];
   }
 
   int size() {
@@ -65,7 +69,7 @@ final class KeyTimeMap {
     times[slot] = time;
     if (isDirty && !dirty[slot]) {
       dirty[slot] = true;
-      dirtyCount++;
+      dirtySlots[dirtyCount++] = slot;
     }
     if (size * 2 > keys.length) {
       grow();
@@ -77,26 +81,26 @@ final class KeyTimeMap {
     set(find(key, hash), key, hash, time, isDirty);
   }
 
-  /** Visits every dirty entry. */
+  /** Visits every dirty entry, in the order the entries became dirty. */
   void forEachDirty(Visitor visitor) {
-    for (int i = 0; i < keys.length; i++) {
-      if (dirty[i]) {
-        visitor.visit(keys[i], hashes[i], times[i]);
-      }
+    for (int i = 0; i < dirtyCount; i++) {
+      int slot = dirtySlots[i];
+      visitor.visit(keys[slot], hashes[slot], times[slot]);
     }
   }
 
   /** Marks every entry clean, after the dirty ones were written. */
   void markClean() {
-    Arrays.fill(dirty, false);
+    for (int i = 0; i < dirtyCount; i++) {
+      dirty[dirtySlots[i]] = false;
+    }
     dirtyCount = 0;
   }
 
   void clear() {
     Arrays.fill(keys, null);
-    Arrays.fill(dirty, false);
+    markClean();
     size = 0;
-    dirtyCount = 0;
   }
 
   /** Receives entries. */
@@ -118,7 +122,7 @@ final class KeyTimeMap {
     byte[][] oldKeys = keys;
     long[] oldHashes = hashes;
     long[] oldTimes = times;
-    boolean[] oldDirty = dirty;
+    int[] oldDirtySlots = dirtySlots;
     allocate(oldKeys.length * 2);
     for (int i = 0; i < oldKeys.length; i++) {
       if (oldKeys[i] != null) {
@@ -126,8 +130,13 @@ final class KeyTimeMap {
         keys[slot] = oldKeys[i];
         hashes[slot] = oldHashes[i];
         times[slot] = oldTimes[i];
-        dirty[slot] = oldDirty[i];
       }
+    }
+    for (int i = 0; i < dirtyCount; i++) {
+      int was = oldDirtySlots[i];
+      int slot = find(oldKeys[was], oldHashes[was]);
+      dirty[slot] = true;
+      dirtySlots[i] = slot;
     }
   }
 }

@@ -69,6 +69,15 @@ final class RocksDbStateBackend implements StateBackend {
   private static final Logger LOG = LoggerFactory.getLogger(RocksDbStateBackend.class);
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
   private static final long BLOCK_CACHE_BYTES = 64L << 20;
+
+  /**
+   * Per store. Smaller than RocksDB's 64 MB: inserts into a small skip list stay in the CPU caches,
+   * full memtables are flushed in the background while records flow, and a snapshot has little left
+   * to flush (dedupe benchmark: the final snapshot took 0.7-1.0 s with 64 MB, 0.1-0.2 s with 8 MB,
+   * and the dedupe tasks' CPU fell by a quarter).
+   */
+  private static final long WRITE_BUFFER_BYTES = 8L << 20;
+
   private static final int BLOOM_BITS_PER_KEY = 10;
   private static final long DELETION_WINDOW = 128 * 1024;
   private static final long DELETION_TRIGGER = 16 * 1024;
@@ -130,6 +139,7 @@ final class RocksDbStateBackend implements StateBackend {
             .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
             // the memtable is worthless at shutdown: the next open starts from a snapshot
             .setAvoidFlushDuringShutdown(true)
+            .setWriteBufferSize(WRITE_BUFFER_BYTES)
             // most lookups (a dedupe's new keys) miss: a bloom filter in front of the memtable
             // answers them without walking its skip list
             .setMemtablePrefixBloomSizeRatio(0.1)

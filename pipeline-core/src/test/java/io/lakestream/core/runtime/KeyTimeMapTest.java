@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -13,13 +15,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@link KeyTimeMap} against a {@link HashMap} of the same operations, with dirty tracking. */
+/**
+ * {@link KeyTimeMap} against a {@link HashMap} of the same operations, with dirty tracking: dirty
+ * entries are visited in the order they became dirty, also after the map has grown.
+ */
 class KeyTimeMapTest {
 
   /** The model: times by key and the keys changed since the last clean. */
   private static final class Model {
     final Map<ByteBuffer, Long> times = new HashMap<>();
-    final Set<ByteBuffer> dirty = new HashSet<>();
+    final Set<ByteBuffer> dirty = new LinkedHashSet<>(); // in the order keys became dirty
   }
 
   private static byte[] key(int i) {
@@ -105,7 +110,7 @@ class KeyTimeMapTest {
 
   private static void assertDirtyEntries(
       KeyTimeMap map, Model model, ToLongFunction<byte[]> hash, String where) {
-    Map<ByteBuffer, Long> visited = new HashMap<>();
+    Map<ByteBuffer, Long> visited = new LinkedHashMap<>();
     map.forEachDirty(
         (k, h, time) -> {
           assertThat(h).as(where + ": the hash given with the key").isEqualTo(hash.applyAsLong(k));
@@ -114,6 +119,9 @@ class KeyTimeMapTest {
     Map<ByteBuffer, Long> expected = new HashMap<>();
     model.dirty.forEach(k -> expected.put(k, model.times.get(k)));
     assertThat(visited).as(where + ": dirty entries").isEqualTo(expected);
+    assertThat(List.copyOf(visited.keySet()))
+        .as(where + ": dirty entries in the order they became dirty")
+        .isEqualTo(List.copyOf(model.dirty));
   }
 
   @ParameterizedTest
