@@ -124,6 +124,9 @@ public final class Pipeline {
     }
     String id = spec.pipeline();
     Plan plan = Plan.of(spec.transforms(), spec.schema().schema());
+    if (!plan.stages.isEmpty()) {
+      StateBackend.prepare(SpecOption.choiceName(spec.state().backend()));
+    }
     SinkFactory factory =
         SinkFactories.find(spec.sink().type())
             .orElseThrow(() -> new PipelineException("No sink of type " + spec.sink().type()));

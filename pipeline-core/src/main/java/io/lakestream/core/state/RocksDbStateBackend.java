@@ -78,12 +78,39 @@ final class RocksDbStateBackend implements StateBackend {
    */
   private static final long WRITE_BUFFER_BYTES = 8L << 20;
 
+  /**
+   * L0 files before they are compacted into L1 (RocksDB's default is 4): with small memtables, 4
+   * files is only 32 MB, and compacting that often rewrites keys that TTL expiry deletes soon
+   * after.
+   */
+  private static final int L0_FILES_BEFORE_COMPACTION = 8;
+
+  /**
+   * No compression for the young levels, where data is rewritten soonest (the tuning RocksDB's own
+   * guide gives for write-heavy stores); LZ4 below. With the settings above, the dedupe benchmark
+   * went from 5.9-6.0 to 5.5-5.75 CPU-s per million records.
+   */
+  private static final List<CompressionType> COMPRESSION_PER_LEVEL =
+      List.of(
+          CompressionType.NO_COMPRESSION,
+          CompressionType.NO_COMPRESSION,
+          CompressionType.LZ4_COMPRESSION,
+          CompressionType.LZ4_COMPRESSION,
+          CompressionType.LZ4_COMPRESSION,
+          CompressionType.LZ4_COMPRESSION,
+          CompressionType.LZ4_COMPRESSION);
+
   private static final int BLOOM_BITS_PER_KEY = 10;
   private static final long DELETION_WINDOW = 128 * 1024;
   private static final long DELETION_TRIGGER = 16 * 1024;
   private static final double DELETION_RATIO = 0.25;
 
   static {
+    loadLibrary();
+  }
+
+  /** Loads RocksDB's native library once; later and concurrent calls wait for the first. */
+  static void loadLibrary() {
     RocksDB.loadLibrary();
   }
 
@@ -135,11 +162,12 @@ final class RocksDbStateBackend implements StateBackend {
     this.options =
         new Options()
             .setCreateIfMissing(true)
-            .setCompressionType(CompressionType.LZ4_COMPRESSION)
+            .setCompressionPerLevel(COMPRESSION_PER_LEVEL)
             .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
             // the memtable is worthless at shutdown: the next open starts from a snapshot
             .setAvoidFlushDuringShutdown(true)
             .setWriteBufferSize(WRITE_BUFFER_BYTES)
+            .setLevel0FileNumCompactionTrigger(L0_FILES_BEFORE_COMPACTION)
             // most lookups (a dedupe's new keys) miss: a bloom filter in front of the memtable
             // answers them without walking its skip list
             .setMemtablePrefixBloomSizeRatio(0.1)
