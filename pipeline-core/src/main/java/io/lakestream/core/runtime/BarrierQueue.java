@@ -35,9 +35,20 @@ public final class BarrierQueue {
     complete(pending.poll(waitMillis, TimeUnit.MILLISECONDS), snapshot);
   }
 
+  /**
+   * Completes {@code b} with its snapshot; if taking the snapshot fails (a full disk while the
+   * writers close their files, say), the barrier fails with that error, so the checkpoint waiting
+   * on it aborts instead of waiting forever, and the error goes on to end the task.
+   */
   private static void complete(Barrier b, LongFunction<TaskSnapshot> snapshot) {
-    if (b != null) {
+    if (b == null) {
+      return;
+    }
+    try {
       b.result.complete(snapshot.apply(b.checkpointId));
+    } catch (RuntimeException | Error e) {
+      b.result.completeExceptionally(e);
+      throw e;
     }
   }
 

@@ -1,11 +1,14 @@
 package io.lakestream.core.runtime;
 
+import io.lakestream.core.error.Failures;
 import io.lakestream.core.runtime.PhaseListener.Phase;
 import io.lakestream.core.sink.Committable;
 import io.lakestream.core.sink.SinkCommitter;
 import io.lakestream.core.sink.SinkCommitter.CommittedCheckpoint;
+import io.lakestream.core.spec.Units;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -14,6 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,17 +59,25 @@ import org.slf4j.LoggerFactory;
 public final class CheckpointCoordinator {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointCoordinator.class);
 
+  /** How long a checkpoint still waits for its tasks once the pipeline is asked to stop. */
+  public static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+  private static final long WAIT_TICK_MILLIS = 100;
+
   private final String pipelineId;
   private final CheckpointStore store;
   private final Map<String, SinkCommitter> tables;
   private final Consumer<Map<String, Long>> acknowledger;
   private final PhaseListener listener;
   private final Clock clock;
+  private final Duration timeout;
   private volatile Map<String, Long> lastPositions = Map.of();
+  private volatile Activity activity;
 
   /**
    * @param tables the committers of every table the pipeline writes, by table name
    * @param acknowledger tells the source which positions are committed (step 4)
+   * @param timeout how long a checkpoint waits for its tasks' snapshots before it is aborted
    */
   public CheckpointCoordinator(
       String pipelineId,
@@ -71,13 +85,15 @@ public final class CheckpointCoordinator {
       Map<String, SinkCommitter> tables,
       Consumer<Map<String, Long>> acknowledger,
       PhaseListener listener,
-      Clock clock) {
+      Clock clock,
+      Duration timeout) {
     this.pipelineId = pipelineId;
     this.store = store;
     this.tables = new LinkedHashMap<>(tables);
     this.acknowledger = acknowledger;
     this.listener = listener;
     this.clock = clock;
+    this.timeout = timeout;
   }
 
   /**
@@ -135,51 +151,123 @@ public final class CheckpointCoordinator {
    * Takes checkpoint {@code id} across {@code tasks}: barrier, persist, commit, acknowledge. When
    * no task read anything since the last checkpoint, nothing is persisted or committed.
    *
+   * <p>No step waits without a deadline: the tasks' snapshots are awaited at most {@code timeout},
+   * and once {@code stopping} says the pipeline is asked to stop, at most {@link #STOP_GRACE} more.
+   * A task that fails or dies while the checkpoint waits on it aborts the checkpoint at once.
+   *
    * @return the task snapshots, and whether anything was committed
+   * @throws CheckpointAbortedException if a task failed, or the deadline passed, before every task
+   *     had answered (nothing of the checkpoint was persisted)
    * @throws IOException if the checkpoint cannot be persisted (nothing was committed)
    */
-  public Outcome checkpoint(long id, List<Task> tasks) throws IOException, InterruptedException {
+  public Outcome checkpoint(long id, List<Task> tasks, BooleanSupplier stopping)
+      throws IOException, InterruptedException {
     List<CompletableFuture<TaskSnapshot>> pending = new ArrayList<>();
     for (Task t : tasks) {
       pending.add(t.barrier(id));
     }
+    doing("taking checkpoint " + id);
+    try {
+      List<TaskSnapshot> snapshots = awaitSnapshots(id, tasks, pending, stopping);
+      listener.reached(Phase.PREPARED, id);
+
+      Map<String, Long> positions = new HashMap<>();
+      Map<String, List<Committable>> committables = new HashMap<>();
+      Map<String, byte[]> state = new HashMap<>();
+      tables.keySet().forEach(t -> committables.put(t, new ArrayList<>()));
+      for (TaskSnapshot s : snapshots) {
+        positions.putAll(s.positions());
+        s.committables().forEach((t, list) -> committables.get(t).addAll(list));
+        state.putAll(s.state());
+      }
+      boolean nothingWritten = committables.values().stream().allMatch(List::isEmpty);
+      if (nothingWritten && positions.equals(lastPositions)) {
+        return new Outcome(snapshots, false);
+      }
+
+      doing("persisting checkpoint " + id);
+      Checkpoint cp =
+          new Checkpoint(pipelineId, id, clock.millis(), positions, committables, state);
+      store.persist(cp);
+      listener.reached(Phase.PERSISTED, id);
+
+      doing("committing checkpoint " + id);
+      commitToTables(cp);
+      listener.reached(Phase.COMMITTED, id);
+
+      acknowledger.accept(positions);
+      lastPositions = Map.copyOf(positions);
+      listener.reached(Phase.ACKNOWLEDGED, id);
+      return new Outcome(snapshots, true);
+    } finally {
+      activity = null;
+    }
+  }
+
+  private List<TaskSnapshot> awaitSnapshots(
+      long id,
+      List<Task> tasks,
+      List<CompletableFuture<TaskSnapshot>> pending,
+      BooleanSupplier stopping)
+      throws InterruptedException {
+    long deadline = clock.millis() + timeout.toMillis();
+    boolean stopSeen = false;
     List<TaskSnapshot> snapshots = new ArrayList<>();
     for (CompletableFuture<TaskSnapshot> f : pending) {
-      try {
-        snapshots.add(f.get());
-      } catch (ExecutionException e) {
-        throw new CheckpointAbortedException(
-            "Checkpoint " + id + " aborted: a task failed", e.getCause());
+      while (true) {
+        try {
+          snapshots.add(f.get(WAIT_TICK_MILLIS, TimeUnit.MILLISECONDS));
+          break;
+        } catch (ExecutionException e) {
+          throw new CheckpointAbortedException(
+              "Checkpoint " + id + " aborted: " + Failures.describe(e.getCause()), e.getCause());
+        } catch (TimeoutException e) {
+          for (Task t : tasks) {
+            if (t.fatalError() != null) {
+              throw new CheckpointAbortedException(
+                  "Checkpoint " + id + " aborted: " + Failures.describe(t.fatalError()),
+                  t.fatalError());
+            }
+          }
+          long now = clock.millis();
+          if (!stopSeen && stopping.getAsBoolean()) {
+            stopSeen = true;
+            deadline = Math.min(deadline, now + STOP_GRACE.toMillis());
+          }
+          if (now >= deadline) {
+            throw new CheckpointAbortedException(
+                "Checkpoint "
+                    + id
+                    + " aborted: "
+                    + (stopSeen
+                        ? "the pipeline was asked to stop and its tasks did not answer within "
+                            + Units.formatDuration(STOP_GRACE)
+                        : "its tasks did not answer within checkpoint.timeout ("
+                            + Units.formatDuration(timeout)
+                            + ")")
+                    + "; nothing of it was committed",
+                null);
+          }
+        }
       }
     }
-    listener.reached(Phase.PREPARED, id);
-
-    Map<String, Long> positions = new HashMap<>();
-    Map<String, List<Committable>> committables = new HashMap<>();
-    Map<String, byte[]> state = new HashMap<>();
-    tables.keySet().forEach(t -> committables.put(t, new ArrayList<>()));
-    for (TaskSnapshot s : snapshots) {
-      positions.putAll(s.positions());
-      s.committables().forEach((t, list) -> committables.get(t).addAll(list));
-      state.putAll(s.state());
-    }
-    boolean nothingWritten = committables.values().stream().allMatch(List::isEmpty);
-    if (nothingWritten && positions.equals(lastPositions)) {
-      return new Outcome(snapshots, false);
-    }
-
-    Checkpoint cp = new Checkpoint(pipelineId, id, clock.millis(), positions, committables, state);
-    store.persist(cp);
-    listener.reached(Phase.PERSISTED, id);
-
-    commitToTables(cp);
-    listener.reached(Phase.COMMITTED, id);
-
-    acknowledger.accept(positions);
-    lastPositions = Map.copyOf(positions);
-    listener.reached(Phase.ACKNOWLEDGED, id);
-    return new Outcome(snapshots, true);
+    return snapshots;
   }
+
+  private void doing(String what) {
+    activity = new Activity(what, clock.millis());
+  }
+
+  /**
+   * What the coordinator is doing right now and since when (epoch millis of its clock), or null
+   * between checkpoints. Read by the status line from another thread.
+   */
+  public Activity activity() {
+    return activity;
+  }
+
+  /** A step of a checkpoint in progress. */
+  public record Activity(String what, long sinceMillis) {}
 
   /**
    * What a checkpoint did.

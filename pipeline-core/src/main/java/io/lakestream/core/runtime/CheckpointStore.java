@@ -119,6 +119,14 @@ public final class CheckpointStore implements AutoCloseable {
         ch.write(buf);
       }
       ch.force(true);
+    } catch (IOException e) {
+      // a half-written file only takes the space a retry needs (the disk may be full)
+      try {
+        Files.deleteIfExists(tmp);
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
     }
     try {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);

@@ -8,5 +8,7 @@ import java.time.Duration;
  *
  * @param interval time between checkpoints; each checkpoint is one commit per table
  * @param dir where checkpoints are persisted; defaults to {@code state/<pipeline>}
+ * @param timeout how long a checkpoint may wait for every task's snapshot before it is aborted and
+ *     the run fails
  */
-public record CheckpointSpec(Duration interval, Path dir) {}
+public record CheckpointSpec(Duration interval, Path dir, Duration timeout) {}

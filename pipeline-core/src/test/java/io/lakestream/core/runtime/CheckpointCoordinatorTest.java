@@ -1,16 +1,22 @@
 package io.lakestream.core.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakestream.core.runtime.PhaseListener.Phase;
 import io.lakestream.core.sink.Committable;
 import io.lakestream.core.sink.SinkCommitter.CommittedCheckpoint;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +29,10 @@ class CheckpointCoordinatorTest {
   private final List<String> phases = new ArrayList<>();
 
   private CheckpointCoordinator coordinator(CheckpointStore store) {
+    return coordinator(store, Clock.systemUTC());
+  }
+
+  private CheckpointCoordinator coordinator(CheckpointStore store, Clock clock) {
     Map<String, io.lakestream.core.sink.SinkCommitter> tables = new LinkedHashMap<>();
     tables.put("out", output);
     tables.put("dlq", deadLetter);
@@ -32,7 +42,8 @@ class CheckpointCoordinatorTest {
         tables,
         acknowledged::add,
         (phase, id) -> phases.add(phase + " " + id),
-        Clock.systemUTC());
+        clock,
+        Duration.ofMinutes(10));
   }
 
   private static Committable file(String name) {
@@ -49,7 +60,7 @@ class CheckpointCoordinatorTest {
       task.committables = Map.of("out", List.of(file("a")), "dlq", List.of());
 
       c.recover();
-      CheckpointCoordinator.Outcome outcome = c.checkpoint(1, List.of(task));
+      CheckpointCoordinator.Outcome outcome = c.checkpoint(1, List.of(task), () -> false);
 
       assertThat(outcome.committed()).isTrue();
       assertThat(phases)
@@ -136,13 +147,192 @@ class CheckpointCoordinatorTest {
       ScriptedTask task = new ScriptedTask();
       task.positions = Map.of("t:0", 10L);
       task.committables = Map.of("out", List.of(file("a")));
-      c.checkpoint(1, List.of(task));
+      c.checkpoint(1, List.of(task), () -> false);
 
-      CheckpointCoordinator.Outcome second = c.checkpoint(2, List.of(task));
+      CheckpointCoordinator.Outcome second = c.checkpoint(2, List.of(task), () -> false);
 
       assertThat(second.committed()).isFalse();
       assertThat(output.commits).containsExactly(1L);
       assertThat(phases).doesNotContain(Phase.PERSISTED + " 2");
     }
+  }
+
+  @Test
+  void abortsWhenATaskFailsWhilePreparingItsCommit() throws Exception {
+    try (CheckpointStore store = new CheckpointStore(dir, "p")) {
+      CheckpointCoordinator c = coordinator(store);
+      BarrierQueue queue = new BarrierQueue();
+      Task task = new QueueTask(queue);
+      c.recover();
+      Thread taskThread =
+          new Thread(
+              () -> {
+                try {
+                  queue.answer(
+                      id -> {
+                        throw new java.io.UncheckedIOException(
+                            "Cannot close data file",
+                            new java.io.IOException("No space left on device"));
+                      },
+                      5_000);
+                } catch (RuntimeException | InterruptedException expected) {
+                  // the task would die of it
+                }
+              });
+      taskThread.start();
+
+      assertThatThrownBy(() -> c.checkpoint(1, List.of(task), () -> false))
+          .isInstanceOf(CheckpointCoordinator.CheckpointAbortedException.class)
+          .hasMessage("Checkpoint 1 aborted: Cannot close data file: No space left on device");
+      taskThread.join();
+      assertThat(phases).isEmpty();
+      assertThat(store.latest()).isEmpty();
+      assertThat(output.commits).isEmpty();
+    }
+  }
+
+  @Test
+  void abortsWhenATaskDiesWithoutAnsweringItsBarrier() throws Exception {
+    try (CheckpointStore store = new CheckpointStore(dir, "p")) {
+      CheckpointCoordinator c = coordinator(store);
+      SilentTask task = new SilentTask();
+      task.fatal = new IllegalStateException("decoder crashed");
+      c.recover();
+
+      assertThatThrownBy(() -> c.checkpoint(1, List.of(task), () -> false))
+          .isInstanceOf(CheckpointCoordinator.CheckpointAbortedException.class)
+          .hasMessage("Checkpoint 1 aborted: decoder crashed");
+    }
+  }
+
+  @Test
+  void abortsATaskThatDoesNotAnswerWithinTheTimeout() throws Exception {
+    SteppingClock clock = new SteppingClock(Duration.ofMinutes(1));
+    try (CheckpointStore store = new CheckpointStore(dir, "p")) {
+      CheckpointCoordinator c = coordinator(store, clock);
+      c.recover();
+
+      assertThatThrownBy(() -> c.checkpoint(1, List.of(new SilentTask()), () -> false))
+          .isInstanceOf(CheckpointCoordinator.CheckpointAbortedException.class)
+          .hasMessage(
+              "Checkpoint 1 aborted: its tasks did not answer within checkpoint.timeout (10m);"
+                  + " nothing of it was committed");
+      assertThat(c.activity()).isNull();
+    }
+  }
+
+  @Test
+  void waitsOnlyAShortGraceOnceTheStopIsRequested() throws Exception {
+    SteppingClock clock = new SteppingClock(Duration.ofSeconds(1));
+    try (CheckpointStore store = new CheckpointStore(dir, "p")) {
+      CheckpointCoordinator c = coordinator(store, clock);
+      c.recover();
+      long before = clock.millis();
+
+      assertThatThrownBy(() -> c.checkpoint(1, List.of(new SilentTask()), () -> true))
+          .hasMessage(
+              "Checkpoint 1 aborted: the pipeline was asked to stop and its tasks did not answer"
+                  + " within 30s; nothing of it was committed");
+      // a one-second step per look: the grace, not the ten-minute timeout, ended the wait
+      assertThat(clock.millis() - before).isBetween(30_000L, 40_000L);
+    }
+  }
+
+  @Test
+  void saysWhichStepACheckpointIsInWhileItWaits() throws Exception {
+    try (CheckpointStore store = new CheckpointStore(dir, "p")) {
+      CheckpointCoordinator c = coordinator(store);
+      List<String> seen = new ArrayList<>();
+      output.beforeCommit = () -> seen.add(c.activity().what());
+      ScriptedTask task = new ScriptedTask();
+      task.positions = Map.of("t:0", 10L);
+      task.committables = Map.of("out", List.of(file("a")), "dlq", List.of());
+      c.recover();
+
+      c.checkpoint(1, List.of(task), () -> false);
+
+      assertThat(seen).containsExactly("committing checkpoint 1");
+      assertThat(c.activity()).isNull();
+    }
+  }
+
+  /** A clock that moves on by {@code step} every time it is read. */
+  private static final class SteppingClock extends Clock {
+    private final AtomicLong millis = new AtomicLong(1_000_000);
+    private final long step;
+
+    SteppingClock(Duration step) {
+      this.step = step.toMillis();
+    }
+
+    @Override
+    public long millis() {
+      return millis.getAndAdd(step);
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(millis());
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+  }
+
+  /** A task that never answers a barrier, and may report that it died. */
+  private static final class SilentTask implements Task {
+    volatile Throwable fatal;
+
+    @Override
+    public CompletableFuture<TaskSnapshot> barrier(long checkpointId) {
+      return new CompletableFuture<>();
+    }
+
+    @Override
+    public boolean idle() {
+      return false;
+    }
+
+    @Override
+    public Throwable fatalError() {
+      return fatal;
+    }
+
+    @Override
+    public void stop() {}
+
+    @Override
+    public void run() {}
+  }
+
+  /** A task whose barriers go through a {@link BarrierQueue} answered by the test's thread. */
+  private record QueueTask(BarrierQueue queue) implements Task {
+    @Override
+    public CompletableFuture<TaskSnapshot> barrier(long checkpointId) {
+      return queue.request(checkpointId);
+    }
+
+    @Override
+    public boolean idle() {
+      return false;
+    }
+
+    @Override
+    public Throwable fatalError() {
+      return null;
+    }
+
+    @Override
+    public void stop() {}
+
+    @Override
+    public void run() {}
   }
 }
