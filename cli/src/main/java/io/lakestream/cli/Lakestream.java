@@ -1,8 +1,11 @@
 package io.lakestream.cli;
 
+import io.lakestream.core.error.Failures;
 import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.spec.SpecException;
 import java.io.PrintWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,6 +30,8 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class
     })
 public final class Lakestream {
+  private static final Logger LOG = LoggerFactory.getLogger(Lakestream.class);
+
   /** Exit code of a run that stopped on an error or a bad record. */
   static final int EXIT_FAILED = 1;
 
@@ -54,6 +59,12 @@ public final class Lakestream {
           }
           if (e instanceof PipelineException) {
             err.println("error: " + e.getMessage());
+            return EXIT_FAILED;
+          }
+          if (e instanceof RuntimeException) {
+            String advice = Failures.advice(e);
+            err.println("error: " + Failures.describe(e) + (advice.isEmpty() ? "" : ". " + advice));
+            LOG.debug("The failure in full", e);
             return EXIT_FAILED;
           }
           throw e;

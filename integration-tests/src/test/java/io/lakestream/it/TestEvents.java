@@ -105,6 +105,18 @@ final class TestEvents {
     return new Produced(ids, sum, List.of(), List.of());
   }
 
+  /** Produces a tombstone (a record with a null value) with {@code key} into one partition. */
+  static void produceTombstone(String servers, String topic, int partition, String key)
+      throws Exception {
+    try (KafkaProducer<byte[], byte[]> producer = producer(servers)) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topic, partition, key.getBytes(StandardCharsets.UTF_8), (byte[]) null))
+          .get();
+    }
+  }
+
   /**
    * An idempotent producer that waits for every replica: no event is lost or doubled on retries.
    * One request in flight: a batch retried after "not leader" (a topic created a moment ago, on a

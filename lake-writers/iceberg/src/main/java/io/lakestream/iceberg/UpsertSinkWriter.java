@@ -188,6 +188,11 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
   }
 
   @Override
+  public List<String> keyColumns() {
+    return keyColumns;
+  }
+
+  @Override
   public void delete(Row row) {
     change(row, false);
   }

@@ -2,6 +2,8 @@ package io.lakestream.core.kafka;
 
 import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.spec.KafkaSourceSpec;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -12,9 +14,13 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -38,10 +44,15 @@ import org.slf4j.LoggerFactory;
 public final class KafkaSource implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
   private static final long TIMEOUT_SECONDS = 60;
+  private static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration LAG_TIMEOUT = Duration.ofSeconds(3);
 
   private final KafkaSourceSpec spec;
   private final String groupId;
   private final Admin admin;
+  private final AtomicBoolean acknowledging = new AtomicBoolean();
+  private final AtomicReference<Map<TopicPartition, Long>> unacknowledged = new AtomicReference<>();
+  private volatile boolean acknowledgeFailed;
 
   public KafkaSource(KafkaSourceSpec spec, String pipelineId) {
     this.spec = spec;
@@ -175,26 +186,90 @@ public final class KafkaSource implements AutoCloseable {
 
   /**
    * Records committed positions as the consumer group's offsets, so that standard tools show lag.
-   * Failures are logged, not thrown: the tables already hold the truth.
+   * Returns at once: the offsets are sent in the background, one request at a time; positions given
+   * while one is under way (say, during a broker outage) replace each other, and only the newest is
+   * sent next. Failures are logged, not thrown: the tables already hold the truth.
    */
   public void acknowledge(Map<TopicPartition, Long> positions) {
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-    positions.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset)));
-    try {
-      admin
-          .alterConsumerGroupOffsets(groupId, offsets)
-          .all()
-          .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      LOG.warn("Could not record positions in consumer group {}: {}", groupId, e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    unacknowledged.set(positions);
+    if (acknowledging.compareAndSet(false, true)) {
+      sendAcknowledgement();
     }
   }
 
+  private void sendAcknowledgement() {
+    Map<TopicPartition, Long> positions = unacknowledged.getAndSet(null);
+    if (positions == null) {
+      acknowledging.set(false);
+      // positions handed over between the two lines above are sent by whoever wins this
+      if (unacknowledged.get() != null && acknowledging.compareAndSet(false, true)) {
+        sendAcknowledgement();
+      }
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    positions.forEach((tp, offset) -> offsets.put(tp, new OffsetAndMetadata(offset)));
+    admin
+        .alterConsumerGroupOffsets(
+            groupId,
+            offsets,
+            new AlterConsumerGroupOffsetsOptions().timeoutMs((int) ACK_TIMEOUT.toMillis()))
+        .all()
+        .whenComplete(
+            (ok, e) -> {
+              if (e == null) {
+                acknowledgeFailed = false;
+              } else if (!acknowledgeFailed) {
+                acknowledgeFailed = true;
+                LOG.warn(
+                    "Could not record positions in consumer group {} (lag tools show older"
+                        + " offsets until it works again): {}",
+                    groupId,
+                    e.getMessage());
+              } else {
+                LOG.debug("Could not record positions in consumer group {}", groupId, e);
+              }
+              sendAcknowledgement();
+            });
+  }
+
+  /** Starts watching whether the brokers answer; see {@link BrokerWatch}. */
+  public BrokerWatch watch(Clock clock) {
+    return new BrokerWatch(admin, spec.bootstrapServers(), clock);
+  }
+
+  /**
+   * The records the partitions hold beyond {@code positions}, asked with a short deadline so that a
+   * caller reporting progress is never held up by an outage.
+   *
+   * @throws PipelineException if the brokers do not answer in time
+   */
+  public long lag(List<TopicPartition> partitions, Map<String, Long> positions) {
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    partitions.forEach(tp -> request.put(tp, OffsetSpec.latest()));
+    Map<TopicPartition, ListOffsetsResultInfo> ends =
+        await(
+            admin
+                .listOffsets(
+                    request, new ListOffsetsOptions().timeoutMs((int) LAG_TIMEOUT.toMillis()))
+                .all(),
+            "list offsets",
+            LAG_TIMEOUT.toSeconds());
+    long lag = 0;
+    for (Map.Entry<TopicPartition, ListOffsetsResultInfo> e : ends.entrySet()) {
+      lag += Math.max(0, e.getValue().offset() - positions.getOrDefault(splitId(e.getKey()), 0L));
+    }
+    return lag;
+  }
+
   private <T> T await(org.apache.kafka.common.KafkaFuture<T> future, String what) {
+    return await(future, what, TIMEOUT_SECONDS);
+  }
+
+  private <T> T await(
+      org.apache.kafka.common.KafkaFuture<T> future, String what, long timeoutSeconds) {
     try {
-      return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      return future.get(timeoutSeconds, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       throw new PipelineException(
           "Kafka at "
@@ -209,7 +284,7 @@ public final class KafkaSource implements AutoCloseable {
           "Kafka at "
               + spec.bootstrapServers()
               + " did not answer within "
-              + TIMEOUT_SECONDS
+              + timeoutSeconds
               + " s (cannot "
               + what
               + "). Is source.kafka.bootstrap-servers right?");
@@ -219,8 +294,9 @@ public final class KafkaSource implements AutoCloseable {
     }
   }
 
+  /** Closes the admin client, giving an acknowledgement under way a few seconds to finish. */
   @Override
   public void close() {
-    admin.close();
+    admin.close(ACK_TIMEOUT);
   }
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Applies the error policy to one task's bad records: every one is counted and logged
@@ -17,7 +18,6 @@ import org.slf4j.LoggerFactory;
  */
 final class BadRecords {
   private static final Logger LOG = LoggerFactory.getLogger(BadRecords.class);
-  private static final long LOG_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   /**
    * Writes a dead-letter row for the record at {@code offset} of the task's split {@code split}.
@@ -32,8 +32,8 @@ final class BadRecords {
   private final DeadLetterWriter deadLetter;
   private final PipelineMetrics metrics;
   private final Clock clock;
-  private long lastWarnNanos = System.nanoTime() - LOG_INTERVAL_NANOS;
-  private long suppressedWarnings;
+  private final RateLimitedLog warnings = new RateLimitedLog(LOG, Level.WARN, "bad records");
+  private final RateLimitedLog tombstones = new RateLimitedLog(LOG, Level.INFO, "tombstones");
 
   BadRecords(
       String pipelineId,
@@ -77,15 +77,21 @@ final class BadRecords {
   }
 
   private void warn(String what, BadRecord bad, String stage, String error) {
-    long now = System.nanoTime();
-    if (now - lastWarnNanos >= LOG_INTERVAL_NANOS) {
-      String more =
-          suppressedWarnings == 0 ? "" : " (" + suppressedWarnings + " more since the last line)";
-      LOG.warn("{} bad record at {} ({}): {}{}", what, bad.coordinates(), stage, error, more);
-      lastWarnNanos = now;
-      suppressedWarnings = 0;
-    } else {
-      suppressedWarnings++;
-    }
+    warnings.log("{} bad record at {} ({}): {}", what, bad.coordinates(), stage, error);
+  }
+
+  /** Counts and logs a skipped tombstone (a record with a null value). */
+  void skipTombstone(ConsumerRecord<byte[], byte[]> r) {
+    metrics.tombstones.increment();
+    tombstones.log(
+        "Skipped a tombstone (a record with no value) at {}",
+        new BadRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), null)
+            .coordinates());
+  }
+
+  /** Says how many log lines were left out since the last time; see {@link RateLimitedLog}. */
+  void flushLog() {
+    warnings.flush();
+    tombstones.flush();
   }
 }

@@ -206,6 +206,7 @@ final class KafkaSourceTask implements Task {
     if (exchange != null) {
       exchange.barrier(checkpointId, state);
     }
+    processor.flushLog();
     Map<String, List<Committable>> committables = new HashMap<>();
     for (TableOutput o : processor.outputs()) {
       committables.put(o.table, o.writer.prepareCommit(checkpointId));

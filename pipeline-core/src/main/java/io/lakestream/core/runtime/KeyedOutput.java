@@ -125,6 +125,7 @@ final class KeyedOutput implements Emitter, AutoCloseable {
   }
 
   Map<String, List<Committable>> prepareCommit(long checkpointId) {
+    badRecords.flushLog();
     Map<String, List<Committable>> result = new HashMap<>();
     for (TableOutput o : outputs()) {
       result.put(o.table, o.writer.prepareCommit(checkpointId));

@@ -5,9 +5,12 @@ import io.lakestream.core.decode.AvroSchemas;
 import io.lakestream.core.decode.ChangeDecoder;
 import io.lakestream.core.decode.ChangeDecoderFactory;
 import io.lakestream.core.decode.JsonDecoder;
+import io.lakestream.core.decode.JsonKeyDecoder;
 import io.lakestream.core.decode.RecordDecoder;
 import io.lakestream.core.error.DeadLetter;
+import io.lakestream.core.error.Failures;
 import io.lakestream.core.error.PipelineException;
+import io.lakestream.core.kafka.BrokerWatch;
 import io.lakestream.core.kafka.KafkaSource;
 import io.lakestream.core.record.Row;
 import io.lakestream.core.record.Schema;
@@ -27,6 +30,7 @@ import io.lakestream.core.spec.PipelineSpec;
 import io.lakestream.core.spec.PostgresSourceSpec;
 import io.lakestream.core.spec.SpecOption;
 import io.lakestream.core.spec.TransformSpec;
+import io.lakestream.core.spec.Units;
 import io.lakestream.core.state.StateBackend;
 import io.lakestream.core.state.StateStore;
 import java.io.IOException;
@@ -40,7 +44,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -77,6 +84,10 @@ public final class Pipeline {
   private final PipelineMetrics metrics = new PipelineMetrics();
   private volatile State state = State.CREATED;
   private volatile boolean stopRequested;
+  private volatile Thread runThread;
+
+  /** How long stopped tasks get to close their files before the run returns without them. */
+  private static final Duration TASK_EXIT = Duration.ofSeconds(30);
 
   public Pipeline(PipelineSpec spec, RunOptions options) {
     this.spec = spec;
@@ -93,6 +104,10 @@ public final class Pipeline {
    */
   public void stop() {
     stopRequested = true;
+    Thread starting = runThread;
+    if (starting != null) {
+      starting.interrupt();
+    }
   }
 
   /**
@@ -112,9 +127,19 @@ public final class Pipeline {
       RunResult result = runStages(startNanos);
       state = State.STOPPED;
       return result;
-    } catch (RuntimeException | Error e) {
+    } catch (StoppedWhileStarting e) {
+      LOG.info("Pipeline {} stopped before it started; nothing was committed", spec.pipeline());
+      state = State.STOPPED;
+      return new RunResult(
+          0, 0, metrics.snapshot(), Duration.ofNanos(System.nanoTime() - startNanos), null);
+    } catch (PipelineException | Error e) {
       state = State.FAILED;
       throw e;
+    } catch (RuntimeException e) {
+      // a failure of the machinery around the pipeline (catalog, disk, network): said in words
+      String when = state == State.RECOVERING ? " could not start" : " failed";
+      state = State.FAILED;
+      throw failed("Pipeline " + spec.pipeline() + when, e);
     }
   }
 
@@ -130,53 +155,53 @@ public final class Pipeline {
     SinkFactory factory =
         SinkFactories.find(spec.sink().type())
             .orElseThrow(() -> new PipelineException("No sink of type " + spec.sink().type()));
-    try (CheckpointStore store = new CheckpointStore(spec.checkpoint().dir(), id);
-        KafkaSource source = new KafkaSource(spec.kafka(), id);
-        Sinks sinks = openSinks(factory, plan);
-        StateBackend stateBackend = openState(plan)) {
-      CheckpointCoordinator coordinator =
-          new CheckpointCoordinator(
-              id,
-              store,
-              sinks.committers(),
-              positions -> source.acknowledge(toPartitions(positions)),
-              options.phaseListener(),
-              options.clock());
-      Recovery recovery = coordinator.recover();
-      checkStateCanResume(plan, recovery);
-      List<TopicPartition> partitions = source.partitions();
-      Map<TopicPartition, Long> start = startPositions(source, partitions, recovery);
-      Map<TopicPartition, Long> end = options.stopAtEnd() ? source.endOffsets(partitions) : null;
-      Topology topology =
-          new Topology(plan, sinks, stateBackend, recovery, source, partitions, start, end);
-      List<Task> tasks = topology.tasks;
-      List<Thread> threads = new ArrayList<>();
-      for (Task t : tasks) {
-        Thread thread = new Thread(t);
-        thread.start();
-        threads.add(thread);
-      }
+    try (KafkaSource source = new KafkaSource(spec.kafka(), id)) {
+      // the brokers and topics are checked before any table or checkpoint is touched
       LOG.info(
-          "Pipeline {} running: {} partitions, {} tasks, checkpoint every {}{}",
-          id,
-          partitions.size(),
-          tasks.size(),
-          spec.checkpoint().interval(),
-          options.stopAtEnd() ? ", stopping at the end offsets seen now" : "");
-      state = State.RUNNING;
-      try {
-        return loop(
-            coordinator,
-            recovery.nextCheckpointId(),
-            tasks,
-            () -> lag(source, partitions, coordinator),
-            startNanos,
-            () -> retainState(stateBackend, store));
-      } finally {
-        topology.exchanges.forEach(Exchange::close);
-        tasks.forEach(Task::stop);
-        for (Thread thread : threads) {
-          joinQuietly(thread);
+          "Asking Kafka at {} for the partitions of {}",
+          spec.kafka().bootstrapServers(),
+          spec.kafka().topicPattern() != null
+              ? "the topics matching " + spec.kafka().topicPattern()
+              : String.join(", ", spec.kafka().topics()));
+      List<TopicPartition> partitions = whileStarting(source::partitions);
+      try (CheckpointStore store = new CheckpointStore(spec.checkpoint().dir(), id);
+          BrokerWatch brokers = source.watch(options.clock());
+          Sinks sinks = openSinks(factory, plan);
+          StateBackend stateBackend = openState(plan)) {
+        CheckpointCoordinator coordinator =
+            coordinator(store, sinks, positions -> source.acknowledge(toPartitions(positions)));
+        Recovery recovery = coordinator.recover();
+        checkStateCanResume(plan, recovery);
+        Map<TopicPartition, Long> start = startPositions(source, partitions, recovery);
+        Map<TopicPartition, Long> end = options.stopAtEnd() ? source.endOffsets(partitions) : null;
+        Topology topology =
+            new Topology(plan, sinks, stateBackend, recovery, source, partitions, start, end);
+        List<Task> tasks = topology.tasks;
+        List<Thread> threads = startAll(tasks);
+        LOG.info(
+            "Pipeline {} running: {} partitions, {} tasks, checkpoint every {}{}",
+            id,
+            partitions.size(),
+            tasks.size(),
+            Units.formatDuration(spec.checkpoint().interval()),
+            options.stopAtEnd() ? ", stopping at the end offsets seen now" : "");
+        try (StatusLine status =
+            statusLine(
+                recovery,
+                () -> source.lag(partitions, coordinator.lastPositions()),
+                coordinator,
+                brokers::stall)) {
+          return loop(
+              coordinator,
+              recovery.nextCheckpointId(),
+              tasks,
+              status,
+              startNanos,
+              () -> retainState(stateBackend, store));
+        } finally {
+          topology.exchanges.forEach(Exchange::close);
+          tasks.forEach(Task::stop);
+          joinAll(threads);
         }
       }
     }
@@ -201,22 +226,19 @@ public final class Pipeline {
                     new PipelineException(
                         "No reader for this source on the class path: it comes with the"
                             + " lakestream-cdc module"));
-    try (CheckpointStore store = new CheckpointStore(spec.checkpoint().dir(), id);
-        ChangeSource source = sourceFactory.open(spec.source(), id);
+    try (ChangeSource source = whileStarting(() -> sourceFactory.open(spec.source(), id));
+        CheckpointStore store = new CheckpointStore(spec.checkpoint().dir(), id);
         Sinks sinks = openChangeSinks(factory, source.tables())) {
       CheckpointCoordinator coordinator =
-          new CheckpointCoordinator(
-              id,
+          coordinator(
               store,
-              sinks.committers(),
+              sinks,
               positions -> {
                 Long position = positions.get(source.splitId());
                 if (position != null) {
                   source.acknowledge(position);
                 }
-              },
-              options.phaseListener(),
-              options.clock());
+              });
       Recovery recovery = coordinator.recover();
       Map<String, String> lakeTables = lakeTables(source.tables());
       Map<String, TableOutput> byLakeTable = new LinkedHashMap<>();
@@ -235,26 +257,25 @@ public final class Pipeline {
               recovery.positions().get(source.splitId()),
               new TableChangeSink(outputs, metrics),
               options.stopAtEnd());
-      Thread thread = new Thread(task);
-      thread.start();
+      List<Thread> threads = startAll(List.of(task));
       LOG.info(
           "Pipeline {} running: changes of {}, checkpoint every {}{}",
           id,
           source.tables().stream().map(SourceTable::name).toList(),
-          spec.checkpoint().interval(),
+          Units.formatDuration(spec.checkpoint().interval()),
           options.stopAtEnd() ? ", stopping at the end of the log as it is now" : "");
-      state = State.RUNNING;
-      try {
+      try (StatusLine status =
+          statusLine(
+              recovery,
+              () -> {
+                throw new UnsupportedOperationException("no lag for change streams yet");
+              },
+              coordinator)) {
         return loop(
-            coordinator,
-            recovery.nextCheckpointId(),
-            List.of(task),
-            () -> -1,
-            startNanos,
-            () -> {});
+            coordinator, recovery.nextCheckpointId(), List.of(task), status, startNanos, () -> {});
       } finally {
         task.stop();
-        joinQuietly(thread);
+        joinAll(threads);
       }
     }
   }
@@ -401,14 +422,100 @@ public final class Pipeline {
     }
   }
 
+  private CheckpointCoordinator coordinator(
+      CheckpointStore store, Sinks sinks, Consumer<Map<String, Long>> acknowledger) {
+    return new CheckpointCoordinator(
+        spec.pipeline(),
+        store,
+        sinks.committers(),
+        acknowledger,
+        options.phaseListener(),
+        options.clock(),
+        spec.checkpoint().timeout());
+  }
+
+  /** The status line, told what a checkpoint in progress is doing and any other stalls. */
+  @SafeVarargs
+  private StatusLine statusLine(
+      Recovery recovery,
+      LongSupplier lag,
+      CheckpointCoordinator coordinator,
+      Supplier<String>... stalls) {
+    List<Supplier<String>> all = new ArrayList<>();
+    all.add(
+        () -> {
+          CheckpointCoordinator.Activity a = coordinator.activity();
+          long seconds = a == null ? 0 : (options.clock().millis() - a.sinceMillis()) / 1000;
+          return seconds < 1 ? null : a.what() + " for " + seconds + "s";
+        });
+    all.addAll(List.of(stalls));
+    return new StatusLine(
+        spec.pipeline(), metrics, options, recovery.nextCheckpointId() - 1, lag, all);
+  }
+
+  /**
+   * Runs a startup step that waits on a source; a stop request made meanwhile interrupts it, so
+   * that a pipeline whose source does not answer can still be stopped at once.
+   */
+  private <T> T whileStarting(Supplier<T> step) {
+    runThread = Thread.currentThread();
+    try {
+      if (stopRequested) {
+        throw new StoppedWhileStarting();
+      }
+      return step.get();
+    } catch (RuntimeException e) {
+      if (stopRequested) {
+        Thread.interrupted(); // the interrupt was ours
+        throw new StoppedWhileStarting();
+      }
+      throw e;
+    } finally {
+      runThread = null;
+    }
+  }
+
+  /** A stop request arrived before the pipeline had touched any table. */
+  private static final class StoppedWhileStarting extends RuntimeException {
+    StoppedWhileStarting() {
+      super(null, null, false, false);
+    }
+  }
+
+  private static List<Thread> startAll(List<Task> tasks) {
+    List<Thread> threads = new ArrayList<>();
+    for (Task t : tasks) {
+      Thread thread = new Thread(t);
+      thread.start();
+      threads.add(thread);
+    }
+    return threads;
+  }
+
+  /** Waits for stopped tasks to finish closing their files; a task that hangs is left behind. */
+  private static void joinAll(List<Thread> threads) {
+    long deadline = System.nanoTime() + TASK_EXIT.toNanos();
+    for (Thread thread : threads) {
+      try {
+        thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (thread.isAlive()) {
+        LOG.warn("{} did not stop within {}; leaving it behind", thread.getName(), TASK_EXIT);
+      }
+    }
+  }
+
   private RunResult loop(
       CheckpointCoordinator coordinator,
       long firstId,
       List<Task> tasks,
-      LongSupplier lag,
+      StatusLine status,
       long startNanos,
       Runnable afterCommit) {
-    StatusLine status = new StatusLine(spec.pipeline(), metrics, options, firstId - 1);
+    state = State.RUNNING;
     long nextId = firstId;
     long committed = 0;
     long intervalNanos = spec.checkpoint().interval().toNanos();
@@ -417,9 +524,7 @@ public final class Pipeline {
       sleepBriefly();
       for (Task t : tasks) {
         if (t.fatalError() != null) {
-          throw new PipelineException(
-              "Pipeline " + spec.pipeline() + " failed: " + t.fatalError().getMessage(),
-              t.fatalError());
+          throw failed("A task of the pipeline failed", t.fatalError());
         }
       }
       boolean allIdle = tasks.stream().allMatch(Task::idle);
@@ -427,17 +532,30 @@ public final class Pipeline {
         if (stopRequested || allIdle) {
           state = State.STOPPING;
         }
+        long startedMillis = options.clock().millis();
         CheckpointCoordinator.Outcome outcome;
         try {
-          outcome = coordinator.checkpoint(nextId, tasks);
+          outcome = coordinator.checkpoint(nextId, tasks, () -> stopRequested);
+        } catch (CheckpointCoordinator.CheckpointAbortedException e) {
+          throw failed(e.getMessage(), e.getCause());
         } catch (IOException e) {
-          throw new UncheckedIOException("Cannot persist checkpoint " + nextId, e);
+          throw failed(
+              "Cannot persist checkpoint "
+                  + nextId
+                  + " in "
+                  + spec.checkpoint().dir()
+                  + " (nothing of it was committed)",
+              e);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new PipelineException("Interrupted during checkpoint " + nextId);
+        } catch (PipelineException e) {
+          throw e;
+        } catch (RuntimeException e) {
+          throw failed("Checkpoint " + nextId + " failed", e);
         }
         if (outcome.committed()) {
-          status.checkpointCommitted(nextId);
+          status.checkpointCommitted(nextId, startedMillis);
           committed++;
           nextId++;
           afterCommit.run();
@@ -462,18 +580,7 @@ public final class Pipeline {
           return result;
         }
       }
-      status.maybePrint(lag);
     }
-  }
-
-  private long lag(KafkaSource source, List<TopicPartition> partitions, CheckpointCoordinator c) {
-    Map<String, Long> committed = c.lastPositions();
-    long lag = 0;
-    for (Map.Entry<TopicPartition, Long> e : source.endOffsets(partitions).entrySet()) {
-      lag +=
-          Math.max(0, e.getValue() - committed.getOrDefault(KafkaSource.splitId(e.getKey()), 0L));
-    }
-    return lag;
   }
 
   private static void sleepBriefly() {
@@ -485,12 +592,27 @@ public final class Pipeline {
     }
   }
 
-  private static void joinQuietly(Thread thread) {
-    try {
-      thread.join();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  /**
+   * The failure of a running pipeline as one message: what failed, the cause in words, and what to
+   * do; checkpoints committed before it stay committed.
+   */
+  private PipelineException failed(String what, Throwable cause) {
+    StringBuilder message = new StringBuilder(what);
+    if (cause != null) {
+      String described = Failures.describe(cause);
+      if (!what.contains(described)) {
+        message.append(": ").append(described);
+      }
     }
+    String advice = Failures.advice(cause);
+    message
+        .append(". ")
+        .append(
+            advice.isEmpty()
+                ? "Checkpoints committed before it stay committed; run again to resume after the"
+                    + " last one."
+                : advice);
+    return new PipelineException(message.toString(), cause);
   }
 
   private Sinks openSinks(SinkFactory factory, Plan plan) {
@@ -671,7 +793,9 @@ public final class Pipeline {
               target,
               outputs,
               badRecords(deadLetter == null ? null : deadLetter::write),
-              metrics);
+              metrics,
+              spec.kafka().tombstones(),
+              tombstoneKeys(output));
       return new KafkaSourceTask(
           taskId,
           source.newConsumer("lakestream-" + spec.pipeline() + "-" + taskId),
@@ -680,6 +804,21 @@ public final class Pipeline {
           share,
           start,
           end);
+    }
+
+    /**
+     * Reads the row a tombstone deletes, where tombstones delete: rows go straight from the source
+     * into an upsert table, JSON-encoded, and the spec leaves tombstones on {@code auto}.
+     */
+    private JsonKeyDecoder tombstoneKeys(TableOutput output) {
+      boolean deletes =
+          spec.kafka().tombstones() == KafkaSourceSpec.Tombstones.AUTO
+              && spec.kafka().format() == KafkaSourceSpec.Format.JSON
+              && output != null
+              && output.writer instanceof SupportsDelete;
+      return deletes
+          ? new JsonKeyDecoder(spec.schema(), ((SupportsDelete) output.writer).keyColumns())
+          : null;
     }
 
     private Task keyedTask(
@@ -773,14 +912,16 @@ public final class Pipeline {
 
     @Override
     public void accept(Row row, ConsumerRecord<byte[], byte[]> record, int split) {
-      output.write(row, split, record.offset());
-      metrics.out.increment();
+      count(output.write(row, split, record.offset()), metrics.out);
     }
 
     @Override
     public void delete(Row keyRow, ConsumerRecord<byte[], byte[]> record, int split) {
-      output.delete(keyRow, split, record.offset());
-      metrics.deleted.increment();
+      count(output.delete(keyRow, split, record.offset()), metrics.deleted);
+    }
+
+    private void count(boolean written, LongAdder counter) {
+      (written ? counter : metrics.alreadyCommitted).increment();
     }
 
     @Override

@@ -16,6 +16,8 @@ public final class PipelineMetrics {
   final LongAdder duplicates = new LongAdder();
   final LongAdder late = new LongAdder();
   final LongAdder deleted = new LongAdder();
+  final LongAdder tombstones = new LongAdder();
+  final LongAdder alreadyCommitted = new LongAdder();
 
   /** A consistent-enough copy of the counters for status lines and results. */
   public Snapshot snapshot() {
@@ -27,7 +29,9 @@ public final class PipelineMetrics {
         skipped.sum(),
         duplicates.sum(),
         late.sum(),
-        deleted.sum());
+        deleted.sum(),
+        tombstones.sum(),
+        alreadyCommitted.sum());
   }
 
   /**
@@ -41,6 +45,9 @@ public final class PipelineMetrics {
    * @param duplicates records a dedupe dropped
    * @param late records too late for their window, written to the late-records table
    * @param deleted rows removed by delete changes
+   * @param tombstones records with a null value that were skipped
+   * @param alreadyCommitted records read again after a restart whose rows the table already held,
+   *     so they were not written again
    */
   public record Snapshot(
       long in,
@@ -50,5 +57,7 @@ public final class PipelineMetrics {
       long skipped,
       long duplicates,
       long late,
-      long deleted) {}
+      long deleted,
+      long tombstones,
+      long alreadyCommitted) {}
 }

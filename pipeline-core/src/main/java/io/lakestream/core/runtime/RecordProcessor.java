@@ -1,11 +1,13 @@
 package io.lakestream.core.runtime;
 
 import io.lakestream.core.decode.ChangeDecoder;
+import io.lakestream.core.decode.JsonKeyDecoder;
 import io.lakestream.core.decode.RecordDecoder;
 import io.lakestream.core.error.RecordException;
 import io.lakestream.core.record.Change;
 import io.lakestream.core.record.Row;
 import io.lakestream.core.record.Schema;
+import io.lakestream.core.spec.KafkaSourceSpec.Tombstones;
 import io.lakestream.core.transform.RowTransform;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,11 +48,16 @@ final class RecordProcessor implements AutoCloseable {
   private final List<TableOutput> outputs;
   private final BadRecords badRecords;
   private final PipelineMetrics metrics;
+  private final Tombstones tombstones;
+  private final JsonKeyDecoder tombstoneKeys;
 
   /**
    * @param decoder decodes plain records, or null when {@code changes} is given
    * @param changes decodes change records, or null
    * @param outputs the tables this task's writers write (prepared at every checkpoint)
+   * @param tombstones what a plain record with a null value does
+   * @param tombstoneKeys reads the key of the row a tombstone deletes, or null when tombstones
+   *     delete nothing
    */
   RecordProcessor(
       RecordDecoder decoder,
@@ -59,7 +66,9 @@ final class RecordProcessor implements AutoCloseable {
       RowTarget target,
       List<TableOutput> outputs,
       BadRecords badRecords,
-      PipelineMetrics metrics) {
+      PipelineMetrics metrics,
+      Tombstones tombstones,
+      JsonKeyDecoder tombstoneKeys) {
     this.decoder = decoder;
     this.changes = changes;
     this.transforms = transforms.toArray(RowTransform[]::new);
@@ -67,6 +76,8 @@ final class RecordProcessor implements AutoCloseable {
     this.outputs = List.copyOf(outputs);
     this.badRecords = badRecords;
     this.metrics = metrics;
+    this.tombstones = tombstones;
+    this.tombstoneKeys = tombstoneKeys;
   }
 
   List<TableOutput> outputs() {
@@ -97,6 +108,9 @@ final class RecordProcessor implements AutoCloseable {
         }
         return null;
       }
+      if (record.value() == null) {
+        return tombstone(record, split);
+      }
       Row row = decoder.decode(record.value());
       stage = "transform";
       for (RowTransform t : transforms) {
@@ -113,8 +127,39 @@ final class RecordProcessor implements AutoCloseable {
     }
   }
 
+  /**
+   * A plain record with a null value: it deletes the row its key names where the pipeline writes an
+   * upsert table straight from the source; otherwise it is skipped and counted, or is a bad record
+   * if the spec says so.
+   */
+  private RecordFailure tombstone(ConsumerRecord<byte[], byte[]> record, int split) {
+    if (tombstoneKeys != null) {
+      try {
+        target.delete(tombstoneKeys.decode(record.key()), record, split);
+        return null;
+      } catch (RecordException e) {
+        return badRecords.handle(record, split, "tombstone key", e.getMessage());
+      }
+    }
+    if (tombstones == Tombstones.BAD_RECORD) {
+      return badRecords.handle(
+          record,
+          split,
+          "decode",
+          "the record has no value (a tombstone); source.kafka.tombstones is bad-record");
+    }
+    badRecords.skipTombstone(record);
+    return null;
+  }
+
+  /** Says how many log lines about bad records were left out; called at every checkpoint. */
+  void flushLog() {
+    badRecords.flushLog();
+  }
+
   @Override
   public void close() {
+    badRecords.flushLog();
     for (TableOutput o : outputs) {
       o.close();
     }

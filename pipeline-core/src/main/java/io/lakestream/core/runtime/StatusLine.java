@@ -1,48 +1,91 @@
 package io.lakestream.core.runtime;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The periodic progress line of a running pipeline: records in and out with the current rate, bad
- * records, source lag behind the last commit, and the last checkpoint.
+ * records, source lag behind the last commit, the last checkpoint and its age, and what the
+ * pipeline is waiting for when it is stalled (a checkpoint step, an unreachable broker).
+ *
+ * <p>The line is printed by a thread of its own, so it keeps its cadence while the pipeline's main
+ * thread waits on a slow commit or an outage. {@link #close} stops that thread.
  */
-final class StatusLine {
+final class StatusLine implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StatusLine.class);
+
   private final String pipeline;
   private final PipelineMetrics metrics;
   private final RunOptions options;
   private final long intervalNanos;
-  private long nextAt;
+  private final LongSupplier lag;
+  private final List<Supplier<String>> stalls;
+  private final Thread thread;
   private long lastIn;
   private long lastAt = System.nanoTime();
-  private long lastCheckpointId = -1;
-  private long lastCheckpointAt;
+  private volatile long lastCheckpointId = -1;
+  private volatile long lastCheckpointMillis;
   private final long recoveredCheckpointId;
 
   /**
+   * Starts printing a line every {@code options.statusInterval()} (never when it is zero).
+   *
    * @param recoveredCheckpointId the checkpoint the run resumed after, or 0 for a new pipeline
+   * @param lag the records the sources hold beyond the last commit; may block briefly, and may
+   *     throw when it cannot be known
+   * @param stalls each says what the pipeline waits for and since how long, or null when it does
+   *     not wait on that
    */
   StatusLine(
-      String pipeline, PipelineMetrics metrics, RunOptions options, long recoveredCheckpointId) {
+      String pipeline,
+      PipelineMetrics metrics,
+      RunOptions options,
+      long recoveredCheckpointId,
+      LongSupplier lag,
+      List<Supplier<String>> stalls) {
     this.pipeline = pipeline;
     this.metrics = metrics;
     this.options = options;
     this.intervalNanos = options.statusInterval().toNanos();
-    this.nextAt = lastAt + intervalNanos;
     this.recoveredCheckpointId = recoveredCheckpointId;
-  }
-
-  void checkpointCommitted(long id) {
-    lastCheckpointId = id;
-    lastCheckpointAt = System.nanoTime();
-  }
-
-  void maybePrint(LongSupplier lag) {
-    long now = System.nanoTime();
-    if (intervalNanos <= 0 || now < nextAt) {
-      return;
+    this.lag = lag;
+    this.stalls = List.copyOf(stalls);
+    this.thread = new Thread(this::printEveryInterval, "lakestream-status");
+    thread.setDaemon(true);
+    if (intervalNanos > 0) {
+      thread.start();
     }
+  }
+
+  /**
+   * Checkpoint {@code id} is committed; it holds what the sources had read when it was started, at
+   * {@code startedMillis} of the pipeline's clock, so its age counts from then.
+   */
+  void checkpointCommitted(long id, long startedMillis) {
+    lastCheckpointMillis = startedMillis;
+    lastCheckpointId = id;
+  }
+
+  private void printEveryInterval() {
+    try {
+      while (!Thread.currentThread().isInterrupted()) {
+        TimeUnit.NANOSECONDS.sleep(intervalNanos);
+        print();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      LOG.warn("The status line stopped: {}", e.toString());
+    }
+  }
+
+  private void print() {
+    long now = System.nanoTime();
     PipelineMetrics.Snapshot m = metrics.snapshot();
     double seconds = (now - lastAt) / 1e9;
     long rate = Math.round((m.in() - lastIn) / Math.max(seconds, 1e-3));
@@ -52,30 +95,48 @@ final class StatusLine {
     } catch (RuntimeException e) {
       lagText = "unknown";
     }
+    long id = lastCheckpointId;
     String checkpoint =
-        lastCheckpointId < 0
+        id < 0
             ? (recoveredCheckpointId > 0
                 ? "#" + recoveredCheckpointId + " (before this run)"
                 : "none yet")
             : "#"
-                + lastCheckpointId
+                + id
                 + ", "
-                + TimeUnit.NANOSECONDS.toSeconds(now - lastCheckpointAt)
+                + TimeUnit.MILLISECONDS.toSeconds(options.clock().millis() - lastCheckpointMillis)
                 + "s ago";
+    StringBuilder waiting = new StringBuilder();
+    for (Supplier<String> stall : stalls) {
+      String what = stall.get();
+      if (what != null) {
+        waiting.append(" | ").append(what);
+      }
+    }
     options
         .status()
         .printf(
             Locale.ROOT,
-            "%s | in %s (%s/s) | %s | lag %s | checkpoint %s%n",
+            "%s | in %s (%s/s) | %s | lag %s | checkpoint %s%s%n",
             pipeline,
             fmt(m.in()),
             fmt(rate),
             counters(m),
             lagText,
-            checkpoint);
+            checkpoint,
+            waiting);
     lastIn = m.in();
     lastAt = now;
-    nextAt = now + intervalNanos;
+  }
+
+  @Override
+  public void close() {
+    thread.interrupt();
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(5));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   void finished(RunResult r) {
@@ -115,6 +176,12 @@ final class StatusLine {
     }
     if (m.late() > 0) {
       b.append(" | late ").append(fmt(m.late()));
+    }
+    if (m.tombstones() > 0) {
+      b.append(" | tombstones ").append(fmt(m.tombstones()));
+    }
+    if (m.alreadyCommitted() > 0) {
+      b.append(" | already committed ").append(fmt(m.alreadyCommitted()));
     }
     return b.toString();
   }

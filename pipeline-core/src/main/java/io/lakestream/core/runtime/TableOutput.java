@@ -20,19 +20,24 @@ final class TableOutput implements AutoCloseable {
     this.floors = floors;
   }
 
-  void write(Row row, int split, long offset) {
-    if (offset >= floors[split]) {
-      writer.write(row);
+  /** Writes {@code row} unless the table already holds it; says whether it was written. */
+  boolean write(Row row, int split, long offset) {
+    if (offset < floors[split]) {
+      return false;
     }
+    writer.write(row);
+    return true;
   }
 
   /**
    * Removes the row with the key of {@code keyRow}; the writer supports deletes (checked at start).
    */
-  void delete(Row keyRow, int split, long offset) {
-    if (offset >= floors[split]) {
-      ((SupportsDelete) writer).delete(keyRow);
+  boolean delete(Row keyRow, int split, long offset) {
+    if (offset < floors[split]) {
+      return false;
     }
+    ((SupportsDelete) writer).delete(keyRow);
+    return true;
   }
 
   @Override

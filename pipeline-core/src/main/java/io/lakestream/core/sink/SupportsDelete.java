@@ -1,6 +1,7 @@
 package io.lakestream.core.sink;
 
 import io.lakestream.core.record.Row;
+import java.util.List;
 
 /**
  * A {@link SinkWriter} that can remove rows by key: a writer of a table with a primary key (such as
@@ -25,4 +26,7 @@ public interface SupportsDelete {
    * @throws java.io.UncheckedIOException if a delete file cannot be written
    */
   void delete(Row row);
+
+  /** The key columns, top-level columns of the rows, in key order. */
+  List<String> keyColumns();
 }

@@ -14,6 +14,7 @@ import java.util.Map;
  * @param format how record values are encoded
  * @param avroSchemaFile the Avro writer schema, for the Avro formats; otherwise null
  * @param properties passed to the Kafka consumer as they are
+ * @param tombstones what a record with a null value does
  */
 public record KafkaSourceSpec(
     String bootstrapServers,
@@ -22,7 +23,8 @@ public record KafkaSourceSpec(
     Start start,
     Format format,
     String avroSchemaFile,
-    Map<String, String> properties)
+    Map<String, String> properties,
+    Tombstones tombstones)
     implements SourceSpec {
 
   public KafkaSourceSpec {
@@ -33,7 +35,7 @@ public record KafkaSourceSpec(
   /** This spec reading from other brokers, e.g. the embedded broker once it has started. */
   public KafkaSourceSpec withBootstrapServers(String servers) {
     return new KafkaSourceSpec(
-        servers, topics, topicPattern, start, format, avroSchemaFile, properties);
+        servers, topics, topicPattern, start, format, avroSchemaFile, properties, tombstones);
   }
 
   /** Whether the spec asks for the built-in broker. */
@@ -61,6 +63,8 @@ public record KafkaSourceSpec(
         + avroSchemaFile
         + ", properties="
         + Secrets.mask(properties)
+        + ", tombstones="
+        + tombstones
         + "]";
   }
 
@@ -84,6 +88,13 @@ public record KafkaSourceSpec(
     public boolean avro() {
       return this == AVRO || this == DEBEZIUM_AVRO;
     }
+  }
+
+  /** What a record with a null value does; see {@code SpecOptions.TOMBSTONES}. */
+  public enum Tombstones {
+    AUTO,
+    SKIP,
+    BAD_RECORD
   }
 
   /**

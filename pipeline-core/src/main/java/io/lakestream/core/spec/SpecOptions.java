@@ -3,6 +3,7 @@ package io.lakestream.core.spec;
 import io.lakestream.core.spec.ErrorSpec.Policy;
 import io.lakestream.core.spec.KafkaSourceSpec.Format;
 import io.lakestream.core.spec.KafkaSourceSpec.Start;
+import io.lakestream.core.spec.KafkaSourceSpec.Tombstones;
 import io.lakestream.core.spec.SchemaSpec.TimestampFormat;
 import java.time.Duration;
 import java.util.List;
@@ -275,8 +276,30 @@ public final class SpecOptions {
               "Passed to the Kafka consumer as they are, e.g. `security.protocol: SSL`; numbers"
                   + " and booleans are turned into strings.");
 
+  public static final SpecOption<Tombstones> TOMBSTONES =
+      SpecOption.key("tombstones")
+          .enumType(Tombstones.class)
+          .defaultValue(Tombstones.AUTO)
+          .withDescription(
+              "What a record with a null value (a tombstone, as compacted topics and Debezium"
+                  + " write them) does. `auto`: in a pipeline that writes records straight into"
+                  + " an upsert table (no `dedupe` or `window`), it deletes the row whose key is"
+                  + " the record's Kafka key (a JSON object holding the key columns, or the bare"
+                  + " value of a one-column key); elsewhere it is skipped. `skip`: counted as"
+                  + " `tombstones`, logged with its coordinates, nothing written. `bad-record`: it"
+                  + " follows `errors.policy`. The Debezium formats always skip the tombstone that"
+                  + " follows a delete.");
+
   public static final List<SpecOption<?>> KAFKA_OPTIONS =
-      List.of(BOOTSTRAP_SERVERS, TOPICS, TOPIC_PATTERN, START, FORMAT, SCHEMA_FILE, PROPERTIES);
+      List.of(
+          BOOTSTRAP_SERVERS,
+          TOPICS,
+          TOPIC_PATTERN,
+          START,
+          FORMAT,
+          SCHEMA_FILE,
+          PROPERTIES,
+          TOMBSTONES);
 
   // ---- schema
 
@@ -564,8 +587,21 @@ public final class SpecOptions {
               "Where checkpoints are persisted; a relative path is relative to the working"
                   + " directory of the process.");
 
+  /** The shortest checkpoint timeout a spec may ask for. */
+  public static final Duration MIN_CHECKPOINT_TIMEOUT = Duration.ofSeconds(1);
+
+  public static final SpecOption<Duration> CHECKPOINT_TIMEOUT =
+      SpecOption.key("timeout")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(10))
+          .withDescription(
+              "How long a checkpoint may wait for every task to close its files and snapshot its"
+                  + " state. Past it the checkpoint is aborted, nothing of it is committed, and the"
+                  + " run fails with the task it waited for; a restart resumes after the last"
+                  + " committed checkpoint.");
+
   public static final List<SpecOption<?>> CHECKPOINT_OPTIONS =
-      List.of(CHECKPOINT_INTERVAL, CHECKPOINT_DIR);
+      List.of(CHECKPOINT_INTERVAL, CHECKPOINT_DIR, CHECKPOINT_TIMEOUT);
 
   // ---- errors
 

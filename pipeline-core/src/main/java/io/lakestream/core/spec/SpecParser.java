@@ -5,6 +5,7 @@ import static io.lakestream.core.spec.SpecOptions.CHECKPOINT;
 import static io.lakestream.core.spec.SpecOptions.CHECKPOINT_DIR;
 import static io.lakestream.core.spec.SpecOptions.CHECKPOINT_INTERVAL;
 import static io.lakestream.core.spec.SpecOptions.CHECKPOINT_OPTIONS;
+import static io.lakestream.core.spec.SpecOptions.CHECKPOINT_TIMEOUT;
 import static io.lakestream.core.spec.SpecOptions.DEAD_LETTER_TABLE;
 import static io.lakestream.core.spec.SpecOptions.ERRORS;
 import static io.lakestream.core.spec.SpecOptions.ERRORS_OPTIONS;
@@ -40,6 +41,7 @@ import static io.lakestream.core.spec.SpecOptions.START;
 import static io.lakestream.core.spec.SpecOptions.STATE;
 import static io.lakestream.core.spec.SpecOptions.STATE_BACKEND;
 import static io.lakestream.core.spec.SpecOptions.STATE_OPTIONS;
+import static io.lakestream.core.spec.SpecOptions.TOMBSTONES;
 import static io.lakestream.core.spec.SpecOptions.TOPICS;
 import static io.lakestream.core.spec.SpecOptions.TOPIC_PATTERN;
 import static io.lakestream.core.spec.SpecOptions.TOP_LEVEL_OPTIONS;
@@ -53,6 +55,7 @@ import io.lakestream.core.sink.SinkFactories;
 import io.lakestream.core.sink.SinkFactory;
 import io.lakestream.core.spec.KafkaSourceSpec.Format;
 import io.lakestream.core.spec.KafkaSourceSpec.Start;
+import io.lakestream.core.spec.KafkaSourceSpec.Tombstones;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -237,6 +240,8 @@ public final class SpecParser {
     Duration interval =
         checkpointSection.duration(CHECKPOINT_INTERVAL, SpecOptions.MIN_CHECKPOINT_INTERVAL);
     Path dir = checkpointDir(checkpointSection, pipeline);
+    Duration checkpointTimeout =
+        checkpointSection.duration(CHECKPOINT_TIMEOUT, SpecOptions.MIN_CHECKPOINT_TIMEOUT);
 
     Section errorsSection =
         Section.read(top.value(ERRORS), top.pathOf(ERRORS), ERRORS_OPTIONS, problems);
@@ -251,7 +256,7 @@ public final class SpecParser {
         schema,
         transforms,
         sink,
-        new CheckpointSpec(interval, dir),
+        new CheckpointSpec(interval, dir, checkpointTimeout),
         errors,
         parallelism,
         eventTime,
@@ -432,9 +437,11 @@ public final class SpecParser {
     Format format = s.choice(FORMAT);
     String schemaFile = schemaFile(s, format);
     Map<String, String> properties = s.stringMap(PROPERTIES);
+    Tombstones tombstones = s.choice(TOMBSTONES);
 
     boolean ok =
         servers != null
+            && tombstones != null
             && topicsOk
             && (topics != null || pattern != null)
             && start != null
@@ -451,7 +458,8 @@ public final class SpecParser {
         start,
         format,
         schemaFile,
-        properties == null ? Map.of() : properties);
+        properties == null ? Map.of() : properties,
+        tombstones);
   }
 
   private static boolean validServers(String servers) {

@@ -120,7 +120,8 @@ class SpecParserTest {
                 Map.of(
                     "max.poll.records", "500",
                     "enable.auto.commit", "false",
-                    "client.id", "lakestream")),
+                    "client.id", "lakestream"),
+                KafkaSourceSpec.Tombstones.AUTO),
             new SchemaSpec(
                 schema,
                 Map.of(
@@ -141,7 +142,8 @@ class SpecParserTest {
                     "analytics.orders",
                     "options",
                     Map.of("a", 1, "b", List.of("x", 2.5)))),
-            new CheckpointSpec(Duration.ofSeconds(5), Path.of("state", "custom")),
+            new CheckpointSpec(
+                Duration.ofSeconds(5), Path.of("state", "custom"), Duration.ofMinutes(10)),
             new ErrorSpec(Policy.DEAD_LETTER, "analytics.orders_dead_letter"),
             2,
             null,
@@ -190,7 +192,7 @@ class SpecParserTest {
             "pipeline: must be letters, digits, '.', '_' and '-' (got \"my pipeline\")",
             "parallelism: must be between 1 and 1024 (got 0)",
             "source.kafka.topicz: unknown key, did you mean \"topics\"? (known: bootstrap-servers,"
-                + " topics, topic-pattern, start, format, schema-file, properties)",
+                + " topics, topic-pattern, start, format, schema-file, properties, tombstones)",
             "source.kafka.bootstrap-servers: must be embedded or host:port pairs separated by"
                 + " commas (got \"localhost\")",
             "source.kafka.topics: is required (or give topic-pattern)",
@@ -246,7 +248,9 @@ class SpecParserTest {
     assertThat(spec.kafka().properties()).isEmpty();
     assertThat(spec.transforms()).isEmpty();
     assertThat(spec.checkpoint())
-        .isEqualTo(new CheckpointSpec(Duration.ofSeconds(10), Path.of("state", "orders")));
+        .isEqualTo(
+            new CheckpointSpec(
+                Duration.ofSeconds(10), Path.of("state", "orders"), Duration.ofMinutes(10)));
     assertThat(spec.errors()).isEqualTo(new ErrorSpec(Policy.FAIL, null));
     assertThat(spec.schema().timestampFormats()).isEmpty();
   }
@@ -520,7 +524,7 @@ class SpecParserTest {
   void reportsCheckpointMistakes() {
     assertThat(problemsOf(MINIMAL + "checkpoint: {interval: 10, dir: 5, every: 1s}\n"))
         .containsExactly(
-            "checkpoint.every: unknown key (known: interval, dir)",
+            "checkpoint.every: unknown key (known: interval, dir, timeout)",
             "checkpoint.interval: must be a duration such as 500ms, 10s, 5m, 1h, 1d or PT10S"
                 + " (got 10)",
             "checkpoint.dir: must be a string (got 5)");
@@ -534,7 +538,7 @@ class SpecParserTest {
         .containsExactly(
             "source.kafka.bootstrap.servers: unknown key, did you mean \"bootstrap-servers\"?"
                 + " (known: bootstrap-servers, topics, topic-pattern, start, format, schema-file,"
-                + " properties)",
+                + " properties, tombstones)",
             "source.kafka.bootstrap-servers: is required");
   }
 
