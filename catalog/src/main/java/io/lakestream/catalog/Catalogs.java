@@ -93,7 +93,8 @@ public final class Catalogs {
     Map<String, String> props = icebergProperties(catalogSection, workDir);
     createSqliteDirectory(props.get(URI));
     try {
-      Catalog catalog = CatalogUtil.buildIcebergCatalog(name, props, new Configuration());
+      Catalog catalog =
+          CatalogUtil.buildIcebergCatalog(name, props, LocalFiles.configure(new Configuration()));
       LOG.info("Loaded Iceberg catalog {} ({})", name, masked(props));
       return catalog;
     } catch (RuntimeException | LinkageError e) {
