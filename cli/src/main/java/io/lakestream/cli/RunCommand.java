@@ -1,9 +1,9 @@
 package io.lakestream.cli;
 
+import io.lakestream.core.runtime.PipelineChecks;
 import io.lakestream.core.runtime.RunOptions;
 import io.lakestream.core.runtime.RunResult;
 import io.lakestream.core.spec.PipelineSpec;
-import io.lakestream.core.spec.SpecParser;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PipelineSpec parsed = SpecParser.parse(spec);
+    PipelineSpec parsed = PipelineChecks.parse(spec);
     PrintStream out = System.out;
     PrintStream err = System.err;
     try (PipelineRunner.Source source =

@@ -1,10 +1,10 @@
 package io.lakestream.cli;
 
+import io.lakestream.core.runtime.PipelineChecks;
 import io.lakestream.core.spec.KafkaSourceSpec;
 import io.lakestream.core.spec.PipelineSpec;
 import io.lakestream.core.spec.PostgresSourceSpec;
 import io.lakestream.core.spec.SpecOption;
-import io.lakestream.core.spec.SpecParser;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,7 +25,7 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PipelineSpec p = SpecParser.parse(spec);
+    PipelineSpec p = PipelineChecks.parse(spec);
     String source;
     if (p.source() instanceof PostgresSourceSpec pg) {
       source =

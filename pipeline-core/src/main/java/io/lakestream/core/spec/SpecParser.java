@@ -228,6 +228,9 @@ public final class SpecParser {
             .read(top.value(TRANSFORMS), TRANSFORMS.key());
 
     SinkSpec sink = sink(top.value(SINK), top.pathOf(SINK));
+    if (sink != null && (kafka != null || postgres != null)) {
+      checkTableForSource(sink, top.pathOf(SINK), postgres);
+    }
     if (transforms != null && sink != null) {
       transforms = withLateTables(transforms, sink.table());
     }
@@ -602,6 +605,31 @@ public final class SpecParser {
     Map<String, Object> config = (Map<String, Object>) YamlTree.toJava(section);
     factory.validate(config, sectionPath, problems);
     return table == null ? null : new SinkSpec(type, table, config);
+  }
+
+  /**
+   * A Kafka source writes one table, {@code namespace.name}; a PostgreSQL source with several
+   * tables writes one table each into the namespace of {@code namespace.*}.
+   */
+  private void checkTableForSource(SinkSpec sink, String sinkPath, PostgresSourceSpec postgres) {
+    String at = Section.child(Section.child(sinkPath, sink.type()), SINK_TABLE.key());
+    boolean wildcard = sink.table().endsWith(".*");
+    if (postgres == null && wildcard) {
+      problems.add(
+          at,
+          "must be namespace.name: a Kafka source writes one table, and namespace.* is for a"
+              + " postgres source with several tables (got "
+              + Section.quote(sink.table())
+              + ")");
+    } else if (postgres != null && postgres.tables().size() > 1 && !wildcard) {
+      problems.add(
+          at,
+          "must be a namespace followed by .*, e.g. lake.*: source.postgres reads "
+              + postgres.tables().size()
+              + " tables, each into its own table of that namespace (got "
+              + Section.quote(sink.table())
+              + ")");
+    }
   }
 
   // ---- checkpoint and errors
