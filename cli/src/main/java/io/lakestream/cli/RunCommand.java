@@ -16,10 +16,11 @@ import picocli.CommandLine.Parameters;
     name = "run",
     description = {
       "Run a pipeline until it is stopped.",
-      "SIGTERM or Ctrl-C finishes the current checkpoint, commits it and exits 0.",
-      "With --stop-at-end it reads up to the end offsets seen at start, commits and exits 0:",
-      "the batch form of the same pipeline.",
-      "Exit codes: 0 stopped cleanly, 1 failed (the error or bad record is printed), 2 invalid spec."
+      "SIGTERM or Ctrl-C finishes the current checkpoint, commits it and exits 0. With"
+          + " --stop-at-end it reads up to the end offsets seen at start, commits and exits 0: the"
+          + " batch form of the same pipeline.",
+      "Exit codes: 0 stopped cleanly, 1 failed (the error or bad record is printed), 2 invalid"
+          + " spec or command line."
     })
 final class RunCommand implements Callable<Integer> {
   @Parameters(paramLabel = "SPEC", description = "The pipeline spec (YAML).")
@@ -69,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
               .withPhaseListener(PausingPhaseListener.fromSystemProperty(out));
       RunResult result = PipelineRunner.run(source.spec(), options, err);
       if (!result.succeeded()) {
-        err.println("error: " + result.failure().message());
+        err.println("error: " + UserMessages.clean(result.failure().message()));
         err.println(
             "Everything before it is committed; fix the record or choose errors.policy: dead-letter or"
                 + " skip, then run again to resume at it.");

@@ -56,6 +56,7 @@ import io.lakestream.core.spec.KafkaSourceSpec.Start;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
@@ -115,6 +116,9 @@ public final class SpecParser {
    * @throws SpecException listing every problem in the spec, or saying that the file cannot be read
    */
   public static PipelineSpec parse(Path file) {
+    if (Files.isDirectory(file)) {
+      throw single(file.toString(), "is a directory, not a file");
+    }
     String yaml;
     try {
       yaml = Files.readString(file, StandardCharsets.UTF_8);
@@ -122,9 +126,14 @@ public final class SpecParser {
       throw single(file.toString(), "spec file not found");
     } catch (CharacterCodingException e) {
       throw single(file.toString(), "is not UTF-8 text");
+    } catch (AccessDeniedException e) {
+      throw single(file.toString(), "cannot read the spec file: permission denied");
     } catch (IOException e) {
       // an unreadable spec is something the user fixes, like a mistake in it
-      throw single(file.toString(), "cannot read the spec file (" + e + ")");
+      throw single(
+          file.toString(),
+          "cannot read the spec file"
+              + (e.getMessage() == null ? "" : ": " + e.getMessage().toLowerCase(Locale.ROOT)));
     }
     Path dir = file.toAbsolutePath().getParent();
     return new SpecParser(dir).read(yaml);
