@@ -170,6 +170,9 @@ public final class SpecParser {
 
     Section source = Section.read(top.value(SOURCE), top.pathOf(SOURCE), SOURCE_OPTIONS, problems);
     boolean postgresSource = source.has(POSTGRES);
+    if (top.has(SOURCE) && !postgresSource && !source.has(KAFKA)) {
+      problems.add(top.pathOf(SOURCE), "give a source type: kafka or postgres");
+    }
     if (postgresSource && source.has(KAFKA)) {
       problems.add(top.pathOf(SOURCE), "give one source type, kafka or postgres, not both");
     }

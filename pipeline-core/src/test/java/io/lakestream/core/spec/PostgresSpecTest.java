@@ -131,4 +131,18 @@ class PostgresSpecTest {
             "sink.test.table: must be namespace.name: a Kafka source writes one table, and"
                 + " namespace.* is for a postgres source with several tables (got \"lake.*\")");
   }
+
+  @Test
+  void aSourceWithoutATypeNamesBoth() {
+    assertThat(
+            problemsOf(
+                """
+                pipeline: shop
+                source:
+                  mysql: {url: x}
+                sink:
+                  test: {table: lake.orders}
+                """))
+        .contains("source: give a source type: kafka or postgres");
+  }
 }
