@@ -29,20 +29,21 @@ import picocli.CommandLine.Spec;
     name = "bench",
     description = {
       "Measure a pipeline end to end on this machine.",
-      "Produces N sample JSON records (7 fields, ~230 bytes, keyed by user_id) into a broker running",
-      "in a child JVM (so its CPU is not counted), then runs the pipeline bounded (--stop-at-end)",
-      "into an Iceberg table in this process and reports records/s and the process CPU-seconds per",
-      "million records spent in the pipeline run (JIT warm-up and the first commit included; JVM",
-      "start-up excluded). Workloads:",
-      "  append  every record into the table",
-      "  dedupe  10% of the records are redeliveries; dedupe by event_id (keep first, TTL 1h in",
-      "          event time) and append the distinct events",
-      "  window  tumbling 10 s windows per category: count(*) and sum(amount); watermark = newest",
-      "          event time - 5 s",
-      "  cdc     Debezium JSON change events into an upsert table keyed by id: 100,000 creates,",
-      "          then 30% creates, 60% updates and 10% deletes, in 5 rounds (one bounded run",
-      "          each); after every round the table is scanned to show how reads slow down as",
-      "          equality deletes pile up"
+      "Produces N sample JSON records (7 fields, ~230 bytes, keyed by user_id) into a broker"
+          + " running in a child JVM (so its CPU is not counted), then runs the pipeline bounded"
+          + " (--stop-at-end) into an Iceberg table in this process and reports records/s and the"
+          + " process CPU-seconds per million records spent in the pipeline run (JIT warm-up and"
+          + " the first commit included; JVM start-up excluded).",
+      "Workloads:",
+      "  append: every record into the table.",
+      "  dedupe: 10%% of the records are redeliveries; dedupe by event_id (keep first, TTL 1h in"
+          + " event time) and append the distinct events.",
+      "  window: tumbling 10 s windows per category: count(*) and sum(amount); watermark ="
+          + " newest event time - 5 s.",
+      "  cdc: Debezium JSON change events into an upsert table keyed by id: 100,000 creates,"
+          + " then 30%% creates, 60%% updates and 10%% deletes, in 5 rounds (one bounded run"
+          + " each); after every round the table is scanned to show how reads slow down as"
+          + " equality deletes pile up."
     })
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec command;

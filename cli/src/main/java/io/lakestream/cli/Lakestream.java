@@ -4,10 +4,13 @@ import io.lakestream.core.error.Failures;
 import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.spec.SpecException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** The {@code lakestream} command: one subcommand per task, no business logic of its own. */
 @Command(
@@ -15,8 +18,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
     description = {
-      "Real-time lakehouse ingestion: Kafka topics into Apache Iceberg tables, exactly once,",
-      "from one YAML pipeline spec.",
+      "Real-time lakehouse ingestion: Kafka topics and PostgreSQL changes into Apache Iceberg"
+          + " tables, exactly once, from one YAML pipeline spec.",
       "",
       "Start with:  lakestream quickstart"
     },
@@ -47,23 +50,39 @@ public final class Lakestream {
     return commandLine().execute(args);
   }
 
-  /** The command line with lakestream's error handling: user mistakes print a message, no trace. */
+  /**
+   * The command line with lakestream's error handling: user mistakes print a message, no trace;
+   * every printed message has its secrets masked. Every subcommand takes {@code -h}/{@code --help}.
+   */
   static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Lakestream());
+    for (CommandLine sub : cli.getSubcommands().values()) {
+      CommandSpec spec = sub.getCommandSpec();
+      if (spec.optionsMap().get("--help") == null) {
+        spec.addOption(
+            OptionSpec.builder("-h", "--help")
+                .usageHelp(true)
+                .description("Show this help message and exit.")
+                .build());
+      }
+    }
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();
           if (e instanceof SpecException spec) {
-            err.println(spec.getMessage());
+            err.println(UserMessages.clean(spec.getMessage()));
             return EXIT_INVALID;
           }
-          if (e instanceof PipelineException) {
-            err.println("error: " + e.getMessage());
+          if (e instanceof PipelineException || e instanceof UncheckedIOException) {
+            err.println("error: " + UserMessages.of(e));
             return EXIT_FAILED;
           }
           if (e instanceof RuntimeException) {
             String advice = Failures.advice(e);
-            err.println("error: " + Failures.describe(e) + (advice.isEmpty() ? "" : ". " + advice));
+            err.println(
+                "error: "
+                    + UserMessages.clean(Failures.describe(e))
+                    + (advice.isEmpty() ? "" : ". " + advice));
             LOG.debug("The failure in full", e);
             return EXIT_FAILED;
           }

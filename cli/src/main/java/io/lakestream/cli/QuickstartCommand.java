@@ -28,10 +28,11 @@ import picocli.CommandLine.Spec;
     name = "quickstart",
     description = {
       "Run the quickstart pipeline on embedded defaults and show what landed.",
-      "Starts an in-process Kafka broker, produces sample purchase events (and a few malformed",
-      "ones), runs examples/quickstart.yaml to the end of the topic into an Iceberg table on a",
-      "SQLite catalog under ./" + QuickstartCommand.WORK_DIR + ", then describes the tables.",
-      "The directory is recreated on every run."
+      "Starts an in-process Kafka broker, produces sample purchase events (and a few malformed"
+          + " ones), runs examples/quickstart.yaml to the end of the topic into an Iceberg table on"
+          + " a SQLite catalog under ./"
+          + QuickstartCommand.WORK_DIR
+          + ", then describes the tables. The directory is recreated on every run."
     })
 final class QuickstartCommand implements Callable<Integer> {
   /**

@@ -1,9 +1,9 @@
 package io.lakestream.cli;
 
+import io.lakestream.core.runtime.PipelineChecks;
 import io.lakestream.core.runtime.RunOptions;
 import io.lakestream.core.runtime.RunResult;
 import io.lakestream.core.spec.PipelineSpec;
-import io.lakestream.core.spec.SpecParser;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,10 +16,11 @@ import picocli.CommandLine.Parameters;
     name = "run",
     description = {
       "Run a pipeline until it is stopped.",
-      "SIGTERM or Ctrl-C finishes the current checkpoint, commits it and exits 0.",
-      "With --stop-at-end it reads up to the end offsets seen at start, commits and exits 0:",
-      "the batch form of the same pipeline.",
-      "Exit codes: 0 stopped cleanly, 1 failed (the error or bad record is printed), 2 invalid spec."
+      "SIGTERM or Ctrl-C finishes the current checkpoint, commits it and exits 0. With"
+          + " --stop-at-end it reads up to the end offsets seen at start, commits and exits 0: the"
+          + " batch form of the same pipeline.",
+      "Exit codes: 0 stopped cleanly, 1 failed (the error or bad record is printed), 2 invalid"
+          + " spec or command line."
     })
 final class RunCommand implements Callable<Integer> {
   @Parameters(paramLabel = "SPEC", description = "The pipeline spec (YAML).")
@@ -54,7 +55,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PipelineSpec parsed = SpecParser.parse(spec);
+    PipelineSpec parsed = PipelineChecks.parse(spec);
     PrintStream out = System.out;
     PrintStream err = System.err;
     try (PipelineRunner.Source source =
@@ -69,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
               .withPhaseListener(PausingPhaseListener.fromSystemProperty(out));
       RunResult result = PipelineRunner.run(source.spec(), options, err);
       if (!result.succeeded()) {
-        err.println("error: " + result.failure().message());
+        err.println("error: " + UserMessages.clean(result.failure().message()));
         err.println(
             "Everything before it is committed; fix the record or choose errors.policy: dead-letter or"
                 + " skip, then run again to resume at it.");

@@ -2,6 +2,9 @@ package io.lakestream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -71,5 +74,109 @@ class ValidateCommandTest {
     assertThat(code).isZero();
     assertThat(out.toString())
         .contains("quickstart", "validate", "run", "tables", "describe", "bench");
+  }
+
+  private Path write(String name, String yaml) throws Exception {
+    Path file = dir.resolve(name);
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  private static final String VALID =
+      String.join(
+          "\n",
+          "pipeline: orders",
+          "source:",
+          "  kafka: {bootstrap-servers: localhost:9092, topics: [orders]}",
+          "schema:",
+          "  fields: [{name: id, type: long}]",
+          "sink:",
+          "  iceberg: {table: lake.orders}",
+          "");
+
+  @Test
+  void validatesEveryFileGivenAndExitsTwoIfAnyIsInvalid() throws Exception {
+    Path good = write("good.yaml", VALID);
+    Path bad = write("bad.yaml", VALID.replace("lake.orders", "\"lake.*\""));
+
+    int code = run("validate", good.toString(), bad.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(out.toString())
+        .isEqualTo(
+            good
+                + " is valid: pipeline orders reads topics orders from localhost:9092 (json),"
+                + " applies 0 transforms, writes iceberg table lake.orders\n");
+    assertThat(err.toString())
+        .isEqualTo(
+            bad
+                + " is invalid: 1 problem\n"
+                + "  sink.iceberg.table: must be namespace.name: a Kafka source writes one table,"
+                + " and namespace.* is for a postgres source with several tables (got"
+                + " \"lake.*\")\n");
+  }
+
+  @Test
+  void printsAMachineReadableResultWithJson() throws Exception {
+    Path good = write("good.yaml", VALID);
+    Path bad = write("bad.yaml", VALID.replace("type: long", "type: lng"));
+
+    int code = run("validate", "--json", good.toString(), bad.toString());
+
+    assertThat(code).isEqualTo(2);
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode expected = json.createObjectNode().put("valid", false);
+    ArrayNode files = expected.putArray("files");
+    files.addObject().put("file", good.toString()).put("valid", true).putArray("problems");
+    files
+        .addObject()
+        .put("file", bad.toString())
+        .put("valid", false)
+        .putArray("problems")
+        .addObject()
+        .put("path", "schema.fields[0].type")
+        .put(
+            "message",
+            "unknown type \"lng\", did you mean \"long\"? (types: boolean, int, long, float,"
+                + " double, string, binary, date, timestamp, decimal(p,s), struct, list)");
+    assertThat(json.readTree(out.toString())).isEqualTo(expected);
+    assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void masksAPasswordInTheSourceUrl() throws Exception {
+    Path spec =
+        write(
+            "pg.yaml",
+            String.join(
+                "\n",
+                "pipeline: shop",
+                "source:",
+                "  postgres:",
+                "    url: jdbc:postgresql://db:5432/shop?user=lake&password=hunter2",
+                "    user: lake",
+                "    tables: [public.orders]",
+                "sink:",
+                "  iceberg: {table: lake.orders}",
+                ""));
+
+    int code = run("validate", spec.toString());
+
+    assertThat(code).as(err.toString()).isZero();
+    assertThat(out.toString())
+        .isEqualTo(
+            spec
+                + " is valid: pipeline shop reads the changes of public.orders from"
+                + " jdbc:postgresql://db:5432/shop?user=lake&password=****** (slot lakestream_shop),"
+                + " applies 0 transforms, writes iceberg table lake.orders\n");
+  }
+
+  @Test
+  void saysADirectoryIsNotASpecInWords() {
+    int code = run("validate", dir.toString());
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(dir + " is invalid: 1 problem\n  " + dir + ": is a directory, not a file\n");
   }
 }

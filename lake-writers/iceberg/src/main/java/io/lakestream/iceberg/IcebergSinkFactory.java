@@ -5,6 +5,7 @@ import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.sink.Sink;
 import io.lakestream.core.sink.SinkContext;
 import io.lakestream.core.sink.SinkFactory;
+import io.lakestream.core.sink.TablePlan;
 import io.lakestream.core.spec.Problems;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +33,24 @@ public final class IcebergSinkFactory implements SinkFactory {
 
   /**
    * Checks the {@code sink.iceberg} section: known keys, a {@code namespace.name} table, the syntax
-   * of every partition transform (columns are checked when the sink opens), sizes, table
-   * properties, the mode, and the catalog section.
+   * of every partition transform (columns are checked by {@link #check}), sizes, table properties,
+   * the mode, and the catalog section.
    */
   @Override
   public void validate(Map<String, Object> config, String path, Problems problems) {
     SinkConfig.parse(config, path, problems);
+  }
+
+  /**
+   * Checks a table the pipeline will open against the rows it writes, without a catalog: the table
+   * name, the mode the rows need (upsert for change formats and keep-last dedupe, said in the
+   * section), the key columns, and that every partition transform applies to a column of the rows
+   * (and, with a key, to a key column).
+   */
+  @Override
+  public void check(TablePlan table, Problems problems) {
+    SinkConfig config = SinkConfig.parse(table.context().config(), table.sectionPath(), problems);
+    TableChecks.check(table, config, problems);
   }
 
   /**

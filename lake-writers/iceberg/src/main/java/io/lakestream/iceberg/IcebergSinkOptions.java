@@ -25,9 +25,13 @@ public final class IcebergSinkOptions {
           .<Map<String, Object>>type("map")
           .computedDefault("JDBC on SQLite in `warehouse/`")
           .withDescription(
-              "The Iceberg catalog: `type` (jdbc, rest, hive, nessie, glue, hadoop) or"
-                  + " `catalog-impl`, `name`, `warehouse` (a relative path is resolved against the"
-                  + " working directory), and any other Iceberg catalog property such as `uri`.");
+              "The Iceberg catalog: `type` or `catalog-impl`, `name`, `warehouse` (a relative"
+                  + " path is resolved against the working directory), and any other Iceberg"
+                  + " catalog property such as `uri`. Shipped and working: `jdbc` on SQLite (the"
+                  + " default) and on PostgreSQL, `rest` (Iceberg's REST client) and `hadoop`."
+                  + " `hive`, `nessie` and `glue` are accepted but need jars lakestream does not"
+                  + " ship yet (iceberg-hive-metastore, iceberg-nessie, iceberg-aws); without them"
+                  + " the pipeline stops when it opens the catalog.");
 
   /** The table, declared with the spec's other sink-independent keys. */
   public static final SpecOption<String> TABLE = SpecOptions.SINK_TABLE;

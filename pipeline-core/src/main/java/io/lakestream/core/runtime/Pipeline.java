@@ -7,7 +7,6 @@ import io.lakestream.core.decode.ChangeDecoderFactory;
 import io.lakestream.core.decode.JsonDecoder;
 import io.lakestream.core.decode.JsonKeyDecoder;
 import io.lakestream.core.decode.RecordDecoder;
-import io.lakestream.core.error.DeadLetter;
 import io.lakestream.core.error.Failures;
 import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.kafka.BrokerWatch;
@@ -21,6 +20,7 @@ import io.lakestream.core.sink.SinkFactories;
 import io.lakestream.core.sink.SinkFactory;
 import io.lakestream.core.sink.SupportsDelete;
 import io.lakestream.core.sink.SupportsSchemaChange;
+import io.lakestream.core.sink.TablePlan;
 import io.lakestream.core.source.ChangeSource;
 import io.lakestream.core.source.ChangeSourceFactory;
 import io.lakestream.core.source.SourceTable;
@@ -144,6 +144,7 @@ public final class Pipeline {
   }
 
   private RunResult runStages(long startNanos) {
+    PipelineChecks.require(spec); // the checks of lakestream validate, before anything opens
     if (!(spec.source() instanceof KafkaSourceSpec)) {
       return runChangeSource(startNanos);
     }
@@ -618,42 +619,8 @@ public final class Pipeline {
   private Sinks openSinks(SinkFactory factory, Plan plan) {
     Map<String, Sink> opened = new LinkedHashMap<>();
     try {
-      String table = spec.sink().table();
-      Map<String, Object> config = spec.sink().config();
-      opened.put(
-          table,
-          factory.open(
-              new SinkContext(
-                  spec.pipeline(),
-                  config,
-                  table,
-                  plan.output,
-                  SinkContext.Role.OUTPUT,
-                  plan.outputKey())));
-      for (Plan.Stage stage : plan.stages) {
-        if (stage.step() instanceof TransformSpec.Window w) {
-          opened.put(
-              w.lateTable(),
-              factory.open(
-                  new SinkContext(
-                      spec.pipeline(),
-                      config,
-                      w.lateTable(),
-                      LateRecords.schema(stage.input()),
-                      SinkContext.Role.LATE_RECORDS)));
-        }
-      }
-      if (spec.errors().policy() == ErrorSpec.Policy.DEAD_LETTER) {
-        String dlq = spec.errors().deadLetterTable();
-        opened.put(
-            dlq,
-            factory.open(
-                new SinkContext(
-                    spec.pipeline(),
-                    config,
-                    dlq,
-                    DeadLetter.SCHEMA,
-                    SinkContext.Role.DEAD_LETTER)));
+      for (TablePlan table : TablePlans.of(spec, plan)) {
+        opened.put(table.context().table(), factory.open(table.context()));
       }
       return new Sinks(opened);
     } catch (RuntimeException e) {

@@ -24,6 +24,18 @@ public interface SinkFactory {
   void validate(Map<String, Object> config, String path, Problems problems);
 
   /**
+   * Checks, without connecting to anything, that this sink can write one table the pipeline will
+   * open: the checks {@link #open} would otherwise make only after reaching the catalog (columns
+   * named by the section exist in the rows, keys are consistent, the table name is valid). Adds one
+   * problem per mistake; called only for a section {@link #validate} found no problem in. The
+   * default checks nothing.
+   *
+   * @param table the table, its rows and where the spec names it
+   * @param problems where problems are collected
+   */
+  default void check(TablePlan table, Problems problems) {}
+
+  /**
    * Opens the sink's table for a pipeline, creating the table when it is absent. The returned sink
    * owns catalog connections and must be closed.
    *

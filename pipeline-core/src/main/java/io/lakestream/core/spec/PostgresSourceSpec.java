@@ -47,11 +47,11 @@ public record PostgresSourceSpec(
     NEVER
   }
 
-  /** Shows every component with the password masked. */
+  /** Shows every component with the password masked, also one in the URL. */
   @Override
   public String toString() {
     return "PostgresSourceSpec[url="
-        + url
+        + Secrets.maskText(url)
         + ", user="
         + user
         + ", password="

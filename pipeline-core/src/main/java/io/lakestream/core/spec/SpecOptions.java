@@ -37,7 +37,8 @@ public final class SpecOptions {
       SpecOption.key("source")
           .type("section")
           .required()
-          .withDescription("Where records come from: one key, the source type (`kafka`).");
+          .withDescription(
+              "Where records come from: one key, the source type (`kafka` or `postgres`).");
 
   public static final SpecOption<Object> SCHEMA =
       SpecOption.key("schema")
@@ -141,15 +142,15 @@ public final class SpecOptions {
   public static final SpecOption<Object> KAFKA =
       SpecOption.key("kafka")
           .type("section")
-          .required()
-          .withDescription("Read records from Kafka topics.");
+          .withDescription("Read records from Kafka topics. Give this or `postgres`.");
 
   public static final SpecOption<Object> POSTGRES =
       SpecOption.key("postgres")
           .type("section")
           .withDescription(
               "Read the changes of PostgreSQL tables by logical replication (pgoutput), after a"
-                  + " consistent snapshot of their rows; no Kafka or Debezium in between.");
+                  + " consistent snapshot of their rows; no Kafka or Debezium in between. Give this"
+                  + " or `kafka`.");
 
   public static final List<SpecOption<?>> SOURCE_OPTIONS = List.of(KAFKA, POSTGRES);
 

@@ -59,6 +59,7 @@ import io.lakestream.core.spec.KafkaSourceSpec.Tombstones;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
@@ -118,6 +119,9 @@ public final class SpecParser {
    * @throws SpecException listing every problem in the spec, or saying that the file cannot be read
    */
   public static PipelineSpec parse(Path file) {
+    if (Files.isDirectory(file)) {
+      throw single(file.toString(), "is a directory, not a file");
+    }
     String yaml;
     try {
       yaml = Files.readString(file, StandardCharsets.UTF_8);
@@ -125,9 +129,14 @@ public final class SpecParser {
       throw single(file.toString(), "spec file not found");
     } catch (CharacterCodingException e) {
       throw single(file.toString(), "is not UTF-8 text");
+    } catch (AccessDeniedException e) {
+      throw single(file.toString(), "cannot read the spec file: permission denied");
     } catch (IOException e) {
       // an unreadable spec is something the user fixes, like a mistake in it
-      throw single(file.toString(), "cannot read the spec file (" + e + ")");
+      throw single(
+          file.toString(),
+          "cannot read the spec file"
+              + (e.getMessage() == null ? "" : ": " + e.getMessage().toLowerCase(Locale.ROOT)));
     }
     Path dir = file.toAbsolutePath().getParent();
     return new SpecParser(dir).read(yaml);
@@ -164,6 +173,9 @@ public final class SpecParser {
 
     Section source = Section.read(top.value(SOURCE), top.pathOf(SOURCE), SOURCE_OPTIONS, problems);
     boolean postgresSource = source.has(POSTGRES);
+    if (top.has(SOURCE) && !postgresSource && !source.has(KAFKA)) {
+      problems.add(top.pathOf(SOURCE), "give a source type: kafka or postgres");
+    }
     if (postgresSource && source.has(KAFKA)) {
       problems.add(top.pathOf(SOURCE), "give one source type, kafka or postgres, not both");
     }
@@ -231,6 +243,9 @@ public final class SpecParser {
             .read(top.value(TRANSFORMS), TRANSFORMS.key());
 
     SinkSpec sink = sink(top.value(SINK), top.pathOf(SINK));
+    if (sink != null && (kafka != null || postgres != null)) {
+      checkTableForSource(sink, top.pathOf(SINK), postgres);
+    }
     if (transforms != null && sink != null) {
       transforms = withLateTables(transforms, sink.table());
     }
@@ -610,6 +625,31 @@ public final class SpecParser {
     Map<String, Object> config = (Map<String, Object>) YamlTree.toJava(section);
     factory.validate(config, sectionPath, problems);
     return table == null ? null : new SinkSpec(type, table, config);
+  }
+
+  /**
+   * A Kafka source writes one table, {@code namespace.name}; a PostgreSQL source with several
+   * tables writes one table each into the namespace of {@code namespace.*}.
+   */
+  private void checkTableForSource(SinkSpec sink, String sinkPath, PostgresSourceSpec postgres) {
+    String at = Section.child(Section.child(sinkPath, sink.type()), SINK_TABLE.key());
+    boolean wildcard = sink.table().endsWith(".*");
+    if (postgres == null && wildcard) {
+      problems.add(
+          at,
+          "must be namespace.name: a Kafka source writes one table, and namespace.* is for a"
+              + " postgres source with several tables (got "
+              + Section.quote(sink.table())
+              + ")");
+    } else if (postgres != null && postgres.tables().size() > 1 && !wildcard) {
+      problems.add(
+          at,
+          "must be a namespace followed by .*, e.g. lake.*: source.postgres reads "
+              + postgres.tables().size()
+              + " tables, each into its own table of that namespace (got "
+              + Section.quote(sink.table())
+              + ")");
+    }
   }
 
   // ---- checkpoint and errors

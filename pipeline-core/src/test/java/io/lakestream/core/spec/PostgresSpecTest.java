@@ -22,7 +22,7 @@ class PostgresSpecTest {
                 password: s3cret
                 tables: [public.orders, sales.customers]
             sink:
-              test: {table: lake.orders}
+              test: {table: "lake.*"}
             """);
 
     assertThat(spec.source())
@@ -92,5 +92,57 @@ class PostgresSpecTest {
         .containsExactly(
             "source.postgres.routes.public.ordrs: unknown table \"public.ordrs\", did you mean"
                 + " \"public.orders\"? (tables: public.orders)");
+  }
+
+  @Test
+  void severalSourceTablesNeedANamespaceWildcard() {
+    assertThat(
+            problemsOf(
+                """
+                pipeline: shop
+                source:
+                  postgres:
+                    url: jdbc:postgresql://localhost/shop
+                    user: lake
+                    tables: [public.orders, public.customers]
+                sink:
+                  test: {table: lake.orders}
+                """))
+        .containsExactly(
+            "sink.test.table: must be a namespace followed by .*, e.g. lake.*: source.postgres"
+                + " reads 2 tables, each into its own table of that namespace (got"
+                + " \"lake.orders\")");
+  }
+
+  @Test
+  void aKafkaSourceWritesOneNamedTable() {
+    assertThat(
+            problemsOf(
+                """
+                pipeline: orders
+                source:
+                  kafka: {bootstrap-servers: embedded, topics: [orders]}
+                schema:
+                  fields: [{name: id, type: long}]
+                sink:
+                  test: {table: "lake.*"}
+                """))
+        .containsExactly(
+            "sink.test.table: must be namespace.name: a Kafka source writes one table, and"
+                + " namespace.* is for a postgres source with several tables (got \"lake.*\")");
+  }
+
+  @Test
+  void aSourceWithoutATypeNamesBoth() {
+    assertThat(
+            problemsOf(
+                """
+                pipeline: shop
+                source:
+                  mysql: {url: x}
+                sink:
+                  test: {table: lake.orders}
+                """))
+        .contains("source: give a source type: kafka or postgres");
   }
 }

@@ -53,4 +53,39 @@ class SecretsTest {
 
     assertThat(spec.toString()).doesNotContain("hunter2").contains(Secrets.MASK);
   }
+
+  @Test
+  void masksSecretsInText() {
+    assertThat(
+            Secrets.maskText(
+                "Cannot connect to jdbc:postgresql://db:5432/shop?user=lake&password=hunter2&ssl=true"))
+        .isEqualTo(
+            "Cannot connect to jdbc:postgresql://db:5432/shop?user=lake&password=******&ssl=true");
+    assertThat(Secrets.maskText("uri http://admin:hunter2@catalog:8181/api failed"))
+        .isEqualTo("uri http://admin:******@catalog:8181/api failed");
+    assertThat(Secrets.maskText("properties {uri=x, s3.secret-access-key=abc/def, token=t1}"))
+        .isEqualTo("properties {uri=x, s3.secret-access-key=******, token=******}");
+    assertThat(Secrets.maskText("{\"jdbc.password\": \"hunter2\", \"user\": \"me\"}"))
+        .isEqualTo("{\"jdbc.password\": \"******\", \"user\": \"me\"}");
+    assertThat(Secrets.maskText("source.postgres.password: is required"))
+        .isEqualTo("source.postgres.password: is required");
+  }
+
+  @Test
+  void aPrintedPostgresSourceHidesAPasswordInItsUrl() {
+    PostgresSourceSpec source =
+        new PostgresSourceSpec(
+            "jdbc:postgresql://db/shop?password=hunter2",
+            "lake",
+            null,
+            List.of("public.orders"),
+            "slot",
+            "slot",
+            PostgresSourceSpec.Snapshot.NEVER,
+            Map.of());
+
+    assertThat(source.toString())
+        .startsWith("PostgresSourceSpec[url=jdbc:postgresql://db/shop?password=******, user=lake")
+        .doesNotContain("hunter2");
+  }
 }

@@ -589,4 +589,11 @@ class SpecParserTest {
         .isInstanceOf(SpecException.class)
         .hasMessage("1 problem in the pipeline spec:\n  " + missing + ": spec file not found");
   }
+
+  @Test
+  void aDirectoryGivenAsTheSpecIsOneProblemInWords(@TempDir Path dir) {
+    assertThatThrownBy(() -> SpecParser.parse(dir))
+        .isInstanceOf(SpecException.class)
+        .hasMessage("1 problem in the pipeline spec:\n  " + dir + ": is a directory, not a file");
+  }
 }
