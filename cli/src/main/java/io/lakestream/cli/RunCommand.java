@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 @Command(
     name = "run",
@@ -22,6 +23,8 @@ import picocli.CommandLine.Parameters;
       "Exit codes: 0 stopped cleanly, 1 failed (the error or bad record is printed), 2 invalid spec."
     })
 final class RunCommand implements Callable<Integer> {
+  @ParentCommand Lakestream root;
+
   @Parameters(paramLabel = "SPEC", description = "The pipeline spec (YAML).")
   Path spec;
 
@@ -65,7 +68,7 @@ final class RunCommand implements Callable<Integer> {
       RunOptions options =
           RunOptions.defaults()
               .withStopAtEnd(stopAtEnd)
-              .withStatus(statusInterval, err)
+              .withStatus(root.statusInterval(statusInterval), err)
               .withPhaseListener(PausingPhaseListener.fromSystemProperty(out));
       RunResult result = PipelineRunner.run(source.spec(), options, err);
       if (!result.succeeded()) {

@@ -158,12 +158,10 @@ public final class ChildBroker implements AutoCloseable {
     if (feature >= 23) {
       command.add("--sun-misc-unsafe-memory-access=allow");
     }
-    // Log levels set for this JVM (e.g. to debug the broker) apply to the child too.
-    for (String key : System.getProperties().stringPropertyNames()) {
-      if (key.startsWith("org.slf4j.simpleLogger.")
-          && !key.equals("org.slf4j.simpleLogger.logFile")) {
-        command.add("-D" + key + "=" + System.getProperty(key));
-      }
+    // The logging configuration of this JVM (e.g. one that debugs the broker) applies to the child.
+    String logConfig = System.getProperty("logback.configurationFile");
+    if (logConfig != null) {
+      command.add("-Dlogback.configurationFile=" + logConfig);
     }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
