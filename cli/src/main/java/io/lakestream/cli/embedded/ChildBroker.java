@@ -1,5 +1,6 @@
 package io.lakestream.cli.embedded;
 
+import io.lakestream.core.spec.Units;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -83,8 +84,8 @@ public final class ChildBroker implements AutoCloseable {
           "Child Kafka broker (data in "
               + dataDir
               + ") was not ready within "
-              + START_TIMEOUT.toSeconds()
-              + " s and was killed. End of "
+              + Units.formatElapsed(START_TIMEOUT)
+              + " and was killed. End of "
               + logFile
               + ":\n"
               + tail(logFile),

@@ -2,6 +2,7 @@ package io.lakestream.cli.embedded;
 
 import io.lakestream.cli.logging.LogLevel;
 import io.lakestream.cli.logging.Logback;
+import io.lakestream.core.spec.Units;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -411,8 +412,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             + " (data in "
             + dir
             + ") did not answer describeCluster within "
-            + START_TIMEOUT.toSeconds()
-            + " s"
+            + Units.formatElapsed(START_TIMEOUT)
             + (last == null ? "" : "; last error: " + rootMessage(last)),
         last);
   }
