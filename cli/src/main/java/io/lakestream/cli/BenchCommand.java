@@ -23,6 +23,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -47,6 +48,7 @@ import picocli.CommandLine.Spec;
     })
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec command;
+  @ParentCommand Lakestream root;
 
   @Option(
       names = "--records",
@@ -153,7 +155,7 @@ final class BenchCommand implements Callable<Integer> {
               spec,
               RunOptions.defaults()
                   .withStopAtEnd(true)
-                  .withStatus(Duration.ofSeconds(5), System.err),
+                  .withStatus(root.statusInterval(Duration.ofSeconds(5)), System.err),
               System.err);
       double wall = (System.nanoTime() - wallStart) / 1e9;
       double cpu = (os.getProcessCpuTime() - cpuStart) / 1e9;
@@ -226,7 +228,7 @@ final class BenchCommand implements Callable<Integer> {
               spec,
               RunOptions.defaults()
                   .withStopAtEnd(true)
-                  .withStatus(Duration.ofSeconds(30), System.err),
+                  .withStatus(root.statusInterval(Duration.ofSeconds(30)), System.err),
               System.err);
       double wall = (System.nanoTime() - wallStart) / 1e9;
       double cpu = (os.getProcessCpuTime() - cpuStart) / 1e9;

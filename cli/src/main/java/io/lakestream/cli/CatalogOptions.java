@@ -1,16 +1,24 @@
 package io.lakestream.cli;
 
+import io.lakestream.catalog.Catalogs;
 import io.lakestream.core.spec.PipelineSpec;
 import io.lakestream.core.spec.SpecParser;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Which Iceberg catalog a command reads: a spec's, a warehouse's default one, or given properties.
  */
 final class CatalogOptions {
+  @Spec(Spec.Target.MIXEE)
+  CommandSpec command;
+
   @Option(
       names = "--spec",
       paramLabel = "SPEC",
@@ -31,7 +39,12 @@ final class CatalogOptions {
           "Catalog properties, as under sink.iceberg.catalog (e.g. type=rest, uri=http://...).")
   Map<String, String> properties;
 
-  /** The catalog section to load, or null for the default catalog. */
+  /**
+   * The catalog section to load, or null for the default catalog.
+   *
+   * @throws ParameterException if the warehouse (the default one included) does not exist: these
+   *     commands only read, so they must not create an empty catalog where the user mistyped a path
+   */
   Map<String, Object> section() {
     if (properties != null && !properties.isEmpty()) {
       return new LinkedHashMap<>(properties);
@@ -42,6 +55,10 @@ final class CatalogOptions {
       @SuppressWarnings("unchecked")
       Map<String, Object> section = catalog instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
       return section;
+    }
+    Path dir = warehouse == null ? Path.of(Catalogs.DEFAULT_WAREHOUSE) : warehouse;
+    if (!Files.isDirectory(dir)) {
+      throw new ParameterException(command.commandLine(), "warehouse " + dir + " does not exist");
     }
     if (warehouse != null) {
       Map<String, Object> section = new LinkedHashMap<>();

@@ -4,19 +4,23 @@ import io.lakestream.iceberg.IcebergTables;
 import io.lakestream.iceberg.TableDescription;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
     name = "describe",
     description =
-        "Show a table: schema, partitioning, size, and its snapshots with the lakestream pipeline and"
-            + " checkpoint each one commits.")
+        "Show a table: schema, partitioning, sort order, upsert key, properties, size, deletes and"
+            + " live rows, and its snapshots with the lakestream pipeline, checkpoint and source"
+            + " positions each one commits.")
 final class DescribeCommand implements Callable<Integer> {
   @Spec CommandSpec command;
   @Mixin CatalogOptions catalog;
@@ -26,14 +30,27 @@ final class DescribeCommand implements Callable<Integer> {
 
   @Option(
       names = "--snapshots",
+      paramLabel = "N",
       defaultValue = "20",
-      description = "Newest snapshots to show. Default: ${DEFAULT-VALUE}.")
+      description = "Newest snapshots to show, 0 or more. Default: ${DEFAULT-VALUE}.")
   int snapshots;
+
+  @Option(names = "--json", description = "Print the description as one JSON object.")
+  boolean json;
 
   @Override
   public Integer call() {
+    if (snapshots < 0) {
+      throw new ParameterException(
+          command.commandLine(), "--snapshots must be 0 or more (got " + snapshots + ")");
+    }
     try (IcebergTables tables = new IcebergTables(catalog.section())) {
-      print(tables.describe(table, snapshots), command.commandLine().getOut());
+      TableDescription d = tables.describe(table, snapshots);
+      if (json) {
+        command.commandLine().getOut().println(TableJson.describe(d));
+      } else {
+        print(d, command.commandLine().getOut());
+      }
       return 0;
     }
   }
@@ -43,12 +60,34 @@ final class DescribeCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "Table %s (Iceberg format v%d)%n", d.name(), d.formatVersion());
     out.printf(Locale.ROOT, "  location:     %s%n", d.location());
     out.printf(Locale.ROOT, "  partitioning: %s%n", d.partitioning());
+    out.printf(Locale.ROOT, "  sort order:   %s%n", d.sortOrder());
+    out.printf(
+        Locale.ROOT,
+        "  upsert key:   %s%n",
+        d.identifierFields().isEmpty() ? "none" : String.join(", ", d.identifierFields()));
+    TableDescription.Totals t = d.totals();
     out.printf(
         Locale.ROOT,
         "  current:      %,d rows in %,d data files, %s%n",
-        d.totals().records(),
-        d.totals().dataFiles(),
-        bytes(d.totals().bytes()));
+        t.records(),
+        t.dataFiles(),
+        bytes(t.bytes()));
+    out.printf(
+        Locale.ROOT,
+        "  deletes:      %,d position-delete files (%,d rows), %,d equality-delete files (%,d keys)%n",
+        t.positionDeleteFiles(),
+        t.positionDeletes(),
+        t.equalityDeleteFiles(),
+        t.equalityDeletes());
+    out.printf(
+        Locale.ROOT,
+        "  live rows:    %,d%s%n",
+        t.liveRows(),
+        t.positionDeleteFiles() + t.equalityDeleteFiles() > 0
+            ? " (counted by reading the table)"
+            : "");
+    out.println("  properties:");
+    new TreeMap<>(d.properties()).forEach((k, v) -> out.printf(Locale.ROOT, "    %s = %s%n", k, v));
     out.println("  columns:");
     for (TableDescription.Column c : d.columns()) {
       out.printf(
@@ -65,33 +104,53 @@ final class DescribeCommand implements Callable<Integer> {
         d.snapshotCount());
     out.printf(
         Locale.ROOT,
-        "    %-20s %-24s %-10s %-22s %10s %8s %12s%n",
+        "    %-20s %-24s %-10s %-22s %10s %8s %12s  %s%n",
         "SNAPSHOT",
         "COMMITTED AT",
         "OPERATION",
         "PIPELINE",
         "CHECKPOINT",
         "+FILES",
-        "+ROWS");
+        "+ROWS",
+        "SOURCE POSITIONS");
     for (TableDescription.SnapshotInfo s : d.snapshots()) {
       out.printf(
           Locale.ROOT,
-          "    %-20d %-24s %-10s %-22s %10s %8d %,12d%n",
+          "    %-20d %-24s %-10s %-22s %10s %8d %,12d  %s%n",
           s.snapshotId(),
           s.committedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
           s.operation(),
           s.pipelineId() == null ? "-" : s.pipelineId(),
           s.checkpointId() == null ? "-" : s.checkpointId().toString(),
           s.addedFiles(),
-          s.addedRecords());
+          s.addedRecords(),
+          positions(s.sourcePositions()));
     }
     out.flush();
   }
 
-  private static String bytes(long n) {
-    if (n < 1024 * 1024) {
-      return String.format(Locale.ROOT, "%.1f KiB", n / 1024.0);
+  /** {@code orders:0=42, orders:1=17}, or {@code -} when the commit recorded none. */
+  private static String positions(Map<String, Long> positions) {
+    if (positions.isEmpty()) {
+      return "-";
     }
-    return String.format(Locale.ROOT, "%.1f MiB", n / (1024.0 * 1024));
+    StringBuilder out = new StringBuilder();
+    new TreeMap<>(positions)
+        .forEach((split, p) -> out.append(out.length() == 0 ? "" : ", ").append(split + "=" + p));
+    return out.toString();
+  }
+
+  /**
+   * A size in the largest binary unit that keeps it at 1 or more: {@code 512 B}, {@code 1.5 MiB}.
+   */
+  static String bytes(long n) {
+    String[] units = {"B", "KiB", "MiB", "GiB", "TiB"};
+    int unit = 0;
+    double value = n;
+    while (value >= 1024 && unit < units.length - 1) {
+      value /= 1024;
+      unit++;
+    }
+    return unit == 0 ? n + " B" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
   }
 }

@@ -1,16 +1,22 @@
 package io.lakestream.cli;
 
+import io.lakestream.cli.logging.LogFormat;
+import io.lakestream.cli.logging.LogLevel;
+import io.lakestream.cli.logging.Logback;
 import io.lakestream.core.error.Failures;
 import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.spec.SpecException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code lakestream} command: one subcommand per task, no business logic of its own. */
 @Command(
@@ -41,6 +47,30 @@ public final class Lakestream {
   /** Exit code of an invalid spec or command line. */
   static final int EXIT_INVALID = 2;
 
+  @Option(
+      names = "--log-level",
+      paramLabel = "LEVEL",
+      scope = ScopeType.INHERIT,
+      description =
+          "Level of lakestream's own log lines: ${COMPLETION-CANDIDATES}. Default: INFO, or"
+              + " LAKESTREAM_LOG_LEVEL. Libraries keep the levels of logback.xml.")
+  LogLevel logLevel;
+
+  @Option(
+      names = "--quiet",
+      scope = ScopeType.INHERIT,
+      description = "Only warnings and errors, and no status lines (same as --log-level WARN).")
+  boolean quiet;
+
+  @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      scope = ScopeType.INHERIT,
+      description =
+          "text, or json (one JSON object per line, for log shippers). Default: text, or"
+              + " LAKESTREAM_LOG_FORMAT.")
+  LogFormat logFormat;
+
   public static void main(String[] args) {
     System.exit(execute(args));
   }
@@ -51,11 +81,37 @@ public final class Lakestream {
   }
 
   /**
+   * How often a command prints its status line: {@code interval}, or never with {@code --quiet}.
+   */
+  Duration statusInterval(Duration interval) {
+    return quiet ? Duration.ZERO : interval;
+  }
+
+  /** Applies the logging options before the command runs. */
+  private void configureLogging() {
+    if (logFormat != null) {
+      Logback.useFormat(logFormat);
+    }
+    if (quiet) {
+      Logback.setLakestreamLevel(LogLevel.WARN);
+    } else if (logLevel != null) {
+      Logback.setLakestreamLevel(logLevel);
+    }
+  }
+
+  /**
    * The command line with lakestream's error handling: user mistakes print a message, no trace;
    * every printed message has its secrets masked. Every subcommand takes {@code -h}/{@code --help}.
    */
   static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new Lakestream());
+    Lakestream lakestream = new Lakestream();
+    CommandLine cli = new CommandLine(lakestream);
+    cli.setCaseInsensitiveEnumValuesAllowed(true);
+    cli.setExecutionStrategy(
+        parseResult -> {
+          lakestream.configureLogging();
+          return new CommandLine.RunLast().execute(parseResult);
+        });
     for (CommandLine sub : cli.getSubcommands().values()) {
       CommandSpec spec = sub.getCommandSpec();
       if (spec.optionsMap().get("--help") == null) {

@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -45,6 +46,7 @@ final class QuickstartCommand implements Callable<Integer> {
       List.of("{\"event_id\": 1, \"amount\": ", "not json at all", "{\"event_id\": \"seven\"}");
 
   @Spec CommandSpec command;
+  @ParentCommand Lakestream root;
 
   @Option(
       names = "--events",
@@ -84,7 +86,7 @@ final class QuickstartCommand implements Callable<Integer> {
               source.spec(),
               RunOptions.defaults()
                   .withStopAtEnd(true)
-                  .withStatus(Duration.ofSeconds(2), System.err),
+                  .withStatus(root.statusInterval(Duration.ofSeconds(2)), System.err),
               System.err);
       if (!result.succeeded()) {
         out.println("The pipeline stopped: " + result.failure().message());

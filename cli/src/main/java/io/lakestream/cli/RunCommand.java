@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 @Command(
     name = "run",
@@ -23,6 +24,8 @@ import picocli.CommandLine.Parameters;
           + " spec or command line."
     })
 final class RunCommand implements Callable<Integer> {
+  @ParentCommand Lakestream root;
+
   @Parameters(paramLabel = "SPEC", description = "The pipeline spec (YAML).")
   Path spec;
 
@@ -66,7 +69,7 @@ final class RunCommand implements Callable<Integer> {
       RunOptions options =
           RunOptions.defaults()
               .withStopAtEnd(stopAtEnd)
-              .withStatus(statusInterval, err)
+              .withStatus(root.statusInterval(statusInterval), err)
               .withPhaseListener(PausingPhaseListener.fromSystemProperty(out));
       RunResult result = PipelineRunner.run(source.spec(), options, err);
       if (!result.succeeded()) {

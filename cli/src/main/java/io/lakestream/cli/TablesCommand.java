@@ -6,6 +6,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "tables", description = "List the tables of a catalog.")
@@ -13,10 +14,17 @@ final class TablesCommand implements Callable<Integer> {
   @Spec CommandSpec command;
   @Mixin CatalogOptions catalog;
 
+  @Option(names = "--json", description = "Print {\"tables\": [...]} instead of one name a line.")
+  boolean json;
+
   @Override
   public Integer call() {
     try (IcebergTables tables = new IcebergTables(catalog.section())) {
       List<String> names = tables.list();
+      if (json) {
+        command.commandLine().getOut().println(TableJson.tables(names));
+        return 0;
+      }
       if (names.isEmpty()) {
         command.commandLine().getErr().println("No tables in this catalog.");
       }

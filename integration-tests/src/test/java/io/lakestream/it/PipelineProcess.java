@@ -49,10 +49,8 @@ final class PipelineProcess implements AutoCloseable {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx512m");
     command.add("-XX:TieredStopAtLevel=1");
-    command.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=info");
-    command.add("-Dorg.slf4j.simpleLogger.log.org.apache.kafka=warn");
-    command.add("-Dorg.slf4j.simpleLogger.log.org.apache.iceberg=warn");
-    command.add("-Dorg.slf4j.simpleLogger.log.org.apache.hadoop=error");
+    // the configuration users get, at its default levels
+    command.add("-Dlogback.configurationFile=logback.xml");
     for (String p : systemProperties) {
       command.add("-D" + p);
     }

@@ -1,5 +1,6 @@
 package io.lakestream.cli.embedded;
 
+import io.lakestream.core.spec.Units;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -83,8 +84,8 @@ public final class ChildBroker implements AutoCloseable {
           "Child Kafka broker (data in "
               + dataDir
               + ") was not ready within "
-              + START_TIMEOUT.toSeconds()
-              + " s and was killed. End of "
+              + Units.formatElapsed(START_TIMEOUT)
+              + " and was killed. End of "
               + logFile
               + ":\n"
               + tail(logFile),
@@ -158,12 +159,10 @@ public final class ChildBroker implements AutoCloseable {
     if (feature >= 23) {
       command.add("--sun-misc-unsafe-memory-access=allow");
     }
-    // Log levels set for this JVM (e.g. to debug the broker) apply to the child too.
-    for (String key : System.getProperties().stringPropertyNames()) {
-      if (key.startsWith("org.slf4j.simpleLogger.")
-          && !key.equals("org.slf4j.simpleLogger.logFile")) {
-        command.add("-D" + key + "=" + System.getProperty(key));
-      }
+    // The logging configuration of this JVM (e.g. one that debugs the broker) applies to the child.
+    String logConfig = System.getProperty("logback.configurationFile");
+    if (logConfig != null) {
+      command.add("-Dlogback.configurationFile=" + logConfig);
     }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));

@@ -1,5 +1,8 @@
 package io.lakestream.cli.embedded;
 
+import io.lakestream.cli.logging.LogLevel;
+import io.lakestream.cli.logging.Logback;
+import io.lakestream.core.spec.Units;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -42,18 +45,15 @@ import org.slf4j.LoggerFactory;
  * reuses it (topics and offsets included) when it was formatted before; {@link #start()} uses a
  * temporary directory that {@link #close()} deletes.
  *
- * <p>The broker's own logging is set to WARN through slf4j-simple system properties, unless those
- * properties are already set (see {@link #quietBrokerLogging()}).
+ * <p>The broker's own loggers log at WARN unless the logging configuration sets their levels (see
+ * {@link #quietBrokerLogging()}).
  *
  * <p>{@link #main(String[])} runs the broker as a child process; {@link #startChildProcess(Path)}
  * launches such a process (see {@link ChildBroker}).
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
-  // Created on first use, so that main() can configure slf4j-simple before it initializes.
-  private static final class Log {
-    static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
-  }
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
 
   /** The host every listener binds to and advertises. */
   static final String HOST = "127.0.0.1";
@@ -153,7 +153,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             hasCause(e, BindException.class)
                 && (port == 0 || causeMentions(e, HOST + ":" + controllerPort));
         if (pickedPortTaken && attempt < BIND_ATTEMPTS) {
-          Log.LOG.warn(
+          LOG.warn(
               "Kafka broker could not bind its ports, retrying with other ports: {}", e.toString());
           continue;
         }
@@ -177,7 +177,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         stopQuietly(server);
         throw e;
       }
-      Log.LOG.info("Kafka broker ready at {} with data in {}", bootstrap, dir);
+      LOG.info("Kafka broker ready at {} with data in {}", bootstrap, dir);
       return new EmbeddedKafkaBroker(server, admin, bootstrap, dir, deleteOnClose);
     }
   }
@@ -236,7 +236,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     if (deleteDataDirOnClose) {
       deleteRecursively(dataDir);
     }
-    Log.LOG.info("Kafka broker at {} stopped", bootstrapServers);
+    LOG.info("Kafka broker at {} stopped", bootstrapServers);
   }
 
   /**
@@ -265,8 +265,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     PrintStream stdout = System.out;
     // Only the READY line may reach stdout; anything else printing there goes to stderr.
     System.setOut(System.err);
-    setIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
-    setIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd HH:mm:ss.SSS");
     Path dir = null;
     int port = 0;
     try {
@@ -295,22 +293,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       drain(System.in);
       broker.close();
     } catch (Exception e) {
-      Log.LOG.error("Kafka broker failed", e);
+      LOG.error("Kafka broker failed", e);
       exitCode = 1;
     }
     System.exit(exitCode);
   }
 
   /**
-   * Sets slf4j-simple's levels for the broker's loggers ({@code kafka.*}, {@code
-   * org.apache.kafka.*}, {@code state.change.logger}) to WARN, unless the corresponding system
-   * properties are already set. Kafka clients log under {@code org.apache.kafka} too, so their
-   * loggers created after this call also log at WARN. Called by {@code start}; call it earlier to
-   * cover loggers created before.
+   * Sets the broker's loggers ({@code kafka.*}, {@code org.apache.kafka.*}, {@code
+   * state.change.logger}) to WARN unless the logging configuration gives them a level already, as
+   * lakestream's {@code logback.xml} does. Kafka clients log under {@code org.apache.kafka} too.
+   * Called by {@code start}.
    */
   public static void quietBrokerLogging() {
     for (String logger : List.of("kafka", "org.apache.kafka", "state.change.logger")) {
-      setIfAbsent("org.slf4j.simpleLogger.log." + logger, "warn");
+      Logback.setLevelIfUnset(logger, LogLevel.WARN);
     }
   }
 
@@ -415,8 +412,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             + " (data in "
             + dir
             + ") did not answer describeCluster within "
-            + START_TIMEOUT.toSeconds()
-            + " s"
+            + Units.formatElapsed(START_TIMEOUT)
             + (last == null ? "" : "; last error: " + rootMessage(last)),
         last);
   }
@@ -432,7 +428,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       server.shutdown();
       server.awaitShutdown();
     } catch (RuntimeException e) {
-      Log.LOG.warn("Error while stopping a Kafka broker that failed to start", e);
+      LOG.warn("Error while stopping a Kafka broker that failed to start", e);
     }
   }
 
@@ -462,12 +458,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     return root.toString();
   }
 
-  private static void setIfAbsent(String key, String value) {
-    if (System.getProperty(key) == null) {
-      System.setProperty(key, value);
-    }
-  }
-
   private static String argValue(String[] args, int i, String option) {
     if (i >= args.length) {
       throw new IllegalArgumentException(option + " needs a value");
@@ -492,7 +482,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Files.deleteIfExists(p);
       }
     } catch (IOException e) {
-      Log.LOG.warn("Could not delete temporary Kafka data directory {}: {}", dir, e.toString());
+      LOG.warn("Could not delete temporary Kafka data directory {}: {}", dir, e.toString());
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.lakestream.cli.embedded;
 
+import io.lakestream.core.spec.Units;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -45,7 +46,7 @@ final class Topics {
       }
     } catch (TimeoutException e) {
       throw new IllegalStateException(
-          "Creating topic " + name + " timed out after " + timeout.toSeconds() + " s", e);
+          "Creating topic " + name + " timed out after " + Units.formatElapsed(timeout), e);
     }
     String state = "not in the metadata";
     while (System.nanoTime() < deadline) {
@@ -68,6 +69,6 @@ final class Topics {
       Thread.sleep(POLL_INTERVAL_MILLIS);
     }
     throw new IllegalStateException(
-        "Topic " + name + " not ready after " + timeout.toSeconds() + " s: " + state);
+        "Topic " + name + " not ready after " + Units.formatElapsed(timeout) + ": " + state);
   }
 }

@@ -6,15 +6,20 @@ import io.lakestream.core.error.PipelineException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.iceberg.DeleteFile;
+import org.apache.iceberg.FileContent;
 import org.apache.iceberg.FileScanTask;
 import org.apache.iceberg.PartitionSpec;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotSummary;
+import org.apache.iceberg.SortOrder;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableUtil;
 import org.apache.iceberg.catalog.Catalog;
@@ -155,23 +160,75 @@ public final class IcebergTables implements AutoCloseable {
             .reversed());
     List<TableDescription.SnapshotInfo> snapshots =
         all.stream().limit(Math.max(0, snapshotLimit)).map(IcebergTables::snapshotInfo).toList();
-    Snapshot current = t.currentSnapshot();
-    Map<String, String> summary = current == null ? Map.of() : current.summary();
-    TableDescription.Totals totals =
-        new TableDescription.Totals(
-            number(summary, SnapshotSummary.TOTAL_DATA_FILES_PROP),
-            number(summary, SnapshotSummary.TOTAL_RECORDS_PROP),
-            number(summary, SnapshotSummary.TOTAL_FILE_SIZE_PROP));
     return new TableDescription(
         TableIdentifier.parse(table).toString(),
         t.location(),
         TableUtil.formatVersion(t),
         columns,
         specString(t.spec()),
+        t.schema().identifierFieldNames().stream().sorted().toList(),
+        t.sortOrder().isUnsorted() ? "unsorted" : sortOrderString(t.sortOrder()),
         t.properties(),
         snapshots,
         all.size(),
-        totals);
+        totals(t, table));
+  }
+
+  /** The current snapshot's totals; live rows are counted by reading when there are deletes. */
+  private static TableDescription.Totals totals(Table t, String table) {
+    Snapshot current = t.currentSnapshot();
+    if (current == null) {
+      return TableDescription.Totals.EMPTY;
+    }
+    Map<String, String> summary = current.summary();
+    Set<String> positionDeletes = new HashSet<>();
+    Set<String> equalityDeletes = new HashSet<>();
+    try (CloseableIterable<FileScanTask> tasks = t.newScan().planFiles()) {
+      for (FileScanTask task : tasks) {
+        for (DeleteFile delete : task.deletes()) {
+          (delete.content() == FileContent.EQUALITY_DELETES ? equalityDeletes : positionDeletes)
+              .add(delete.location());
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new PipelineException("Cannot plan a scan of " + table + ": " + e.getMessage(), e);
+    }
+    long records = number(summary, SnapshotSummary.TOTAL_RECORDS_PROP);
+    boolean hasDeletes = !positionDeletes.isEmpty() || !equalityDeletes.isEmpty();
+    return new TableDescription.Totals(
+        number(summary, SnapshotSummary.TOTAL_DATA_FILES_PROP),
+        records,
+        number(summary, SnapshotSummary.TOTAL_FILE_SIZE_PROP),
+        positionDeletes.size(),
+        equalityDeletes.size(),
+        number(summary, SnapshotSummary.TOTAL_POS_DELETES_PROP),
+        number(summary, SnapshotSummary.TOTAL_EQ_DELETES_PROP),
+        hasDeletes ? countRows(t, table) : records);
+  }
+
+  private static long countRows(Table t, String table) {
+    long rows = 0;
+    try (CloseableIterable<Record> records = IcebergGenerics.read(t).build()) {
+      for (Record ignored : records) {
+        rows++;
+      }
+    } catch (java.io.IOException e) {
+      throw new PipelineException("Cannot scan " + table + ": " + e.getMessage(), e);
+    }
+    return rows;
+  }
+
+  /** A sort order as {@code column ASC NULLS FIRST, day(event_time) DESC NULLS LAST}. */
+  private static String sortOrderString(SortOrder order) {
+    return order.fields().stream()
+        .map(
+            f -> {
+              String column = order.schema().findColumnName(f.sourceId());
+              String transform = f.transform().toString();
+              String term = transform.equals("identity") ? column : transform + "(" + column + ")";
+              return term + " " + f.direction() + " " + f.nullOrder().toString().replace('_', ' ');
+            })
+        .collect(Collectors.joining(", "));
   }
 
   private static TableDescription.SnapshotInfo snapshotInfo(Snapshot s) {
@@ -186,6 +243,15 @@ public final class IcebergTables implements AutoCloseable {
         // a foreign writer's malformed entry; show the snapshot without it
       }
     }
+    Map<String, Long> positions = Map.of();
+    String encoded = summary.get(CommitMetadata.SOURCE_POSITIONS);
+    if (encoded != null) {
+      try {
+        positions = CommitMetadata.decodePositions(encoded);
+      } catch (IllegalArgumentException e) {
+        // a foreign writer's malformed entry; show the snapshot without it
+      }
+    }
     return new TableDescription.SnapshotInfo(
         s.snapshotId(),
         java.time.Instant.ofEpochMilli(s.timestampMillis()),
@@ -193,7 +259,8 @@ public final class IcebergTables implements AutoCloseable {
         pipeline,
         checkpointId,
         number(summary, SnapshotSummary.ADDED_FILES_PROP),
-        number(summary, SnapshotSummary.ADDED_RECORDS_PROP));
+        number(summary, SnapshotSummary.ADDED_RECORDS_PROP),
+        positions);
   }
 
   private static long number(Map<String, String> summary, String key) {

@@ -13,6 +13,9 @@ import java.util.Map;
  * @param columns the current schema's top-level columns
  * @param partitioning the partition spec in {@code partition-by} syntax, e.g. {@code
  *     day(event_time), bucket(16, user_id)}; {@code unpartitioned} when there is none
+ * @param identifierFields the schema's identifier fields: the upsert key; empty for an append table
+ * @param sortOrder the sort order, e.g. {@code event_time ASC NULLS FIRST}; {@code unsorted} when
+ *     there is none
  * @param properties the table properties
  * @param snapshots the newest snapshots, newest first (at most the limit asked for)
  * @param snapshotCount how many snapshots the table keeps in all
@@ -24,6 +27,8 @@ public record TableDescription(
     int formatVersion,
     List<Column> columns,
     String partitioning,
+    List<String> identifierFields,
+    String sortOrder,
     Map<String, String> properties,
     List<SnapshotInfo> snapshots,
     int snapshotCount,
@@ -31,6 +36,7 @@ public record TableDescription(
 
   public TableDescription {
     columns = List.copyOf(columns);
+    identifierFields = List.copyOf(identifierFields);
     properties = Map.copyOf(properties);
     snapshots = List.copyOf(snapshots);
   }
@@ -54,6 +60,8 @@ public record TableDescription(
    * @param checkpointId the lakestream checkpoint it holds, or null
    * @param addedFiles data files it added
    * @param addedRecords rows it added
+   * @param sourcePositions the source positions the commit recorded (after the last record it
+   *     includes), by split id such as {@code orders:0}; empty for a commit without them
    */
   public record SnapshotInfo(
       long snapshotId,
@@ -62,14 +70,36 @@ public record TableDescription(
       String pipelineId,
       Long checkpointId,
       long addedFiles,
-      long addedRecords) {}
+      long addedRecords,
+      Map<String, Long> sourcePositions) {
+    public SnapshotInfo {
+      sourcePositions = Map.copyOf(sourcePositions);
+    }
+  }
 
   /**
    * The table's current size.
    *
    * @param dataFiles live data files
-   * @param records live rows (before applying deletes)
-   * @param bytes bytes of live files
+   * @param records rows in the live data files, before deletes are applied
+   * @param bytes bytes of live files, delete files included
+   * @param positionDeleteFiles live position-delete files
+   * @param equalityDeleteFiles live equality-delete files
+   * @param positionDeletes entries in the position-delete files
+   * @param equalityDeletes entries in the equality-delete files
+   * @param liveRows rows a reader sees, deletes applied: counted by reading the table when it has
+   *     delete files, else {@code records}
    */
-  public record Totals(long dataFiles, long records, long bytes) {}
+  public record Totals(
+      long dataFiles,
+      long records,
+      long bytes,
+      long positionDeleteFiles,
+      long equalityDeleteFiles,
+      long positionDeletes,
+      long equalityDeletes,
+      long liveRows) {
+    /** The totals of a table without snapshots. */
+    public static final Totals EMPTY = new Totals(0, 0, 0, 0, 0, 0, 0, 0);
+  }
 }

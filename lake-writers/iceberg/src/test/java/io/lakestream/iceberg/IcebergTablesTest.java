@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakestream.core.error.PipelineException;
+import io.lakestream.core.record.Row;
 import io.lakestream.core.sink.Sink;
 import io.lakestream.core.sink.SinkContext;
+import io.lakestream.core.sink.SinkWriter;
+import io.lakestream.core.sink.SupportsDelete;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -96,8 +99,48 @@ class IcebergTablesTest {
       assertThat(d.snapshots())
           .extracting(TableDescription.SnapshotInfo::checkpointId)
           .containsExactly(5L, 4L);
-      assertThat(d.totals()).isEqualTo(new TableDescription.Totals(0, 0, 0));
+      assertThat(d.totals()).isEqualTo(new TableDescription.Totals(0, 0, 0, 0, 0, 0, 0, 0));
     }
+  }
+
+  @Test
+  void describesUpsertKeyDeletesLiveRowsPropertiesAndSourcePositions() {
+    // reference model: key -> present after the two checkpoints
+    Map<Long, Boolean> live = new java.util.HashMap<>();
+    try (Sink sink =
+        TestTables.open(
+            dir,
+            UpsertSinkTest.USERS,
+            Map.of(
+                "mode", "upsert", "key", List.of("user_id"), "properties", Map.of("a.b", "c")))) {
+      SinkWriter writer = sink.createWriter(0);
+      writer.write(new Row(1L, "a", 1));
+      live.put(1L, true);
+      writer.write(new Row(2L, "b", 2));
+      live.put(2L, true);
+      sink.committer().commit(1, Map.of("users:0", 2L), writer.prepareCommit(1));
+      ((SupportsDelete) writer).delete(new Row(1L, null, null));
+      live.remove(1L);
+      writer.write(new Row(3L, "c", 3));
+      live.put(3L, true);
+      sink.committer().commit(2, Map.of("users:0", 4L, "users:1", 7L), writer.prepareCommit(2));
+      writer.close();
+    }
+
+    TableDescription d;
+    try (IcebergTables tables = new IcebergTables(TestTables.catalog(dir))) {
+      d = tables.describe("analytics.orders");
+    }
+
+    assertThat(d.identifierFields()).containsExactly("user_id");
+    assertThat(d.sortOrder()).isEqualTo("unsorted");
+    assertThat(d.properties()).containsEntry("a.b", "c");
+    assertThat(d.totals().records()).isEqualTo(3);
+    assertThat(d.totals().liveRows()).isEqualTo(live.size());
+    assertThat(d.totals().equalityDeleteFiles()).isPositive();
+    assertThat(d.snapshots())
+        .extracting(TableDescription.SnapshotInfo::sourcePositions)
+        .containsExactly(Map.of("users:0", 4L, "users:1", 7L), Map.of("users:0", 2L));
   }
 
   @Test

@@ -97,6 +97,46 @@ public final class Units {
   }
 
   /**
+   * Writes a measured duration for people: {@code 850ms} under a second, {@code 2.5s} (tenths,
+   * rounded down) under a minute, then whole units from days down to seconds with the zero ones at
+   * the end left out, e.g. {@code 1m30s}, {@code 2h}, {@code 1h0m5s}, {@code 3d4h}. Not meant to be
+   * parsed back; {@link #formatDuration} is.
+   */
+  public static String formatElapsed(Duration duration) {
+    if (duration.isNegative()) {
+      return "-" + formatElapsed(duration.negated());
+    }
+    long millis = duration.toMillis();
+    if (millis < 1_000) {
+      return millis + "ms";
+    }
+    if (millis < 60_000) {
+      long tenths = millis / 100;
+      return tenths % 10 == 0 ? tenths / 10 + "s" : tenths / 10 + "." + tenths % 10 + "s";
+    }
+    long[] amounts = {
+      duration.toDaysPart(),
+      duration.toHoursPart(),
+      duration.toMinutesPart(),
+      duration.toSecondsPart()
+    };
+    String[] units = {"d", "h", "m", "s"};
+    int first = 0;
+    while (amounts[first] == 0) {
+      first++;
+    }
+    int last = amounts.length - 1;
+    while (amounts[last] == 0) {
+      last--;
+    }
+    StringBuilder out = new StringBuilder();
+    for (int i = first; i <= last; i++) {
+      out.append(amounts[i]).append(units[i]);
+    }
+    return out.toString();
+  }
+
+  /**
    * Parses a byte size such as {@code 1048576}, {@code 64KB}, {@code 128MB} or {@code 1GB}; units
    * are powers of 1024.
    *

@@ -64,6 +64,24 @@ class UnitsTest {
 
   @ParameterizedTest
   @CsvSource({
+    "0, 0ms",
+    "850, 850ms",
+    "1000, 1s",
+    "2599, 2.5s",
+    "59999, 59.9s",
+    "60000, 1m",
+    "90400, 1m30s",
+    "3605000, 1h0m5s",
+    "7200000, 2h",
+    "273600000, 3d4h",
+    "-1500, -1.5s"
+  })
+  void formatsElapsedTimeForPeople(long millis, String text) {
+    assertThat(Units.formatElapsed(Duration.ofMillis(millis))).isEqualTo(text);
+  }
+
+  @ParameterizedTest
+  @CsvSource({
     "1048576, 1048576",
     "0, 0",
     "512B, 512",

@@ -1,0 +1,81 @@
+package io.lakestream.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakestream.iceberg.TableDescription;
+import java.util.List;
+import java.util.TreeMap;
+
+/**
+ * The {@code --json} output of {@code tables} and {@code describe}. The field names are a stable
+ * interface for scripts (documented in docs/operations.md): add fields, never rename them.
+ */
+final class TableJson {
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private TableJson() {}
+
+  /** {@code {"tables": ["ns.a", "ns.b"]}} */
+  static String tables(List<String> names) {
+    ObjectNode root = MAPPER.createObjectNode();
+    ArrayNode tables = root.putArray("tables");
+    names.forEach(tables::add);
+    return write(root);
+  }
+
+  /** One table's description. */
+  static String describe(TableDescription d) {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("name", d.name());
+    root.put("format_version", d.formatVersion());
+    root.put("location", d.location());
+    root.put("partitioning", d.partitioning());
+    root.put("sort_order", d.sortOrder());
+    d.identifierFields().forEach(root.putArray("identifier_fields")::add);
+    ObjectNode properties = root.putObject("properties");
+    new TreeMap<>(d.properties()).forEach(properties::put);
+    ArrayNode columns = root.putArray("columns");
+    for (TableDescription.Column c : d.columns()) {
+      columns.addObject().put("name", c.name()).put("type", c.type()).put("required", c.required());
+    }
+    TableDescription.Totals t = d.totals();
+    root.putObject("current")
+        .put("data_files", t.dataFiles())
+        .put("data_file_rows", t.records())
+        .put("bytes", t.bytes())
+        .put("position_delete_files", t.positionDeleteFiles())
+        .put("position_deletes", t.positionDeletes())
+        .put("equality_delete_files", t.equalityDeleteFiles())
+        .put("equality_deletes", t.equalityDeletes())
+        .put("live_rows", t.liveRows());
+    root.put("snapshot_count", d.snapshotCount());
+    ArrayNode snapshots = root.putArray("snapshots");
+    for (TableDescription.SnapshotInfo s : d.snapshots()) {
+      ObjectNode node =
+          snapshots
+              .addObject()
+              .put("snapshot_id", s.snapshotId())
+              .put("committed_at", s.committedAt().toString())
+              .put("operation", s.operation())
+              .put("pipeline", s.pipelineId())
+              .put("checkpoint", s.checkpointId())
+              .put("added_files", s.addedFiles())
+              .put("added_rows", s.addedRecords());
+      ObjectNode positions = node.putObject("source_positions");
+      new TreeMap<String, Long>(s.sourcePositions()).forEach(positions::put);
+    }
+    return write(root);
+  }
+
+  private static String write(ObjectNode root) {
+    try {
+      return MAPPER.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write JSON for a tree of plain values", e);
+    }
+  }
+}
