@@ -28,6 +28,7 @@ import io.lakestream.core.spec.ErrorSpec;
 import io.lakestream.core.spec.KafkaSourceSpec;
 import io.lakestream.core.spec.PipelineSpec;
 import io.lakestream.core.spec.PostgresSourceSpec;
+import io.lakestream.core.spec.SpecException;
 import io.lakestream.core.spec.SpecOption;
 import io.lakestream.core.spec.TransformSpec;
 import io.lakestream.core.spec.Units;
@@ -132,7 +133,7 @@ public final class Pipeline {
       state = State.STOPPED;
       return new RunResult(
           0, 0, metrics.snapshot(), Duration.ofNanos(System.nanoTime() - startNanos), null);
-    } catch (PipelineException | Error e) {
+    } catch (PipelineException | SpecException | Error e) {
       state = State.FAILED;
       throw e;
     } catch (RuntimeException e) {
