@@ -47,7 +47,7 @@ public final class BrokerWatch implements AutoCloseable {
     return "waiting for Kafka "
         + servers
         + " for "
-        + Units.formatDuration(Duration.ofSeconds((clock.millis() - since) / 1000));
+        + Units.formatElapsed(Duration.ofSeconds((clock.millis() - since) / 1000));
   }
 
   private void watch() {
@@ -88,7 +88,7 @@ public final class BrokerWatch implements AutoCloseable {
       LOG.info(
           "Kafka at {} answers again after {}",
           servers,
-          Units.formatDuration(Duration.ofSeconds(downFor / 1000)));
+          Units.formatElapsed(Duration.ofSeconds(downFor / 1000)));
     }
   }
 

@@ -2,6 +2,7 @@ package io.lakestream.core.kafka;
 
 import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.spec.KafkaSourceSpec;
+import io.lakestream.core.spec.Units;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaSource implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
-  private static final long TIMEOUT_SECONDS = 60;
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration LAG_TIMEOUT = Duration.ofSeconds(3);
 
@@ -158,10 +159,20 @@ public final class KafkaSource implements AutoCloseable {
   }
 
   private Map<TopicPartition, Long> listOffsets(List<TopicPartition> partitions, OffsetSpec which) {
+    return listOffsets(partitions, which, TIMEOUT);
+  }
+
+  private Map<TopicPartition, Long> listOffsets(
+      List<TopicPartition> partitions, OffsetSpec which, Duration timeout) {
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
     partitions.forEach(tp -> request.put(tp, which));
     Map<TopicPartition, ListOffsetsResultInfo> info =
-        await(admin.listOffsets(request).all(), "list offsets");
+        await(
+            admin
+                .listOffsets(request, new ListOffsetsOptions().timeoutMs((int) timeout.toMillis()))
+                .all(),
+            "list offsets",
+            timeout);
     Map<TopicPartition, Long> result = new HashMap<>();
     info.forEach((tp, i) -> result.put(tp, i.offset()));
     return result;
@@ -245,31 +256,22 @@ public final class KafkaSource implements AutoCloseable {
    * @throws PipelineException if the brokers do not answer in time
    */
   public long lag(List<TopicPartition> partitions, Map<String, Long> positions) {
-    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-    partitions.forEach(tp -> request.put(tp, OffsetSpec.latest()));
-    Map<TopicPartition, ListOffsetsResultInfo> ends =
-        await(
-            admin
-                .listOffsets(
-                    request, new ListOffsetsOptions().timeoutMs((int) LAG_TIMEOUT.toMillis()))
-                .all(),
-            "list offsets",
-            LAG_TIMEOUT.toSeconds());
     long lag = 0;
-    for (Map.Entry<TopicPartition, ListOffsetsResultInfo> e : ends.entrySet()) {
-      lag += Math.max(0, e.getValue().offset() - positions.getOrDefault(splitId(e.getKey()), 0L));
+    for (Map.Entry<TopicPartition, Long> e :
+        listOffsets(partitions, OffsetSpec.latest(), LAG_TIMEOUT).entrySet()) {
+      lag += Math.max(0, e.getValue() - positions.getOrDefault(splitId(e.getKey()), 0L));
     }
     return lag;
   }
 
   private <T> T await(org.apache.kafka.common.KafkaFuture<T> future, String what) {
-    return await(future, what, TIMEOUT_SECONDS);
+    return await(future, what, TIMEOUT);
   }
 
   private <T> T await(
-      org.apache.kafka.common.KafkaFuture<T> future, String what, long timeoutSeconds) {
+      org.apache.kafka.common.KafkaFuture<T> future, String what, Duration timeout) {
     try {
-      return future.get(timeoutSeconds, TimeUnit.SECONDS);
+      return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw new PipelineException(
           "Kafka at "
@@ -284,8 +286,8 @@ public final class KafkaSource implements AutoCloseable {
           "Kafka at "
               + spec.bootstrapServers()
               + " did not answer within "
-              + timeoutSeconds
-              + " s (cannot "
+              + Units.formatElapsed(timeout)
+              + " (cannot "
               + what
               + "). Is source.kafka.bootstrap-servers right?");
     } catch (InterruptedException e) {

@@ -448,7 +448,9 @@ public final class Pipeline {
         () -> {
           CheckpointCoordinator.Activity a = coordinator.activity();
           long seconds = a == null ? 0 : (options.clock().millis() - a.sinceMillis()) / 1000;
-          return seconds < 1 ? null : a.what() + " for " + seconds + "s";
+          return seconds < 1
+              ? null
+              : a.what() + " for " + Units.formatElapsed(Duration.ofSeconds(seconds));
         });
     all.addAll(List.of(stalls));
     return new StatusLine(

@@ -37,7 +37,6 @@ final class TablePlans {
                 plan.outputKey()),
             section,
             sinkTablePath,
-            upsertReason(spec, plan) != null,
             upsertReason(spec, plan)));
     for (Plan.Stage stage : plan.stages) {
       if (stage.step() instanceof TransformSpec.Window w) {
@@ -53,7 +52,6 @@ final class TablePlans {
                     SinkContext.Role.LATE_RECORDS),
                 section,
                 named ? "transforms[" + index + "].window.late-records.table" : sinkTablePath,
-                false,
                 null));
       }
     }
@@ -65,7 +63,6 @@ final class TablePlans {
               new SinkContext(id, config, table, DeadLetter.SCHEMA, SinkContext.Role.DEAD_LETTER),
               section,
               named ? "errors.dead-letter-table" : sinkTablePath,
-              false,
               null));
     }
     return List.copyOf(tables);
