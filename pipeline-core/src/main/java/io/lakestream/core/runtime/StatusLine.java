@@ -139,7 +139,9 @@ final class StatusLine implements AutoCloseable {
     }
   }
 
+  /** Stops the periodic line, then prints the run's last one. */
   void finished(RunResult r) {
+    close(); // no periodic line may follow the last one
     PipelineMetrics.Snapshot m = r.metrics();
     double seconds = r.elapsed().toMillis() / 1000.0;
     options
