@@ -1,8 +1,7 @@
 package io.lakestream.cdc.postgres;
 
 import io.lakestream.core.error.PipelineException;
-import io.lakestream.core.runtime.ChangeSink;
-import io.lakestream.core.runtime.Task;
+import io.lakestream.core.source.AcknowledgesPositions;
 import io.lakestream.core.source.ChangeSource;
 import io.lakestream.core.source.SourceTable;
 import io.lakestream.core.spec.PostgresSourceSpec;
@@ -10,16 +9,17 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A PostgreSQL database's changes to some tables, read by logical replication with the built-in
- * {@code pgoutput} plugin through a replication slot. Its position is a WAL position (LSN): the end
- * of the last transaction whose changes a checkpoint holds.
+ * {@code pgoutput} plugin through a replication slot. The slot is its one split; its position is a
+ * WAL position (LSN): the end of the last transaction whose changes a checkpoint holds.
  */
-final class PostgresChangeSource implements ChangeSource {
+final class PostgresChangeSource implements ChangeSource, AcknowledgesPositions {
   private final PostgresSourceSpec spec;
   private final List<PostgresTables.Definition> definitions = new ArrayList<>();
-  private volatile PostgresChangeTask task;
+  private volatile PostgresSplitReader reader;
 
   PostgresChangeSource(PostgresSourceSpec spec) {
     this.spec = spec;
@@ -33,9 +33,18 @@ final class PostgresChangeSource implements ChangeSource {
     }
   }
 
-  @Override
-  public String splitId() {
+  private String splitId() {
     return "postgres:" + spec.slot();
+  }
+
+  @Override
+  public String describe() {
+    return "PostgreSQL slot " + spec.slot() + " (tables " + String.join(", ", spec.tables()) + ")";
+  }
+
+  @Override
+  public List<String> splits() {
+    return List.of(splitId());
   }
 
   @Override
@@ -44,16 +53,23 @@ final class PostgresChangeSource implements ChangeSource {
   }
 
   @Override
-  public Task task(Long position, ChangeSink sink, boolean stopAtEnd) {
-    task = new PostgresChangeTask(spec, splitId(), definitions, position, sink, stopAtEnd);
-    return task;
+  public String lakeName(SourceTable table) {
+    return spec.routes().getOrDefault(table.name(), ChangeSource.super.lakeName(table));
   }
 
   @Override
-  public void acknowledge(long position) {
-    PostgresChangeTask t = task;
-    if (t != null) {
-      t.acknowledge(position);
+  public PostgresSplitReader reader(String taskName, boolean bounded) {
+    PostgresSplitReader r = new PostgresSplitReader(spec, definitions, bounded);
+    reader = r;
+    return r;
+  }
+
+  @Override
+  public void acknowledge(Map<String, Long> positions) {
+    Long lsn = positions.get(splitId());
+    PostgresSplitReader r = reader;
+    if (lsn != null && r != null) {
+      r.acknowledge(lsn);
     }
   }
 

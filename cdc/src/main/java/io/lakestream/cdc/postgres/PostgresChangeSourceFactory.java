@@ -1,12 +1,12 @@
 package io.lakestream.cdc.postgres;
 
-import io.lakestream.core.source.ChangeSource;
-import io.lakestream.core.source.ChangeSourceFactory;
+import io.lakestream.core.source.SourceFactory;
 import io.lakestream.core.spec.PostgresSourceSpec;
 import io.lakestream.core.spec.SourceSpec;
+import java.time.Clock;
 
 /** Opens {@code source.postgres}: logical replication with pgoutput. */
-public final class PostgresChangeSourceFactory implements ChangeSourceFactory {
+public final class PostgresChangeSourceFactory implements SourceFactory {
 
   @Override
   public boolean accepts(SourceSpec spec) {
@@ -14,7 +14,7 @@ public final class PostgresChangeSourceFactory implements ChangeSourceFactory {
   }
 
   @Override
-  public ChangeSource open(SourceSpec spec, String pipelineId) {
+  public PostgresChangeSource open(SourceSpec spec, String pipelineId, Clock clock) {
     return new PostgresChangeSource((PostgresSourceSpec) spec);
   }
 }

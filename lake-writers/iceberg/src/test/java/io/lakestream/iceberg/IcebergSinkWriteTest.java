@@ -381,7 +381,7 @@ class IcebergSinkWriteTest {
     Row row =
         io.lakestream.core.error.DeadLetter.row(
             TestTables.PIPELINE,
-            new io.lakestream.core.error.BadRecord(
+            new io.lakestream.core.source.SourceRecord(
                 "orders", 2, 41, 1_700_000_000_000L, null, new byte[] {'{'}),
             "decode",
             "Unexpected end of input",

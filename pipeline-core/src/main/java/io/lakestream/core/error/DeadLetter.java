@@ -4,6 +4,7 @@ import io.lakestream.core.record.DataType.Primitive;
 import io.lakestream.core.record.Field;
 import io.lakestream.core.record.Row;
 import io.lakestream.core.record.Schema;
+import io.lakestream.core.source.SourceRecord;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -32,7 +33,7 @@ public final class DeadLetter {
 
   /** A dead-letter row; timestamps are microseconds since the epoch, absent ones null. */
   public static Row row(
-      String pipeline, BadRecord bad, String stage, String error, long failedAtMicros) {
+      String pipeline, SourceRecord bad, String stage, String error, long failedAtMicros) {
     return new Row(
         pipeline,
         bad.topic(),

@@ -77,4 +77,27 @@ public final class Failures {
     }
     return t.getMessage();
   }
+
+  /**
+   * The failure of a pipeline as one message: what failed, the cause in words, and what to do;
+   * checkpoints committed before it stay committed.
+   */
+  public static PipelineException failure(String what, Throwable cause) {
+    StringBuilder message = new StringBuilder(what);
+    if (cause != null) {
+      String described = describe(cause);
+      if (!what.contains(described)) {
+        message.append(": ").append(described);
+      }
+    }
+    String advice = advice(cause);
+    message
+        .append(". ")
+        .append(
+            advice.isEmpty()
+                ? "Checkpoints committed before it stay committed; run again to resume after the"
+                    + " last one."
+                : advice);
+    return new PipelineException(message.toString(), cause);
+  }
 }

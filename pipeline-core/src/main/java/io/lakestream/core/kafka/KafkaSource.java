@@ -1,6 +1,9 @@
 package io.lakestream.core.kafka;
 
 import io.lakestream.core.error.PipelineException;
+import io.lakestream.core.source.AcknowledgesPositions;
+import io.lakestream.core.source.RecordSource;
+import io.lakestream.core.source.ReportsProgress;
 import io.lakestream.core.spec.KafkaSourceSpec;
 import io.lakestream.core.spec.Units;
 import java.time.Clock;
@@ -34,29 +37,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kafka side of a pipeline: finds the partitions to read, decides where each starts and ends,
- * creates the task consumers, and acknowledges committed positions as consumer-group offsets (for
- * lag monitoring only: the tables, not the group, are the source of truth).
+ * Kafka topics as a source: its splits are the topics' partitions (a split id is {@code
+ * topic:partition}); it decides where each starts and ends, creates the task consumers, and
+ * acknowledges committed positions as consumer-group offsets (for lag monitoring only: the tables,
+ * not the group, are the source of truth).
  *
  * <p>Partitions are assigned to tasks by the pipeline, never by a group rebalance, so a task's
  * position is exactly what its checkpoint says. Consumers run with {@code auto.offset.reset=none}:
  * a position that retention has deleted stops the pipeline instead of silently skipping data.
  */
-public final class KafkaSource implements AutoCloseable {
+public final class KafkaSource implements RecordSource, AcknowledgesPositions, ReportsProgress {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
   private static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration LAG_TIMEOUT = Duration.ofSeconds(3);
 
   private final KafkaSourceSpec spec;
+  private final String pipelineId;
   private final String groupId;
   private final Admin admin;
+  private final Clock clock;
+  private volatile BrokerWatch watch;
+  private volatile List<TopicPartition> known = List.of();
   private final AtomicBoolean acknowledging = new AtomicBoolean();
   private final AtomicReference<Map<TopicPartition, Long>> unacknowledged = new AtomicReference<>();
   private volatile boolean acknowledgeFailed;
 
-  public KafkaSource(KafkaSourceSpec spec, String pipelineId) {
+  public KafkaSource(KafkaSourceSpec spec, String pipelineId, Clock clock) {
     this.spec = spec;
+    this.pipelineId = pipelineId;
+    this.clock = clock;
     this.groupId = spec.properties().getOrDefault("group.id", "lakestream-" + pipelineId);
     Properties props = new Properties();
     props.putAll(spec.properties());
@@ -74,16 +84,55 @@ public final class KafkaSource implements AutoCloseable {
     return tp.topic() + ":" + tp.partition();
   }
 
+  /** The partition a split id names; see {@link #splitId}. */
+  static TopicPartition partition(String splitId) {
+    int colon = splitId.lastIndexOf(':');
+    return new TopicPartition(
+        splitId.substring(0, colon), Integer.parseInt(splitId.substring(colon + 1)));
+  }
+
+  @Override
+  public String describe() {
+    return "Kafka at "
+        + spec.bootstrapServers()
+        + (spec.topicPattern() != null
+            ? " (topics matching " + spec.topicPattern() + ")"
+            : " (topics " + String.join(", ", spec.topics()) + ")");
+  }
+
+  /**
+   * The partitions of the configured topics (or of the topics matching the pattern). The first call
+   * waits up to a minute for the brokers; later ones, which look for new partitions and topics
+   * while the pipeline runs, only a few seconds, and the brokers are watched from the first answer
+   * on (see {@link BrokerWatch}).
+   */
+  @Override
+  public List<String> splits() {
+    boolean first = watch == null;
+    List<TopicPartition> partitions = partitions(first ? TIMEOUT : LAG_TIMEOUT);
+    known = partitions;
+    if (first) {
+      watch = new BrokerWatch(admin, spec.bootstrapServers(), clock);
+    }
+    return partitions.stream().map(KafkaSource::splitId).toList();
+  }
+
+  @Override
+  public KafkaSplitReader reader(String taskName, boolean bounded) {
+    return new KafkaSplitReader(
+        this, newConsumer("lakestream-" + pipelineId + "-" + taskName), bounded);
+  }
+
   /**
    * The partitions of the configured topics (or of the topics matching the pattern), sorted.
    *
    * @throws PipelineException if a topic does not exist or the brokers cannot be reached
    */
-  public List<TopicPartition> partitions() {
+  private List<TopicPartition> partitions(Duration timeout) {
     List<String> topics;
     if (spec.topicPattern() != null) {
       Pattern pattern = Pattern.compile(spec.topicPattern());
-      Set<String> all = await(admin.listTopics().names(), "list topics");
+      Set<String> all = await(admin.listTopics().names(), "list topics", timeout);
       topics = all.stream().filter(t -> pattern.matcher(t).matches()).sorted().toList();
       if (topics.isEmpty()) {
         throw new PipelineException(
@@ -95,7 +144,7 @@ public final class KafkaSource implements AutoCloseable {
       }
     } else {
       topics = spec.topics();
-      Set<String> all = await(admin.listTopics().names(), "list topics");
+      Set<String> all = await(admin.listTopics().names(), "list topics", timeout);
       List<String> missing = topics.stream().filter(t -> !all.contains(t)).toList();
       if (!missing.isEmpty()) {
         throw new PipelineException(
@@ -106,7 +155,7 @@ public final class KafkaSource implements AutoCloseable {
       }
     }
     Map<String, TopicDescription> described =
-        await(admin.describeTopics(topics).allTopicNames(), "describe topics");
+        await(admin.describeTopics(topics).allTopicNames(), "describe topics", timeout);
     List<TopicPartition> result = new ArrayList<>();
     for (TopicDescription d : described.values()) {
       d.partitions().forEach(p -> result.add(new TopicPartition(d.name(), p.partition())));
@@ -119,7 +168,7 @@ public final class KafkaSource implements AutoCloseable {
   /**
    * Where each partition starts when nothing records a position for it, by the spec's start rule.
    */
-  public Map<TopicPartition, Long> startOffsets(List<TopicPartition> partitions) {
+  Map<TopicPartition, Long> startOffsets(List<TopicPartition> partitions) {
     if (partitions.isEmpty()) {
       return Map.of();
     }
@@ -154,8 +203,13 @@ public final class KafkaSource implements AutoCloseable {
   }
 
   /** The current end (next offset to be written) of each partition. */
-  public Map<TopicPartition, Long> endOffsets(List<TopicPartition> partitions) {
+  Map<TopicPartition, Long> endOffsets(List<TopicPartition> partitions) {
     return partitions.isEmpty() ? Map.of() : listOffsets(partitions, OffsetSpec.latest());
+  }
+
+  /** The first offset each partition still holds. */
+  Map<TopicPartition, Long> earliestOffsets(List<TopicPartition> partitions) {
+    return partitions.isEmpty() ? Map.of() : listOffsets(partitions, OffsetSpec.earliest());
   }
 
   private Map<TopicPartition, Long> listOffsets(List<TopicPartition> partitions, OffsetSpec which) {
@@ -179,7 +233,7 @@ public final class KafkaSource implements AutoCloseable {
   }
 
   /** A consumer for one task: no group membership, no auto-commit, fails on lost offsets. */
-  public KafkaConsumer<byte[], byte[]> newConsumer(String clientId) {
+  private KafkaConsumer<byte[], byte[]> newConsumer(String clientId) {
     Properties props = new Properties();
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(4 << 20));
@@ -201,8 +255,11 @@ public final class KafkaSource implements AutoCloseable {
    * while one is under way (say, during a broker outage) replace each other, and only the newest is
    * sent next. Failures are logged, not thrown: the tables already hold the truth.
    */
-  public void acknowledge(Map<TopicPartition, Long> positions) {
-    unacknowledged.set(positions);
+  @Override
+  public void acknowledge(Map<String, Long> positions) {
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    positions.forEach((split, offset) -> offsets.put(partition(split), offset));
+    unacknowledged.set(offsets);
     if (acknowledging.compareAndSet(false, true)) {
       sendAcknowledgement();
     }
@@ -244,9 +301,10 @@ public final class KafkaSource implements AutoCloseable {
             });
   }
 
-  /** Starts watching whether the brokers answer; see {@link BrokerWatch}. */
-  public BrokerWatch watch(Clock clock) {
-    return new BrokerWatch(admin, spec.bootstrapServers(), clock);
+  @Override
+  public String stall() {
+    BrokerWatch w = watch;
+    return w == null ? null : w.stall();
   }
 
   /**
@@ -255,10 +313,14 @@ public final class KafkaSource implements AutoCloseable {
    *
    * @throws PipelineException if the brokers do not answer in time
    */
-  public long lag(List<TopicPartition> partitions, Map<String, Long> positions) {
+  @Override
+  public long lag(Map<String, Long> positions) {
+    if (known.isEmpty()) {
+      return 0;
+    }
     long lag = 0;
     for (Map.Entry<TopicPartition, Long> e :
-        listOffsets(partitions, OffsetSpec.latest(), LAG_TIMEOUT).entrySet()) {
+        listOffsets(known, OffsetSpec.latest(), LAG_TIMEOUT).entrySet()) {
       lag += Math.max(0, e.getValue() - positions.getOrDefault(splitId(e.getKey()), 0L));
     }
     return lag;
@@ -299,6 +361,10 @@ public final class KafkaSource implements AutoCloseable {
   /** Closes the admin client, giving an acknowledgement under way a few seconds to finish. */
   @Override
   public void close() {
+    BrokerWatch w = watch;
+    if (w != null) {
+      w.close();
+    }
     admin.close(ACK_TIMEOUT);
   }
 }

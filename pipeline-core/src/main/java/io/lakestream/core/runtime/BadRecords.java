@@ -1,12 +1,12 @@
 package io.lakestream.core.runtime;
 
-import io.lakestream.core.error.BadRecord;
 import io.lakestream.core.error.DeadLetter;
 import io.lakestream.core.record.Row;
+import io.lakestream.core.source.SourceRecord;
 import io.lakestream.core.spec.ErrorSpec;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -32,20 +32,23 @@ final class BadRecords {
   private final DeadLetterWriter deadLetter;
   private final PipelineMetrics metrics;
   private final Clock clock;
-  private final RateLimitedLog warnings = new RateLimitedLog(LOG, Level.WARN, "bad records");
-  private final RateLimitedLog tombstones = new RateLimitedLog(LOG, Level.INFO, "tombstones");
+  private final RateLimitedLog warnings;
+  private final RateLimitedLog tombstones;
 
   BadRecords(
       String pipelineId,
       ErrorSpec.Policy policy,
       DeadLetterWriter deadLetter,
       PipelineMetrics metrics,
-      Clock clock) {
+      Clock clock,
+      LongSupplier nanoTime) {
     this.pipelineId = pipelineId;
     this.policy = policy;
     this.deadLetter = deadLetter;
     this.metrics = metrics;
     this.clock = clock;
+    this.warnings = new RateLimitedLog(LOG, Level.WARN, "bad records", nanoTime);
+    this.tombstones = new RateLimitedLog(LOG, Level.INFO, "tombstones", nanoTime);
   }
 
   /**
@@ -54,9 +57,7 @@ final class BadRecords {
    * @param stage where it failed, e.g. {@code decode}
    * @return the failure under the {@code fail} policy; otherwise null
    */
-  RecordFailure handle(ConsumerRecord<byte[], byte[]> r, int split, String stage, String error) {
-    BadRecord bad =
-        new BadRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), r.value());
+  RecordFailure handle(SourceRecord bad, int split, String stage, String error) {
     switch (policy) {
       case FAIL:
         return new RecordFailure(bad.coordinates(), stage, error);
@@ -76,17 +77,14 @@ final class BadRecords {
     }
   }
 
-  private void warn(String what, BadRecord bad, String stage, String error) {
+  private void warn(String what, SourceRecord bad, String stage, String error) {
     warnings.log("{} bad record at {} ({}): {}", what, bad.coordinates(), stage, error);
   }
 
   /** Counts and logs a skipped tombstone (a record with a null value). */
-  void skipTombstone(ConsumerRecord<byte[], byte[]> r) {
+  void skipTombstone(SourceRecord r) {
     metrics.tombstones.increment();
-    tombstones.log(
-        "Skipped a tombstone (a record with no value) at {}",
-        new BadRecord(r.topic(), r.partition(), r.offset(), r.timestamp(), r.key(), null)
-            .coordinates());
+    tombstones.log("Skipped a tombstone (a record with no value) at {}", r.coordinates());
   }
 
   /** Says how many log lines were left out since the last time; see {@link RateLimitedLog}. */

@@ -1,7 +1,7 @@
 package io.lakestream.core.runtime;
 
 import io.lakestream.core.record.Row;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import io.lakestream.core.source.SourceRecord;
 
 /**
  * A record on its way through keyed steps: its row, its event time and the source record it came
@@ -9,6 +9,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  *
  * @param row the row as the next step sees it
  * @param eventTime microseconds since the epoch; processing time when the spec has no event time
- * @param origin the Kafka record it was decoded from
+ * @param origin the source record it was decoded from
  */
-record Event(Row row, long eventTime, ConsumerRecord<byte[], byte[]> origin) {}
+record Event(Row row, long eventTime, SourceRecord origin) {}

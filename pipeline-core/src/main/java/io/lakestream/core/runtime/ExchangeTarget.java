@@ -2,9 +2,10 @@ package io.lakestream.core.runtime;
 
 import io.lakestream.core.error.RecordException;
 import io.lakestream.core.record.Row;
+import io.lakestream.core.source.SourceRecord;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * A source task's way into the first keyed step: reads each row's event time, sends the row to the
@@ -17,27 +18,31 @@ final class ExchangeTarget implements RecordProcessor.RowTarget {
   private final int eventTimePosition;
   private final String eventTimeField;
   private final WatermarkTracker watermarks;
+  private final Clock clock;
   private boolean ended;
 
   /**
    * @param eventTimePosition the event-time column in the rows, or -1 for processing time
    * @param watermarks the task's event-time progress, or null for processing time
+   * @param clock the pipeline's clock, for processing time
    */
   ExchangeTarget(
       Exchange.Sender sender,
       KeyColumns key,
       int eventTimePosition,
       String eventTimeField,
-      WatermarkTracker watermarks) {
+      WatermarkTracker watermarks,
+      Clock clock) {
     this.sender = sender;
     this.key = key;
     this.eventTimePosition = eventTimePosition;
     this.eventTimeField = eventTimeField;
     this.watermarks = watermarks;
+    this.clock = clock;
   }
 
   @Override
-  public void accept(Row row, ConsumerRecord<byte[], byte[]> record, int split) {
+  public void accept(Row row, SourceRecord record, int split) {
     long time;
     if (eventTimePosition >= 0) {
       Object value = row.get(eventTimePosition);
@@ -47,10 +52,17 @@ final class ExchangeTarget implements RecordProcessor.RowTarget {
       time = (Long) value;
       watermarks.observe(split, time);
     } else {
-      time = TimeUnit.MILLISECONDS.toMicros(System.currentTimeMillis());
+      time = TimeUnit.MILLISECONDS.toMicros(clock.millis());
     }
     int owner = Exchange.owner(key.hash(row), sender.downstream());
     sender.send(new Event(row, time, record), owner);
+  }
+
+  /** The source task reads one more split, numbered after the ones before. */
+  void addSplit(String splitId, long nowNanos) {
+    if (watermarks != null) {
+      watermarks.addSplit(splitId, nowNanos);
+    }
   }
 
   /** After a poll batch: hands the batch's rows on, then the watermark if it moved. */

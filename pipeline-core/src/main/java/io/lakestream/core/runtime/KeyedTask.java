@@ -1,19 +1,14 @@
 package io.lakestream.core.runtime;
 
-import io.lakestream.core.error.PipelineException;
-import io.lakestream.core.sink.Committable;
 import io.lakestream.core.state.StateStore;
 import io.lakestream.core.state.ValueCodec;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.LongSupplier;
 
 /**
  * Runs one keyed step ({@link KeyedOperator}) for the keys this task owns, reading from every
@@ -32,13 +27,13 @@ import org.slf4j.LoggerFactory;
  *       what it holds and the task tells the tasks downstream.
  * </ul>
  */
-final class KeyedTask implements Task {
-  private static final Logger LOG = LoggerFactory.getLogger(KeyedTask.class);
+final class KeyedTask {
   private static final byte[] WATERMARK_KEY = {0};
   private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   private final int taskId;
   private final String name;
+  private final TaskControl control;
   private final Exchange input;
   private final int index;
   private final KeyedOperator operator;
@@ -46,6 +41,7 @@ final class KeyedTask implements Task {
   private final KeyedOutput output;
   private final boolean eventTime;
   private final Clock clock;
+  private final LongSupplier nanoTime;
 
   private final long[] upstreamWatermarks;
   private final boolean[] upstreamIdle;
@@ -57,16 +53,11 @@ final class KeyedTask implements Task {
   private long watermark;
   private boolean finished;
 
-  private final Map<Long, CompletableFuture<TaskSnapshot>> barriers = new ConcurrentHashMap<>();
-  private volatile boolean running = true;
-  private volatile boolean exited;
-  private volatile boolean idle;
-  private volatile Throwable fatal;
-
   /**
    * @param name the task's state owner name, e.g. {@code window-1}
    * @param index the task's index among the exchange's downstream tasks
    * @param eventTime whether the watermark is event time (else the clock's time)
+   * @param nanoTime the pipeline's monotonic time, for early firing
    */
   KeyedTask(
       int taskId,
@@ -77,9 +68,11 @@ final class KeyedTask implements Task {
       StateStore store,
       KeyedOutput output,
       boolean eventTime,
-      Clock clock) {
+      Clock clock,
+      LongSupplier nanoTime) {
     this.taskId = taskId;
     this.name = name;
+    this.control = new TaskControl(name);
     this.input = input;
     this.index = index;
     this.operator = operator;
@@ -87,6 +80,7 @@ final class KeyedTask implements Task {
     this.output = output;
     this.eventTime = eventTime;
     this.clock = clock;
+    this.nanoTime = nanoTime;
     int upstream = input.upstream();
     this.upstreamWatermarks = new long[upstream];
     java.util.Arrays.fill(upstreamWatermarks, Long.MIN_VALUE);
@@ -97,66 +91,41 @@ final class KeyedTask implements Task {
     this.watermark = stored == null ? Long.MIN_VALUE : ValueCodec.readLongOrdered(stored, 0);
   }
 
-  @Override
-  public CompletableFuture<TaskSnapshot> barrier(long checkpointId) {
-    CompletableFuture<TaskSnapshot> f = future(checkpointId);
-    if (exited) {
-      failPending();
-    }
-    return f;
+  Task task() {
+    return control;
   }
 
-  private CompletableFuture<TaskSnapshot> future(long checkpointId) {
-    return barriers.computeIfAbsent(checkpointId, id -> new CompletableFuture<>());
+  /** Starts the task on its own thread; its state store and writers are closed when it ends. */
+  Thread start() {
+    return control.start(this::run, store, output);
   }
 
-  @Override
-  public boolean idle() {
-    return idle;
+  /** Makes the task return after its current batch, as {@link Task#stop()}. */
+  void stop() {
+    control.stop();
   }
 
-  @Override
-  public Throwable fatalError() {
-    return fatal;
-  }
-
-  @Override
-  public void stop() {
-    running = false;
-  }
-
-  @Override
-  public void run() {
-    Thread.currentThread().setName("lakestream-" + name);
+  private void run() throws IOException {
     input.registerReader(index);
-    try (store;
-        output) {
-      while (running) {
-        boolean progressed = false;
-        for (int u = 0; u < blocked.length && running; u++) {
-          if (blocked[u]) {
-            continue;
-          }
-          Object item = input.poll(u, index);
-          if (item != null) {
-            progressed = true;
-            handle(u, item);
-          }
+    while (control.running()) {
+      boolean progressed = false;
+      for (int u = 0; u < blocked.length && control.running(); u++) {
+        if (blocked[u]) {
+          continue;
         }
-        operator.tick(System.nanoTime(), output);
-        if (!eventTime) {
-          advanceTo(nowMicros());
-        }
-        if (!progressed) {
-          Exchange.awaitItems(PARK_NANOS);
+        Object item = input.poll(u, index);
+        if (item != null) {
+          progressed = true;
+          handle(u, item);
         }
       }
-    } catch (Throwable e) { // also checked exceptions that libraries rethrow unchecked
-      LOG.error("Task {} failed", name, e);
-      fatal = e;
-    } finally {
-      exited = true;
-      failPending();
+      operator.tick(nanoTime.getAsLong(), output);
+      if (!eventTime) {
+        advanceTo(nowMicros());
+      }
+      if (!progressed) {
+        Exchange.awaitItems(PARK_NANOS);
+      }
     }
   }
 
@@ -187,7 +156,7 @@ final class KeyedTask implements Task {
         operator.finish(watermark, output);
         output.endOfInput();
         finished = true;
-        idle = true;
+        control.idle(true);
       }
     }
   }
@@ -212,24 +181,22 @@ final class KeyedTask implements Task {
     }
   }
 
-  private void checkpoint(long id) throws IOException {
+  private void checkpoint(long id) {
+    control.answer(id, this::snapshot);
+  }
+
+  private TaskSnapshot snapshot(long id) {
     operator.flush(watermark, output);
     byte[] w = new byte[8];
     ValueCodec.writeLongOrdered(w, 0, watermark);
     store.put(WATERMARK_KEY, w);
     output.barrier(id);
     Map<String, byte[]> state = new HashMap<>();
-    state.put(name, store.snapshot(id));
-    Map<String, List<Committable>> committables = output.prepareCommit(id);
-    TaskSnapshot snapshot =
-        new TaskSnapshot(taskId, id, Map.of(), committables, state, finished, null);
-    future(id).complete(snapshot);
-    barriers.keySet().removeIf(old -> old < id - 2);
-  }
-
-  private void failPending() {
-    Throwable cause =
-        fatal != null ? fatal : new PipelineException("Task " + name + " has stopped");
-    barriers.values().forEach(f -> f.completeExceptionally(cause));
+    try {
+      state.put(name, store.snapshot(id));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot snapshot the state of " + name, e);
+    }
+    return new TaskSnapshot(taskId, id, Map.of(), output.prepareCommit(id), state, finished, null);
   }
 }

@@ -1,6 +1,7 @@
 package io.lakestream.core.runtime;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.event.Level;
 
@@ -17,6 +18,7 @@ final class RateLimitedLog {
   private final Logger log;
   private final Level level;
   private final String what;
+  private final LongSupplier nanoTime;
   private long windowStart = Long.MIN_VALUE;
   private int logged;
   private long leftOut;
@@ -24,16 +26,18 @@ final class RateLimitedLog {
   /**
    * @param what what a line is about, in the plural, for the summary line (e.g. {@code bad
    *     records})
+   * @param nanoTime the pipeline's monotonic time
    */
-  RateLimitedLog(Logger log, Level level, String what) {
+  RateLimitedLog(Logger log, Level level, String what, LongSupplier nanoTime) {
     this.log = log;
     this.level = level;
     this.what = what;
+    this.nanoTime = nanoTime;
   }
 
   /** Logs the line unless the burst of this window is used up, in which case it is counted. */
   void log(String format, Object... args) {
-    long now = System.nanoTime();
+    long now = nanoTime.getAsLong();
     if (windowStart == Long.MIN_VALUE || now - windowStart >= WINDOW_NANOS) {
       flush();
       windowStart = now;

@@ -7,10 +7,10 @@ import io.lakestream.core.error.RecordException;
 import io.lakestream.core.record.Change;
 import io.lakestream.core.record.Row;
 import io.lakestream.core.record.Schema;
+import io.lakestream.core.source.SourceRecord;
 import io.lakestream.core.spec.KafkaSourceSpec.Tombstones;
 import io.lakestream.core.transform.RowTransform;
 import java.util.List;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Turns one source record into a row for one source task: decode, transform, then hand the row to
@@ -18,7 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * policy. A change format's record becomes a change instead: its new row goes to the target, a
  * delete removes the row with its key.
  */
-final class RecordProcessor implements AutoCloseable {
+final class RecordProcessor implements SourceInput<SourceRecord> {
 
   /** Where a source task's rows go. */
   @FunctionalInterface
@@ -28,7 +28,7 @@ final class RecordProcessor implements AutoCloseable {
      *
      * @throws RecordException if the row cannot go on (e.g. its event time is null)
      */
-    void accept(Row row, ConsumerRecord<byte[], byte[]> record, int split);
+    void accept(Row row, SourceRecord record, int split);
 
     /** The rows have a new shape from now on; see {@link ChangeDecoder#schemaChange}. */
     default void evolve(Schema schema) {
@@ -36,7 +36,7 @@ final class RecordProcessor implements AutoCloseable {
     }
 
     /** Removes the row with the key of {@code keyRow}, made from {@code record}. */
-    default void delete(Row keyRow, ConsumerRecord<byte[], byte[]> record, int split) {
+    default void delete(Row keyRow, SourceRecord record, int split) {
       throw new UnsupportedOperationException("Deletes only go straight to a keyed table");
     }
   }
@@ -80,7 +80,8 @@ final class RecordProcessor implements AutoCloseable {
     this.tombstoneKeys = tombstoneKeys;
   }
 
-  List<TableOutput> outputs() {
+  @Override
+  public List<TableOutput> outputs() {
     return outputs;
   }
 
@@ -89,7 +90,8 @@ final class RecordProcessor implements AutoCloseable {
    *
    * @return the failure when the record is bad and the policy is {@code fail}; otherwise null
    */
-  RecordFailure process(ConsumerRecord<byte[], byte[]> record, int split) {
+  @Override
+  public RecordFailure process(SourceRecord record, int split) {
     metrics.in.increment();
     String stage = "decode";
     try {
@@ -132,7 +134,7 @@ final class RecordProcessor implements AutoCloseable {
    * upsert table straight from the source; otherwise it is skipped and counted, or is a bad record
    * if the spec says so.
    */
-  private RecordFailure tombstone(ConsumerRecord<byte[], byte[]> record, int split) {
+  private RecordFailure tombstone(SourceRecord record, int split) {
     if (tombstoneKeys != null) {
       try {
         target.delete(tombstoneKeys.decode(record.key()), record, split);
@@ -153,7 +155,8 @@ final class RecordProcessor implements AutoCloseable {
   }
 
   /** Says how many log lines about bad records were left out; called at every checkpoint. */
-  void flushLog() {
+  @Override
+  public void flushLog() {
     badRecords.flushLog();
   }
 

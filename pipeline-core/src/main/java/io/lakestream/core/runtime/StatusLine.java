@@ -27,7 +27,7 @@ final class StatusLine implements AutoCloseable {
   private final List<Supplier<String>> stalls;
   private final Thread thread;
   private long lastIn;
-  private long lastAt = System.nanoTime();
+  private long lastAt;
   private volatile long lastCheckpointId = -1;
   private volatile long lastCheckpointMillis;
   private final long recoveredCheckpointId;
@@ -52,6 +52,7 @@ final class StatusLine implements AutoCloseable {
     this.metrics = metrics;
     this.options = options;
     this.intervalNanos = options.statusInterval().toNanos();
+    this.lastAt = options.nanoTime().getAsLong();
     this.recoveredCheckpointId = recoveredCheckpointId;
     this.lag = lag;
     this.stalls = List.copyOf(stalls);
@@ -85,7 +86,7 @@ final class StatusLine implements AutoCloseable {
   }
 
   private void print() {
-    long now = System.nanoTime();
+    long now = options.nanoTime().getAsLong();
     PipelineMetrics.Snapshot m = metrics.snapshot();
     double seconds = (now - lastAt) / 1e9;
     long rate = Math.round((m.in() - lastIn) / Math.max(seconds, 1e-3));

@@ -3,6 +3,8 @@ package io.lakestream.core.runtime;
 import io.lakestream.core.record.Row;
 import io.lakestream.core.sink.SinkWriter;
 import io.lakestream.core.sink.SupportsDelete;
+import java.util.Arrays;
+import java.util.Map;
 
 /**
  * A task's writer for one table, with the table's floor per split: records below the floor are
@@ -12,12 +14,22 @@ import io.lakestream.core.sink.SupportsDelete;
 final class TableOutput implements AutoCloseable {
   final String table;
   final SinkWriter writer;
-  private final long[] floors;
+  private final Map<String, Long> floorsBySplit;
+  private long[] floors = new long[0];
 
-  TableOutput(String table, SinkWriter writer, long[] floors) {
+  /**
+   * @param floorsBySplit the table's floors by split id; splits it has none for start at 0
+   */
+  TableOutput(String table, SinkWriter writer, Map<String, Long> floorsBySplit) {
     this.table = table;
     this.writer = writer;
-    this.floors = floors;
+    this.floorsBySplit = floorsBySplit;
+  }
+
+  /** The task reads one more split, numbered after the ones before. */
+  void addSplit(String splitId) {
+    floors = Arrays.copyOf(floors, floors.length + 1);
+    floors[floors.length - 1] = floorsBySplit.getOrDefault(splitId, 0L);
   }
 
   /** Writes {@code row} unless the table already holds it; says whether it was written. */

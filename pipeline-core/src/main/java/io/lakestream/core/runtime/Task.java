@@ -3,11 +3,11 @@ package io.lakestream.core.runtime;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One thread's share of a pipeline: a source task reads its splits, a keyed task runs a stateful
- * step for its share of the keys; both write their rows and answer checkpoint barriers between
- * records. Runs on its own thread until {@link #stop()}.
+ * One thread's share of a pipeline as the checkpoint coordinator sees it: a source task reads its
+ * splits, a keyed task runs a stateful step for its share of the keys; both write their rows and
+ * answer checkpoint barriers between records ({@link TaskControl} is their side of it).
  */
-public interface Task extends Runnable {
+public interface Task {
 
   /**
    * Asks the task to take checkpoint {@code checkpointId} at its next record boundary (a keyed
@@ -26,6 +26,6 @@ public interface Task extends Runnable {
   /** The error that killed the task, or null while it is healthy. */
   Throwable fatalError();
 
-  /** Makes {@link #run()} return after the current batch; writers are closed uncommitted. */
+  /** Makes the task return after its current batch; writers are closed uncommitted. */
   void stop();
 }

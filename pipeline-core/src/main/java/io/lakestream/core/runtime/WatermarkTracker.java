@@ -1,6 +1,7 @@
 package io.lakestream.core.runtime;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -15,33 +16,37 @@ import java.util.concurrent.TimeUnit;
 final class WatermarkTracker {
   private static final String STATE_PREFIX = "split:";
 
-  private final String[] splitIds;
-  private final long[] newest;
-  private final long[] lastRecordNanos;
-  private final boolean[] touched;
+  private final Map<String, byte[]> restored;
   private final long outOfOrderMicros;
   private final long idleTimeoutNanos;
+  private String[] splitIds = new String[0];
+  private long[] newest = new long[0];
+  private long[] lastRecordNanos = new long[0];
+  private boolean[] touched = new boolean[0];
   private long sent = Long.MIN_VALUE;
   private boolean sentIdle;
   private boolean anySent;
 
-  WatermarkTracker(
-      String[] splitIds,
-      Map<String, byte[]> restored,
-      long outOfOrderMicros,
-      long idleTimeoutNanos,
-      long nowNanos) {
-    this.splitIds = splitIds;
-    this.newest = new long[splitIds.length];
-    this.lastRecordNanos = new long[splitIds.length];
-    this.touched = new boolean[splitIds.length];
+  /**
+   * @param restored the checkpointed state the splits' progress is restored from
+   */
+  WatermarkTracker(Map<String, byte[]> restored, long outOfOrderMicros, long idleTimeoutNanos) {
+    this.restored = restored;
     this.outOfOrderMicros = outOfOrderMicros;
     this.idleTimeoutNanos = idleTimeoutNanos;
-    for (int i = 0; i < splitIds.length; i++) {
-      byte[] state = restored.get(STATE_PREFIX + splitIds[i]);
-      newest[i] = state == null ? Long.MIN_VALUE : ByteBuffer.wrap(state).getLong();
-      lastRecordNanos[i] = nowNanos;
-    }
+  }
+
+  /** The task reads one more split, numbered after the ones before. */
+  void addSplit(String splitId, long nowNanos) {
+    int i = splitIds.length;
+    splitIds = Arrays.copyOf(splitIds, i + 1);
+    newest = Arrays.copyOf(newest, i + 1);
+    lastRecordNanos = Arrays.copyOf(lastRecordNanos, i + 1);
+    touched = Arrays.copyOf(touched, i + 1);
+    splitIds[i] = splitId;
+    byte[] state = restored.get(STATE_PREFIX + splitId);
+    newest[i] = state == null ? Long.MIN_VALUE : ByteBuffer.wrap(state).getLong();
+    lastRecordNanos[i] = nowNanos;
   }
 
   /** A record with event time {@code micros} was read from split {@code split}. */

@@ -161,25 +161,18 @@ class CheckpointCoordinatorTest {
   void abortsWhenATaskFailsWhilePreparingItsCommit() throws Exception {
     try (CheckpointStore store = new CheckpointStore(dir, "p")) {
       CheckpointCoordinator c = coordinator(store);
-      BarrierQueue queue = new BarrierQueue();
-      Task task = new QueueTask(queue);
+      TaskControl task = new TaskControl("t");
       c.recover();
       Thread taskThread =
-          new Thread(
-              () -> {
-                try {
-                  queue.answer(
+          task.start(
+              () ->
+                  task.answerNext(
                       id -> {
                         throw new java.io.UncheckedIOException(
                             "Cannot close data file",
                             new java.io.IOException("No space left on device"));
                       },
-                      5_000);
-                } catch (RuntimeException | InterruptedException expected) {
-                  // the task would die of it
-                }
-              });
-      taskThread.start();
+                      5_000));
 
       assertThatThrownBy(() -> c.checkpoint(1, List.of(task), () -> false))
           .isInstanceOf(CheckpointCoordinator.CheckpointAbortedException.class)
@@ -307,32 +300,5 @@ class CheckpointCoordinatorTest {
 
     @Override
     public void stop() {}
-
-    @Override
-    public void run() {}
-  }
-
-  /** A task whose barriers go through a {@link BarrierQueue} answered by the test's thread. */
-  private record QueueTask(BarrierQueue queue) implements Task {
-    @Override
-    public CompletableFuture<TaskSnapshot> barrier(long checkpointId) {
-      return queue.request(checkpointId);
-    }
-
-    @Override
-    public boolean idle() {
-      return false;
-    }
-
-    @Override
-    public Throwable fatalError() {
-      return null;
-    }
-
-    @Override
-    public void stop() {}
-
-    @Override
-    public void run() {}
   }
 }

@@ -6,6 +6,7 @@ import io.lakestream.core.record.DataType;
 import io.lakestream.core.record.Field;
 import io.lakestream.core.record.Row;
 import io.lakestream.core.record.Schema;
+import io.lakestream.core.source.SourceRecord;
 import io.lakestream.core.spec.TransformSpec.Dedupe.Keep;
 import io.lakestream.core.state.StateBackend;
 import io.lakestream.core.state.StateStore;
@@ -21,7 +22,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -92,7 +92,7 @@ class DedupeOperatorTest {
     return new Event(
         kind.row(in.key(), "e" + in.offset()),
         in.time(),
-        new ConsumerRecord<>("events", 0, in.offset(), null, null));
+        new SourceRecord("events", 0, in.offset(), -1, null, null));
   }
 
   /** The reference model: the time each key is remembered from, and the decisions it implies. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.record.Row;
+import io.lakestream.core.source.SourceRecord;
 import io.lakestream.core.spec.ErrorSpec;
 import io.lakestream.core.state.StateBackend;
 import io.lakestream.core.state.StateStore;
@@ -27,7 +28,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.LongStream;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -76,7 +76,7 @@ class ExchangeAndAlignmentTest {
   }
 
   private static Event event(long id) {
-    return new Event(new Row(id), id, new ConsumerRecord<>("events", 0, id, null, null));
+    return new Event(new Row(id), id, new SourceRecord("events", 0, id, -1, null, null));
   }
 
   /** The task among {@code n} that owns event {@code id}, as the source tasks route it. */
@@ -170,7 +170,8 @@ class ExchangeAndAlignmentTest {
             null,
             null,
             null,
-            new BadRecords("p", ErrorSpec.Policy.FAIL, null, metrics, Clock.systemUTC()),
+            new BadRecords(
+                "p", ErrorSpec.Policy.FAIL, null, metrics, Clock.systemUTC(), System::nanoTime),
             metrics);
     KeyedTask task =
         new KeyedTask(
@@ -182,11 +183,10 @@ class ExchangeAndAlignmentTest {
             store,
             output,
             true,
-            Clock.systemUTC());
+            Clock.systemUTC(),
+            System::nanoTime);
     tasks.add(task);
-    Thread thread = new Thread(task);
-    threads.add(thread);
-    thread.start();
+    threads.add(task.start());
     return operator;
   }
 
@@ -213,7 +213,7 @@ class ExchangeAndAlignmentTest {
     Exchange.Sender second = exchange.sender(1);
     RecordingOperator[] operators = {startTask(exchange, 0, null), startTask(exchange, 1, null)};
     List<CompletableFuture<TaskSnapshot>> futures =
-        List.of(tasks.get(0).barrier(1), tasks.get(1).barrier(1));
+        List.of(tasks.get(0).task().barrier(1), tasks.get(1).task().barrier(1));
 
     // the first upstream task: events, its barrier, more events
     send(first, LongStream.range(0, 600), 2);
@@ -306,7 +306,7 @@ class ExchangeAndAlignmentTest {
 
     assertThat(op.advancesNow()).containsExactly(50L, 100L, 200L);
 
-    CompletableFuture<TaskSnapshot> f = tasks.get(0).barrier(7);
+    CompletableFuture<TaskSnapshot> f = tasks.get(0).task().barrier(7);
     first.broadcast(new Signal.Barrier(7));
     second.broadcast(new Signal.Barrier(7));
     byte[] handle = get(f).state().get("keyed-0");

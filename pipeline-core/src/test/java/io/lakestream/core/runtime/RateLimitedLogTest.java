@@ -12,7 +12,8 @@ import org.slf4j.helpers.MessageFormatter;
 
 class RateLimitedLogTest {
   private final RecordingLogger logger = new RecordingLogger();
-  private final RateLimitedLog log = new RateLimitedLog(logger, Level.WARN, "bad records");
+  private final RateLimitedLog log =
+      new RateLimitedLog(logger, Level.WARN, "bad records", System::nanoTime);
 
   @Test
   void logsABurstLineByLineAndCountsTheRestInOneLineWhenFlushed() {

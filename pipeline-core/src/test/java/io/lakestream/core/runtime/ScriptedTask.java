@@ -30,7 +30,4 @@ final class ScriptedTask implements Task {
 
   @Override
   public void stop() {}
-
-  @Override
-  public void run() {}
 }

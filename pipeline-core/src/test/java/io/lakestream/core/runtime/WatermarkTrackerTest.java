@@ -15,7 +15,15 @@ class WatermarkTrackerTest {
   private static final long START = 1_000_000_000L; // nanos; not zero, as System.nanoTime
 
   private static WatermarkTracker tracker(String... splits) {
-    return new WatermarkTracker(splits, Map.of(), OUT_OF_ORDER, IDLE, START);
+    return tracker(splits, Map.of(), START);
+  }
+
+  private static WatermarkTracker tracker(String[] splits, Map<String, byte[]> state, long now) {
+    WatermarkTracker t = new WatermarkTracker(state, OUT_OF_ORDER, IDLE);
+    for (String s : splits) {
+      t.addSplit(s, now);
+    }
+    return t;
   }
 
   private static boolean[] flags(boolean... values) {
@@ -138,9 +146,7 @@ class WatermarkTrackerTest {
     assertThat(state).containsOnlyKeys("split:t:0", "split:t:1");
 
     // the restarted task reads the splits in another order
-    WatermarkTracker after =
-        new WatermarkTracker(
-            new String[] {"t:1", "t:0", "t:2"}, state, OUT_OF_ORDER, IDLE, 5 * START);
+    WatermarkTracker after = tracker(new String[] {"t:1", "t:0", "t:2"}, state, 5 * START);
 
     assertThat(after.next(5 * START, flags(false, false, false), flags(false, false, true)))
         .isEqualTo(active(95_000));

@@ -7,6 +7,7 @@ import io.lakestream.core.record.DataType;
 import io.lakestream.core.record.Field;
 import io.lakestream.core.record.Row;
 import io.lakestream.core.record.Schema;
+import io.lakestream.core.source.SourceRecord;
 import io.lakestream.core.spec.TransformSpec;
 import io.lakestream.core.spec.TransformSpec.Window.Type;
 import io.lakestream.core.state.StateBackend;
@@ -32,7 +33,6 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongPredicate;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,7 +88,7 @@ class WindowOperatorTest {
     return new Event(
         new Row(in.category(), in.amount(), in.qty()),
         in.time(),
-        new ConsumerRecord<>("orders", 0, in.offset(), null, null));
+        new SourceRecord("orders", 0, in.offset(), -1, null, null));
   }
 
   private static TransformSpec.Window spec(
@@ -770,7 +770,7 @@ class WindowOperatorTest {
     Harness h = tumbling(10, 0, null);
     Event[] events = {
       event(at(0, "c1", 1, 100)),
-      new Event(new Row(null, null, 3L), SECOND, new ConsumerRecord<>("orders", 0, 1, null, null))
+      new Event(new Row(null, null, 3L), SECOND, new SourceRecord("orders", 0, 1, -1, null, null))
     };
 
     h.operator.processBatch(events, 2, 0, h.out);

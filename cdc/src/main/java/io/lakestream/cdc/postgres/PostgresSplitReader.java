@@ -8,12 +8,10 @@ import io.lakestream.core.record.DataType;
 import io.lakestream.core.record.Field;
 import io.lakestream.core.record.Row;
 import io.lakestream.core.record.Schema;
-import io.lakestream.core.runtime.BarrierQueue;
-import io.lakestream.core.runtime.ChangeSink;
-import io.lakestream.core.runtime.Task;
-import io.lakestream.core.runtime.TaskSnapshot;
-import io.lakestream.core.sink.Committable;
 import io.lakestream.core.source.SourceTable;
+import io.lakestream.core.source.SplitReader;
+import io.lakestream.core.source.SplitStart;
+import io.lakestream.core.source.TableChange;
 import io.lakestream.core.spec.PostgresSourceSpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +26,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.postgresql.PGConnection;
 import org.postgresql.replication.LogSequenceNumber;
@@ -38,116 +35,165 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads one PostgreSQL slot: on a first start, creates the slot and copies the tables' rows from
- * the snapshot the slot exported (so the stream then starts exactly after them), then applies every
- * replicated change in commit order.
+ * Reads one PostgreSQL slot, the source's only split: on a first start, creates the slot and copies
+ * the tables' rows from the snapshot the slot exported (so the stream then starts exactly after
+ * them), then produces every replicated change in commit order.
  *
  * <ul>
- *   <li>Checkpoint barriers are answered between transactions only, so a checkpoint holds whole
+ *   <li>It is at a checkpoint boundary between transactions only, so a checkpoint holds whole
  *       transactions and its position is the end of the last one.
- *   <li>During the initial snapshot, barriers are answered with no position and nothing to commit:
- *       a snapshot is committed whole or not at all, and a restart before it finished starts over
+ *   <li>During the initial snapshot it has no position, so checkpoints hold nothing of it: a
+ *       snapshot is committed whole or not at all, and a restart before it finished starts over
  *       with a new slot.
  *   <li>The slot's confirmed position moves only when the pipeline acknowledges a position, after
  *       the checkpoint holding it is committed to every table.
  * </ul>
  */
-final class PostgresChangeTask implements Task {
-  private static final Logger LOG = LoggerFactory.getLogger(PostgresChangeTask.class);
-  private static final int FETCH_SIZE = 10_000;
+final class PostgresSplitReader implements SplitReader<TableChange> {
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresSplitReader.class);
+  private static final int BATCH = 10_000;
+  private static final long IDLE_SLEEP_MILLIS = 5;
   private static final String END_PREFIX = "lakestream-end";
 
   private final PostgresSourceSpec spec;
-  private final String splitId;
   private final Map<String, PostgresTables.Definition> definitions = new HashMap<>();
-  private final ChangeSink sink;
-  private final boolean stopAtEnd;
+  private final boolean bounded;
   private final PgOutputDecoder decoder = new PgOutputDecoder();
   private final Relations relations = new Relations();
   private final Map<Integer, int[]> columnMaps = new HashMap<>();
-  private final BarrierQueue barriers = new BarrierQueue();
-  private volatile boolean running = true;
-  private volatile boolean idle;
-  private volatile Throwable fatal;
   private volatile long acknowledged = -1;
 
+  private Connection plain;
+  private Connection replication;
+  private SnapshotCopy copy;
+  private PGReplicationStream stream;
+  private long confirmed = -1;
   private Long position;
-  private boolean snapshotDone;
   private boolean inTransaction;
   private boolean endMarkerSeen;
+  private boolean finished;
+  private boolean caughtUp;
   private String endMarker; // bounded runs: the content of the message that marks the log's end
+  private Handler<? super TableChange> handler;
 
-  PostgresChangeTask(
-      PostgresSourceSpec spec,
-      String splitId,
-      List<PostgresTables.Definition> definitions,
-      Long position,
-      ChangeSink sink,
-      boolean stopAtEnd) {
+  PostgresSplitReader(
+      PostgresSourceSpec spec, List<PostgresTables.Definition> definitions, boolean bounded) {
     this.spec = spec;
-    this.splitId = splitId;
     definitions.forEach(d -> this.definitions.put(d.table().name(), d));
-    this.position = position;
-    this.sink = sink;
-    this.stopAtEnd = stopAtEnd;
-    this.snapshotDone = position != null;
+    this.bounded = bounded;
   }
 
+  /** Everything up to {@code lsn} is committed; the slot is told at the next poll. */
   void acknowledge(long lsn) {
     acknowledged = lsn;
   }
 
   @Override
-  public CompletableFuture<TaskSnapshot> barrier(long checkpointId) {
-    return barriers.request(checkpointId);
-  }
-
-  @Override
-  public boolean idle() {
-    return idle;
-  }
-
-  @Override
-  public Throwable fatalError() {
-    return fatal;
-  }
-
-  @Override
-  public void stop() {
-    running = false;
-  }
-
-  @Override
-  public void run() {
-    Thread.currentThread().setName("lakestream-postgres-" + spec.slot());
-    try (Connection plain = PostgresConnections.plain(spec);
-        Connection replication = PostgresConnections.replication(spec)) {
-      ensurePublication(plain);
+  public void add(List<SplitStart> splits) {
+    if (splits.size() != 1 || plain != null) {
+      throw new IllegalStateException("A PostgreSQL slot is one split, added once: " + splits);
+    }
+    position = splits.get(0).position();
+    try {
+      plain = PostgresConnections.plain(spec);
+      replication = PostgresConnections.replication(spec);
+      ensurePublication();
       if (position == null) {
-        position = createSlotAndSnapshot(plain, replication);
-        snapshotDone = true;
+        createSlotAndSnapshot();
       } else {
-        requireSlot(plain);
+        requireSlot();
+        startStream();
       }
-      if (stopAtEnd) {
-        endMarker = markEndOfLog(plain);
-      }
-      stream(plain, replication);
-    } catch (Throwable e) {
-      LOG.error("Reading PostgreSQL slot {} failed", spec.slot(), e);
-      fatal = e instanceof SQLException ? new PipelineException(e.getMessage(), e) : e;
-    } finally {
-      barriers.exited(
-          fatal != null
-              ? fatal
-              : new PipelineException("PostgreSQL slot " + spec.slot() + " stopped"));
-      sink.close();
+    } catch (SQLException e) {
+      throw new PipelineException(e.getMessage(), e);
     }
   }
 
-  private void stream(Connection plain, Connection replication)
-      throws SQLException, InterruptedException {
-    PGReplicationStream stream =
+  @Override
+  public void poll(long waitMillis, Handler<? super TableChange> handler)
+      throws InterruptedException {
+    this.handler = handler;
+    try {
+      if (copy != null) {
+        if (copy.copy(BATCH, this::copied)) {
+          copy.close();
+          copy = null;
+          startStream();
+        }
+        return;
+      }
+      confirmAcknowledged();
+      for (int n = 0; n < BATCH && !finished; n++) {
+        ByteBuffer message = stream.readPending();
+        caughtUp = message == null;
+        if (message == null) {
+          if (n == 0) {
+            Thread.sleep(Math.min(waitMillis, IDLE_SLEEP_MILLIS));
+          }
+          return;
+        }
+        handle(decoder.decode(message), plain);
+      }
+    } catch (SQLException e) {
+      throw new PipelineException(e.getMessage(), e);
+    } finally {
+      this.handler = null;
+    }
+  }
+
+  private void copied(String table, Row row) {
+    handler.accept(new TableChange.Apply(table, new Change(Change.Kind.UPSERT, row, -1)), 0);
+  }
+
+  private void confirmAcknowledged() throws SQLException {
+    long ack = acknowledged;
+    if (ack > confirmed) {
+      LogSequenceNumber lsn = LogSequenceNumber.valueOf(ack);
+      stream.setFlushedLSN(lsn);
+      stream.setAppliedLSN(lsn);
+      stream.forceUpdateStatus();
+      confirmed = ack;
+    }
+  }
+
+  @Override
+  public Long position(int split) {
+    return copy != null ? null : position;
+  }
+
+  @Override
+  public boolean atBoundary() {
+    return !inTransaction;
+  }
+
+  @Override
+  public boolean caughtUp(int split) {
+    return caughtUp;
+  }
+
+  @Override
+  public boolean finished(int split) {
+    return finished;
+  }
+
+  @Override
+  public void close() {
+    try (Connection p = plain;
+        Connection r = replication;
+        SnapshotCopy c = copy) {
+      if (stream != null) {
+        stream.close();
+      }
+    } catch (SQLException e) {
+      LOG.warn("Closing the connections of slot {}: {}", spec.slot(), e.getMessage());
+    }
+  }
+
+  private void startStream() throws SQLException {
+    if (bounded) {
+      endMarker = markEndOfLog();
+    }
+    stream =
         replication
             .unwrap(PGConnection.class)
             .getReplicationAPI()
@@ -160,28 +206,6 @@ final class PostgresChangeTask implements Task {
             .withSlotOption("messages", "true")
             .withStatusInterval(5, TimeUnit.SECONDS)
             .start();
-    try {
-      long confirmed = -1;
-      while (running) {
-        answerBarrier();
-        long ack = acknowledged;
-        if (ack > confirmed) {
-          LogSequenceNumber lsn = LogSequenceNumber.valueOf(ack);
-          stream.setFlushedLSN(lsn);
-          stream.setAppliedLSN(lsn);
-          stream.forceUpdateStatus();
-          confirmed = ack;
-        }
-        ByteBuffer message = idle ? null : stream.readPending();
-        if (message == null) {
-          Thread.sleep(idle ? 50 : 5);
-          continue;
-        }
-        handle(decoder.decode(message), plain);
-      }
-    } finally {
-      stream.close();
-    }
   }
 
   private void handle(PgOutputMessage message, Connection plain) throws SQLException {
@@ -194,7 +218,7 @@ final class PostgresChangeTask implements Task {
       inTransaction = false;
       position = c.endLsn();
       if (endMarkerSeen) {
-        idle = true; // everything the log held when the run started is applied
+        finished = true; // everything the log held when the run started is applied
       }
     } else if (message instanceof PgOutputMessage.LogicalMessage m) {
       endMarkerSeen |=
@@ -272,7 +296,7 @@ final class PostgresChangeTask implements Task {
         r.qualifiedName(),
         LogSequenceNumber.valueOf(position),
         evolved.fields().stream().map(f -> f.name() + " " + f.type()).toList());
-    sink.evolve(r.qualifiedName(), evolved);
+    handler.accept(new TableChange.Evolve(r.qualifiedName(), evolved), 0);
     PostgresTables.Definition next =
         new PostgresTables.Definition(
             new SourceTable(d.table().name(), evolved, d.table().key()), oids);
@@ -315,7 +339,10 @@ final class PostgresChangeTask implements Task {
     if (!toastMissing.isEmpty() && kind == Change.Kind.UPSERT) {
       readCurrentValues(plain, d, row, toastMissing);
     }
-    sink.apply(r.qualifiedName(), new Change(kind, row, position == null ? -1 : position));
+    handler.accept(
+        new TableChange.Apply(
+            r.qualifiedName(), new Change(kind, row, position == null ? -1 : position)),
+        0);
   }
 
   private Object value(Relation r, int column, String text, Field field) {
@@ -343,13 +370,13 @@ final class PostgresChangeTask implements Task {
     StringBuilder sql = new StringBuilder("SELECT ");
     for (int k = 0; k < columns.size(); k++) {
       sql.append(k == 0 ? "" : ", ")
-          .append(quote(schema.field(columns.get(k)).name()))
+          .append(PostgresSql.quote(schema.field(columns.get(k)).name()))
           .append("::text");
     }
-    sql.append(" FROM ").append(quoteTable(d.table().name())).append(" WHERE ");
+    sql.append(" FROM ").append(PostgresSql.quoteTable(d.table().name())).append(" WHERE ");
     List<String> key = d.table().key();
     for (int k = 0; k < key.size(); k++) {
-      sql.append(k == 0 ? "" : " AND ").append(quote(key.get(k))).append("::text = ?");
+      sql.append(k == 0 ? "" : " AND ").append(PostgresSql.quote(key.get(k))).append("::text = ?");
     }
     try (PreparedStatement s = plain.prepareStatement(sql.toString())) {
       for (int k = 0; k < key.size(); k++) {
@@ -372,7 +399,7 @@ final class PostgresChangeTask implements Task {
     }
   }
 
-  private void ensurePublication(Connection plain) throws SQLException {
+  private void ensurePublication() throws SQLException {
     try (PreparedStatement s =
         plain.prepareStatement("SELECT 1 FROM pg_publication WHERE pubname = ?")) {
       s.setString(1, spec.publication());
@@ -384,10 +411,10 @@ final class PostgresChangeTask implements Task {
     }
     StringBuilder sql =
         new StringBuilder("CREATE PUBLICATION ")
-            .append(quote(spec.publication()))
+            .append(PostgresSql.quote(spec.publication()))
             .append(" FOR TABLE ");
     for (int i = 0; i < spec.tables().size(); i++) {
-      sql.append(i == 0 ? "" : ", ").append(quoteTable(spec.tables().get(i)));
+      sql.append(i == 0 ? "" : ", ").append(PostgresSql.quoteTable(spec.tables().get(i)));
     }
     try (Statement s = plain.createStatement()) {
       s.execute(sql.toString());
@@ -395,7 +422,7 @@ final class PostgresChangeTask implements Task {
     LOG.info("Created publication {} for {}", spec.publication(), spec.tables());
   }
 
-  private void requireSlot(Connection plain) throws SQLException {
+  private void requireSlot() throws SQLException {
     try (PreparedStatement s =
         plain.prepareStatement("SELECT 1 FROM pg_replication_slots WHERE slot_name = ?")) {
       s.setString(1, spec.slot());
@@ -415,11 +442,10 @@ final class PostgresChangeTask implements Task {
 
   /**
    * Creates the slot (dropping one a previous run left before its first checkpoint) and, with
-   * {@code snapshot: initial}, copies the tables' rows as of the slot's exported snapshot.
-   *
-   * @return the slot's consistent point: the stream starts exactly after the copied rows
+   * {@code snapshot: initial}, starts copying the tables' rows as of the slot's exported snapshot.
+   * The stream starts at the slot's consistent point, exactly after the copied rows.
    */
-  private long createSlotAndSnapshot(Connection plain, Connection replication) throws SQLException {
+  private void createSlotAndSnapshot() throws SQLException {
     try (PreparedStatement s =
         plain.prepareStatement(
             "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
@@ -441,50 +467,11 @@ final class PostgresChangeTask implements Task {
             .withOutputPlugin("pgoutput")
             .make();
     LOG.info("Created replication slot {} at {}", spec.slot(), slot.getConsistentPoint());
+    position = slot.getConsistentPoint().asLong();
     if (spec.snapshot() == PostgresSourceSpec.Snapshot.INITIAL) {
-      copyRows(slot.getSnapshotName());
-    }
-    return slot.getConsistentPoint().asLong();
-  }
-
-  private void copyRows(String snapshotName) throws SQLException {
-    try (Connection c = PostgresConnections.plain(spec)) {
-      c.setAutoCommit(false);
-      try (Statement s = c.createStatement()) {
-        s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
-        s.execute("SET TRANSACTION SNAPSHOT '" + snapshotName.replace("'", "''") + "'");
-      }
-      for (PostgresTables.Definition d : definitions.values()) {
-        Schema schema = d.table().schema();
-        StringBuilder sql = new StringBuilder("SELECT ");
-        for (int i = 0; i < schema.size(); i++) {
-          sql.append(i == 0 ? "" : ", ").append(quote(schema.field(i).name())).append("::text");
-        }
-        sql.append(" FROM ").append(quoteTable(d.table().name()));
-        long rows = 0;
-        try (Statement s = c.createStatement()) {
-          s.setFetchSize(FETCH_SIZE);
-          try (ResultSet rs = s.executeQuery(sql.toString())) {
-            while (rs.next() && running) {
-              Row row = new Row(schema.size());
-              for (int i = 0; i < schema.size(); i++) {
-                String text = rs.getString(i + 1);
-                row.set(
-                    i,
-                    text == null
-                        ? null
-                        : PgValues.parse(text, d.typeOids()[i], schema.field(i).type()));
-              }
-              sink.apply(d.table().name(), new Change(Change.Kind.UPSERT, row, -1));
-              if (++rows % FETCH_SIZE == 0) {
-                answerBarrier(); // nothing to commit until the snapshot is whole
-              }
-            }
-          }
-        }
-        LOG.info("Copied {} rows of {} from the slot's snapshot", rows, d.table().name());
-      }
-      c.commit();
+      copy = new SnapshotCopy(spec, slot.getSnapshotName(), definitions.values());
+    } else {
+      startStream();
     }
   }
 
@@ -492,7 +479,7 @@ final class PostgresChangeTask implements Task {
    * Writes a logical decoding message into the log, in a transaction of its own: when the stream
    * delivers it, everything the log held before is applied.
    */
-  private String markEndOfLog(Connection plain) throws SQLException {
+  private String markEndOfLog() throws SQLException {
     String marker = spec.slot() + "-" + UUID.randomUUID();
     try (PreparedStatement s =
         plain.prepareStatement("SELECT pg_logical_emit_message(true, ?, ?)")) {
@@ -501,30 +488,5 @@ final class PostgresChangeTask implements Task {
       s.execute();
     }
     return marker;
-  }
-
-  private static String quote(String identifier) {
-    return "\"" + identifier.replace("\"", "\"\"") + "\"";
-  }
-
-  private static String quoteTable(String qualified) {
-    int dot = qualified.indexOf('.');
-    return quote(qualified.substring(0, dot)) + "." + quote(qualified.substring(dot + 1));
-  }
-
-  private void answerBarrier() {
-    if (inTransaction) {
-      return;
-    }
-    barriers.answer(this::snapshot);
-  }
-
-  private TaskSnapshot snapshot(long checkpointId) {
-    if (!snapshotDone) {
-      return new TaskSnapshot(0, checkpointId, Map.of(), Map.of(), Map.of(), false, null);
-    }
-    Map<String, List<Committable>> committables = sink.prepareCommit(checkpointId);
-    return new TaskSnapshot(
-        0, checkpointId, Map.of(splitId, position), committables, Map.of(), idle, null);
   }
 }

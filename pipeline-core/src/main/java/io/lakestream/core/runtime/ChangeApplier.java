@@ -2,23 +2,29 @@ package io.lakestream.core.runtime;
 
 import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.record.Change;
-import io.lakestream.core.record.Schema;
-import io.lakestream.core.sink.Committable;
 import io.lakestream.core.sink.SupportsDelete;
 import io.lakestream.core.sink.SupportsSchemaChange;
-import java.util.HashMap;
+import io.lakestream.core.source.TableChange;
 import java.util.List;
 import java.util.Map;
 
-/** A {@link ChangeSink} over one writer per source table, counting what it applies. */
-final class TableChangeSink implements ChangeSink {
+/**
+ * Applies the changes a change source reads to the lake tables of their source tables (one writer
+ * per lake table; merged shards share theirs), counting what it applies.
+ */
+final class ChangeApplier implements SourceInput<TableChange> {
   private final Map<String, TableOutput> outputs;
+  private final List<TableOutput> distinct;
   private final PipelineMetrics metrics;
 
-  TableChangeSink(Map<String, TableOutput> outputs, PipelineMetrics metrics) {
+  /**
+   * @param outputs the output of each source table, by source table name
+   */
+  ChangeApplier(Map<String, TableOutput> outputs, PipelineMetrics metrics) {
     this.outputs = Map.copyOf(outputs);
+    this.distinct = outputs.values().stream().distinct().toList();
     this.metrics = metrics;
-    for (TableOutput o : outputs.values()) {
+    for (TableOutput o : distinct) {
       if (!(o.writer instanceof SupportsDelete)) {
         throw new PipelineException(
             "The sink of table " + o.table + " cannot delete rows, which a change stream needs");
@@ -27,29 +33,33 @@ final class TableChangeSink implements ChangeSink {
   }
 
   @Override
-  public void apply(String table, Change change) {
-    TableOutput output = outputs.get(table);
+  public RecordFailure process(TableChange change, int split) {
+    TableOutput output = outputs.get(change.table());
     if (output == null) {
       throw new PipelineException(
-          "A change of table " + table + ", which the pipeline does not read");
+          "A change of table " + change.table() + ", which the pipeline does not read");
     }
+    if (change instanceof TableChange.Evolve e) {
+      evolve(output, e);
+      return null;
+    }
+    Change c = ((TableChange.Apply) change).change();
     metrics.in.increment();
-    if (change.kind() == Change.Kind.DELETE) {
-      ((SupportsDelete) output.writer).delete(change.row());
+    if (c.kind() == Change.Kind.DELETE) {
+      ((SupportsDelete) output.writer).delete(c.row());
       metrics.deleted.increment();
     } else {
-      output.writer.write(change.row());
+      output.writer.write(c.row());
       metrics.out.increment();
     }
+    return null;
   }
 
-  @Override
-  public void evolve(String table, Schema schema) {
-    TableOutput output = outputs.get(table);
+  private void evolve(TableOutput output, TableChange.Evolve change) {
     if (!(output.writer instanceof SupportsSchemaChange writer)) {
       throw new PipelineException(
           "The schema of "
-              + table
+              + change.table()
               + " changed, and the sink of "
               + output.table
               + " cannot follow");
@@ -57,27 +67,21 @@ final class TableChangeSink implements ChangeSink {
     if (outputs.values().stream().filter(o -> o == output).count() > 1) {
       throw new PipelineException(
           "The schema of "
-              + table
+              + change.table()
               + " changed, but "
               + output.table
               + " merges several source tables: change them all and restart the pipeline");
     }
-    writer.evolve(schema);
+    writer.evolve(change.schema());
   }
 
   @Override
-  public Map<String, List<Committable>> prepareCommit(long checkpointId) {
-    Map<String, List<Committable>> result = new HashMap<>();
-    for (TableOutput o : outputs.values()) {
-      if (!result.containsKey(o.table)) { // merged shards share their lake table's output
-        result.put(o.table, o.writer.prepareCommit(checkpointId));
-      }
-    }
-    return result;
+  public List<TableOutput> outputs() {
+    return distinct;
   }
 
   @Override
   public void close() {
-    outputs.values().stream().distinct().forEach(TableOutput::close);
+    distinct.forEach(TableOutput::close);
   }
 }

@@ -1,0 +1,178 @@
+package io.lakestream.core.runtime;
+
+import io.lakestream.core.error.Failures;
+import io.lakestream.core.error.PipelineException;
+import io.lakestream.core.source.ReportsProgress;
+import io.lakestream.core.source.Source;
+import io.lakestream.core.spec.PipelineSpec;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The main loop of a run: takes a checkpoint every {@code checkpoint.interval}, at once when asked
+ * to stop or when every task has read all it will read (bounded runs), and ends the run after the
+ * checkpoint that follows a stop, the end of input or a bad record under the {@code fail} policy. A
+ * task that dies, or a checkpoint that cannot be taken, fails the run.
+ *
+ * <p>At each checkpoint boundary of an unbounded run it asks the source for its splits again, and
+ * hands the ones that appeared (new partitions, newly matching topics) to the tasks.
+ *
+ * <p>Time is the run's monotonic clock ({@link RunOptions#nanoTime()}); the loop itself wakes every
+ * {@value #TICK_MILLIS} ms to look.
+ */
+final class CheckpointLoop {
+  private static final Logger LOG = LoggerFactory.getLogger(CheckpointLoop.class);
+  static final long TICK_MILLIS = 20;
+
+  private final PipelineSpec spec;
+  private final RunOptions options;
+  private final PipelineMetrics metrics;
+  private final CheckpointCoordinator coordinator;
+  private final Topology topology;
+  private final Source<?> source;
+  private final StatusLine status;
+  private final Runnable afterCommit;
+  private final Consumer<PipelineState> moveTo;
+  private final BooleanSupplier stopRequested;
+  private boolean discoveryFailed;
+
+  /**
+   * @param afterCommit runs after every committed checkpoint (dropping old state snapshots)
+   * @param moveTo tells the pipeline's lifecycle that it runs, or stops
+   */
+  CheckpointLoop(
+      PipelineSpec spec,
+      RunOptions options,
+      PipelineMetrics metrics,
+      CheckpointCoordinator coordinator,
+      Topology topology,
+      Source<?> source,
+      StatusLine status,
+      Runnable afterCommit,
+      Consumer<PipelineState> moveTo,
+      BooleanSupplier stopRequested) {
+    this.spec = spec;
+    this.options = options;
+    this.metrics = metrics;
+    this.coordinator = coordinator;
+    this.topology = topology;
+    this.source = source;
+    this.status = status;
+    this.afterCommit = afterCommit;
+    this.moveTo = moveTo;
+    this.stopRequested = stopRequested;
+  }
+
+  /**
+   * Runs until the run ends.
+   *
+   * @param firstId the id of the first checkpoint to take
+   * @param startNanos when the run started, on the run's monotonic clock
+   */
+  RunResult run(long firstId, long startNanos) throws InterruptedException {
+    moveTo.accept(PipelineState.RUNNING);
+    List<Task> tasks = topology.tasks();
+    long nextId = firstId;
+    long committed = 0;
+    long intervalNanos = spec.checkpoint().interval().toNanos();
+    long nextCheckpointAt = options.nanoTime().getAsLong() + intervalNanos;
+    while (true) {
+      Thread.sleep(TICK_MILLIS);
+      for (Task t : tasks) {
+        if (t.fatalError() != null) {
+          throw Failures.failure("A task of the pipeline failed", t.fatalError());
+        }
+      }
+      boolean stop = stopRequested.getAsBoolean();
+      boolean allIdle = tasks.stream().allMatch(Task::idle);
+      if (options.nanoTime().getAsLong() < nextCheckpointAt && !stop && !allIdle) {
+        continue;
+      }
+      if (stop || allIdle) {
+        moveTo.accept(PipelineState.STOPPING);
+      }
+      long startedMillis = options.clock().millis();
+      CheckpointCoordinator.Outcome outcome = checkpoint(nextId, tasks);
+      if (outcome.committed()) {
+        status.checkpointCommitted(nextId, startedMillis);
+        committed++;
+        nextId++;
+        afterCommit.run();
+      }
+      nextCheckpointAt = options.nanoTime().getAsLong() + intervalNanos;
+      RecordFailure failure =
+          outcome.snapshots().stream()
+              .map(TaskSnapshot::failure)
+              .filter(Objects::nonNull)
+              .findFirst()
+              .orElse(null);
+      boolean allFinished = outcome.snapshots().stream().allMatch(TaskSnapshot::finished);
+      if (failure != null || stopRequested.getAsBoolean() || (options.stopAtEnd() && allFinished)) {
+        RunResult result =
+            new RunResult(
+                committed,
+                nextId - 1,
+                metrics.snapshot(),
+                Duration.ofNanos(options.nanoTime().getAsLong() - startNanos),
+                failure);
+        status.finished(result);
+        return result;
+      }
+      if (!options.stopAtEnd()) {
+        addAppearedSplits();
+      }
+    }
+  }
+
+  private CheckpointCoordinator.Outcome checkpoint(long id, List<Task> tasks)
+      throws InterruptedException {
+    try {
+      return coordinator.checkpoint(id, tasks, stopRequested);
+    } catch (CheckpointCoordinator.CheckpointAbortedException e) {
+      throw Failures.failure(e.getMessage(), e.getCause());
+    } catch (IOException e) {
+      throw Failures.failure(
+          "Cannot persist checkpoint "
+              + id
+              + " in "
+              + spec.checkpoint().dir()
+              + " (nothing of it was committed)",
+          e);
+    } catch (PipelineException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw Failures.failure("Checkpoint " + id + " failed", e);
+    }
+  }
+
+  /**
+   * Asks the source for its splits and hands the new ones to the tasks. A source that does not
+   * answer now (it is told in the status line) is asked again at the next checkpoint.
+   */
+  private void addAppearedSplits() {
+    if (source instanceof ReportsProgress p && p.stall() != null) {
+      return;
+    }
+    try {
+      List<String> appeared = topology.addAppeared(source.splits());
+      discoveryFailed = false;
+      if (!appeared.isEmpty()) {
+        LOG.info("Pipeline {} reads {} new splits: {}", spec.pipeline(), appeared.size(), appeared);
+      }
+    } catch (PipelineException e) {
+      if (!discoveryFailed) {
+        LOG.warn(
+            "Cannot look for new splits of {} (asked again at the next checkpoint): {}",
+            source.describe(),
+            e.getMessage());
+      }
+      discoveryFailed = true;
+    }
+  }
+}

@@ -1,0 +1,136 @@
+package io.lakestream.core.runtime;
+
+import io.lakestream.core.error.PipelineException;
+import io.lakestream.core.sink.Sink;
+import io.lakestream.core.sink.SinkCommitter;
+import io.lakestream.core.sink.SinkContext;
+import io.lakestream.core.sink.SinkFactories;
+import io.lakestream.core.sink.SinkFactory;
+import io.lakestream.core.sink.TablePlan;
+import io.lakestream.core.source.ChangeSource;
+import io.lakestream.core.source.SourceTable;
+import io.lakestream.core.spec.PipelineSpec;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The tables a run writes, opened through the spec's sink: created when absent, committed by the
+ * checkpoint coordinator, closed together in reverse order of opening.
+ */
+final class OutputTables implements AutoCloseable {
+  private final Map<String, Sink> opened;
+
+  private OutputTables(Map<String, Sink> opened) {
+    this.opened = opened;
+  }
+
+  /** The tables of a pipeline of rows: its output, late-records and dead-letter tables. */
+  static OutputTables of(PipelineSpec spec, Plan plan) {
+    List<SinkContext> tables = new ArrayList<>();
+    for (TablePlan table : TablePlans.of(spec, plan)) {
+      tables.add(table.context());
+    }
+    return open(spec, tables);
+  }
+
+  /**
+   * One lake table per source table of a change source; source tables merged into one lake table
+   * must agree on columns and key.
+   */
+  static OutputTables of(PipelineSpec spec, ChangeSource source) {
+    Map<String, String> lakeTables = lakeTables(spec, source);
+    Map<String, SourceTable> first = new LinkedHashMap<>();
+    for (SourceTable t : source.tables()) {
+      SourceTable other = first.putIfAbsent(lakeTables.get(t.name()), t);
+      if (other != null && (!other.schema().equals(t.schema()) || !other.key().equals(t.key()))) {
+        throw new PipelineException(
+            "Tables "
+                + other.name()
+                + " and "
+                + t.name()
+                + " are merged into "
+                + lakeTables.get(t.name())
+                + " but differ in their columns or primary key");
+      }
+    }
+    List<SinkContext> tables = new ArrayList<>();
+    first.forEach(
+        (table, t) ->
+            tables.add(
+                new SinkContext(
+                    spec.pipeline(),
+                    spec.sink().config(),
+                    table,
+                    t.schema(),
+                    SinkContext.Role.OUTPUT,
+                    t.key())));
+    return open(spec, tables);
+  }
+
+  /**
+   * The lake table of each source table: {@code sink.<type>.table} for a single source table; with
+   * several, {@code namespace.*} there and {@code namespace.<name>} for each, where the name is the
+   * one the source gives it.
+   */
+  static Map<String, String> lakeTables(PipelineSpec spec, ChangeSource source) {
+    String table = spec.sink().table();
+    List<SourceTable> tables = source.tables();
+    Map<String, String> result = new LinkedHashMap<>();
+    if (!table.endsWith(".*")) {
+      if (tables.size() != 1) {
+        throw new PipelineException(
+            "The pipeline reads "
+                + tables.size()
+                + " tables, so sink."
+                + spec.sink().type()
+                + ".table must be a namespace followed by .* (e.g. lake.*), not "
+                + table);
+      }
+      result.put(tables.get(0).name(), table);
+      return result;
+    }
+    String namespace = table.substring(0, table.length() - 2);
+    for (SourceTable t : tables) {
+      result.put(t.name(), namespace + "." + source.lakeName(t));
+    }
+    return result;
+  }
+
+  private static OutputTables open(PipelineSpec spec, List<SinkContext> tables) {
+    SinkFactory factory =
+        SinkFactories.find(spec.sink().type())
+            .orElseThrow(() -> new PipelineException("No sink of type " + spec.sink().type()));
+    OutputTables result = new OutputTables(new LinkedHashMap<>());
+    try {
+      for (SinkContext table : tables) {
+        result.opened.put(table.table(), factory.open(table));
+      }
+      return result;
+    } catch (RuntimeException e) {
+      result.close();
+      throw e;
+    }
+  }
+
+  /** The committers of every table, by table name. */
+  Map<String, SinkCommitter> committers() {
+    Map<String, SinkCommitter> result = new LinkedHashMap<>();
+    opened.forEach((name, sink) -> result.put(name, sink.committer()));
+    return result;
+  }
+
+  /** A new writer of task {@code taskId} into {@code table}, skipping what {@code floors} hold. */
+  TableOutput output(String table, int taskId, Map<String, Long> floors) {
+    return new TableOutput(table, opened.get(table).createWriter(taskId), floors);
+  }
+
+  @Override
+  public void close() {
+    List<Sink> reversed = new ArrayList<>(opened.values());
+    Collections.reverse(reversed);
+    reversed.forEach(Sink::close);
+  }
+}

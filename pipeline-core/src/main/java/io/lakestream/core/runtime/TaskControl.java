@@ -1,0 +1,197 @@
+package io.lakestream.core.runtime;
+
+import io.lakestream.core.error.PipelineException;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The task side of the checkpoint protocol, one per task; every task runs through it. The
+ * coordinator asks for barriers ({@link Task}); the task answers them on its own thread at a point
+ * where its effect so far is whole:
+ *
+ * <ul>
+ *   <li>a source task answers the oldest barrier asked of it between poll batches ({@link
+ *       #answerNext}), so a checkpoint's positions are exactly after the last records its
+ *       committables hold;
+ *   <li>a keyed task answers barrier {@code n} once it has arrived from every upstream task ({@link
+ *       #answer}): barriers travel with the events, so its state and committables hold exactly the
+ *       effect of the events before them.
+ * </ul>
+ *
+ * A snapshot that cannot be taken (a full disk while the writers close their files) fails its
+ * barrier with that error and ends the task. Once the task has exited, for whatever reason, every
+ * pending and later barrier fails, so no checkpoint waits forever on a task that is gone.
+ */
+final class TaskControl implements Task {
+  private static final Logger LOG = LoggerFactory.getLogger(TaskControl.class);
+
+  /** What a task does on its thread, while {@link #running()}. */
+  @FunctionalInterface
+  interface Body {
+    void run() throws Exception;
+  }
+
+  private final String name;
+  private final ConcurrentSkipListMap<Long, CompletableFuture<TaskSnapshot>> barriers =
+      new ConcurrentSkipListMap<>();
+  private volatile Thread thread;
+  private volatile boolean running = true;
+  private volatile boolean idle;
+  private volatile Throwable fatal;
+  private volatile Throwable exit;
+
+  /**
+   * @param name the task's name in thread names and log lines, e.g. {@code task-0}
+   */
+  TaskControl(String name) {
+    this.name = name;
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** Runs {@code body} on a new thread named after the task; returns that thread, started. */
+  Thread start(Body body, AutoCloseable... resources) {
+    Thread t = new Thread(() -> runBody(body, resources), "lakestream-" + name);
+    thread = t;
+    t.start();
+    return t;
+  }
+
+  private void runBody(Body body, AutoCloseable... resources) {
+    try {
+      try {
+        body.run();
+      } finally {
+        closeAll(resources);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      die(new PipelineException("Task " + name + " was interrupted"));
+    } catch (Throwable e) { // also checked exceptions that libraries rethrow unchecked
+      die(e);
+    } finally {
+      exit = fatal != null ? fatal : new PipelineException("Task " + name + " has stopped");
+      failPending();
+    }
+  }
+
+  /** Closes in reverse order, every one even if an earlier one fails; rethrows the first error. */
+  private static void closeAll(AutoCloseable... resources) throws Exception {
+    Exception first = null;
+    for (int i = resources.length - 1; i >= 0; i--) {
+      try {
+        if (resources[i] != null) {
+          resources[i].close();
+        }
+      } catch (Exception e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  private void die(Throwable e) {
+    LOG.error("Task {} failed", name, e);
+    fatal = e;
+  }
+
+  // ---- the coordinator's side
+
+  @Override
+  public CompletableFuture<TaskSnapshot> barrier(long checkpointId) {
+    CompletableFuture<TaskSnapshot> f = future(checkpointId);
+    if (exit != null) {
+      failPending();
+    }
+    Thread t = thread;
+    if (t != null) {
+      LockSupport.unpark(t);
+    }
+    return f;
+  }
+
+  @Override
+  public boolean idle() {
+    return idle;
+  }
+
+  @Override
+  public Throwable fatalError() {
+    return fatal;
+  }
+
+  @Override
+  public void stop() {
+    running = false;
+  }
+
+  // ---- the task's side
+
+  boolean running() {
+    return running;
+  }
+
+  void idle(boolean value) {
+    idle = value;
+  }
+
+  /** Answers the oldest barrier asked of this task, if any, with the snapshot taken for it. */
+  void answerNext(LongFunction<TaskSnapshot> snapshot) {
+    Map.Entry<Long, CompletableFuture<TaskSnapshot>> next = barriers.pollFirstEntry();
+    if (next != null) {
+      complete(next.getKey(), next.getValue(), snapshot);
+    }
+  }
+
+  /** Like {@link #answerNext}, first waiting up to {@code waitMillis} for a barrier to be asked. */
+  void answerNext(LongFunction<TaskSnapshot> snapshot, long waitMillis) {
+    if (barriers.isEmpty()) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(waitMillis));
+    }
+    answerNext(snapshot);
+  }
+
+  /**
+   * Answers barrier {@code checkpointId}, which arrived with the task's input (it may do so before
+   * the coordinator asks for it).
+   */
+  void answer(long checkpointId, LongFunction<TaskSnapshot> snapshot) {
+    complete(checkpointId, future(checkpointId), snapshot);
+    barriers.headMap(checkpointId - 2).clear(); // answered long ago, asked for or not
+  }
+
+  private CompletableFuture<TaskSnapshot> future(long checkpointId) {
+    return barriers.computeIfAbsent(checkpointId, id -> new CompletableFuture<>());
+  }
+
+  private static void complete(
+      long checkpointId, CompletableFuture<TaskSnapshot> f, LongFunction<TaskSnapshot> snapshot) {
+    try {
+      f.complete(snapshot.apply(checkpointId));
+    } catch (RuntimeException | Error e) {
+      f.completeExceptionally(e);
+      throw e;
+    }
+  }
+
+  private void failPending() {
+    Map.Entry<Long, CompletableFuture<TaskSnapshot>> e;
+    while ((e = barriers.pollFirstEntry()) != null) {
+      e.getValue().completeExceptionally(exit);
+    }
+  }
+}

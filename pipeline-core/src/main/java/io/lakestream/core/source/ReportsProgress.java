@@ -1,0 +1,17 @@
+package io.lakestream.core.source;
+
+import java.util.Map;
+
+/** A source that can say, for the status line, how far behind the pipeline is and why it waits. */
+public interface ReportsProgress {
+
+  /**
+   * The records the splits hold beyond {@code positions}, asked with a short deadline.
+   *
+   * @throws io.lakestream.core.error.PipelineException if the source does not answer in time
+   */
+  long lag(Map<String, Long> positions);
+
+  /** What the source is waiting for now (e.g. brokers that do not answer), or null. */
+  String stall();
+}
