@@ -4,11 +4,13 @@ import io.lakestream.cli.embedded.ChildBroker;
 import io.lakestream.cli.embedded.EmbeddedKafkaBroker;
 import io.lakestream.cli.embedded.SampleChangeGenerator;
 import io.lakestream.cli.embedded.SampleEvents;
+import io.lakestream.core.inspect.ScanStats;
+import io.lakestream.core.inspect.TableInspector;
+import io.lakestream.core.inspect.TableInspectors;
 import io.lakestream.core.runtime.RunOptions;
 import io.lakestream.core.runtime.RunResult;
 import io.lakestream.core.spec.PipelineSpec;
 import io.lakestream.core.spec.SpecParser;
-import io.lakestream.iceberg.IcebergTables;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.GarbageCollectorMXBean;
@@ -233,8 +235,8 @@ final class BenchCommand implements Callable<Integer> {
       double wall = (System.nanoTime() - wallStart) / 1e9;
       double cpu = (os.getProcessCpuTime() - cpuStart) / 1e9;
       long applied = result.metrics().in();
-      IcebergTables.ScanStats scan;
-      try (IcebergTables tables = new IcebergTables(catalogSection(warehouse))) {
+      ScanStats scan;
+      try (TableInspector tables = TableInspectors.open(catalogSection(warehouse))) {
         scan = tables.scan("bench.changes");
       }
       out.printf(

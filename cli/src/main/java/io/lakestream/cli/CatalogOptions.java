@@ -12,9 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/**
- * Which Iceberg catalog a command reads: a spec's, a warehouse's default one, or given properties.
- */
+/** Which catalog a command reads: a spec's, a warehouse's default one, or given properties. */
 final class CatalogOptions {
   @Spec(Spec.Target.MIXEE)
   CommandSpec command;

@@ -1,7 +1,8 @@
 package io.lakestream.cli;
 
-import io.lakestream.iceberg.IcebergTables;
-import io.lakestream.iceberg.TableDescription;
+import io.lakestream.core.inspect.TableDescription;
+import io.lakestream.core.inspect.TableInspector;
+import io.lakestream.core.inspect.TableInspectors;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
@@ -44,7 +45,7 @@ final class DescribeCommand implements Callable<Integer> {
       throw new ParameterException(
           command.commandLine(), "--snapshots must be 0 or more (got " + snapshots + ")");
     }
-    try (IcebergTables tables = new IcebergTables(catalog.section())) {
+    try (TableInspector tables = TableInspectors.open(catalog.section())) {
       TableDescription d = tables.describe(table, snapshots);
       if (json) {
         command.commandLine().getOut().println(TableJson.describe(d));
@@ -57,14 +58,14 @@ final class DescribeCommand implements Callable<Integer> {
 
   /** Prints a description the way {@code describe} and {@code quickstart} show it. */
   static void print(TableDescription d, PrintWriter out) {
-    out.printf(Locale.ROOT, "Table %s (Iceberg format v%d)%n", d.name(), d.formatVersion());
+    out.printf(Locale.ROOT, "Table %s (%s format v%d)%n", d.name(), d.format(), d.formatVersion());
     out.printf(Locale.ROOT, "  location:     %s%n", d.location());
     out.printf(Locale.ROOT, "  partitioning: %s%n", d.partitioning());
     out.printf(Locale.ROOT, "  sort order:   %s%n", d.sortOrder());
     out.printf(
         Locale.ROOT,
         "  upsert key:   %s%n",
-        d.identifierFields().isEmpty() ? "none" : String.join(", ", d.identifierFields()));
+        d.key().isEmpty() ? "none" : String.join(", ", d.key()));
     TableDescription.Totals t = d.totals();
     out.printf(
         Locale.ROOT,
@@ -100,8 +101,8 @@ final class DescribeCommand implements Callable<Integer> {
     out.printf(
         Locale.ROOT,
         "  snapshots (%d of %d, newest first):%n",
-        d.snapshots().size(),
-        d.snapshotCount());
+        d.commits().size(),
+        d.commitCount());
     out.printf(
         Locale.ROOT,
         "    %-20s %-24s %-10s %-22s %10s %8s %12s  %s%n",
@@ -113,11 +114,11 @@ final class DescribeCommand implements Callable<Integer> {
         "+FILES",
         "+ROWS",
         "SOURCE POSITIONS");
-    for (TableDescription.SnapshotInfo s : d.snapshots()) {
+    for (TableDescription.Commit s : d.commits()) {
       out.printf(
           Locale.ROOT,
           "    %-20d %-24s %-10s %-22s %10s %8d %,12d  %s%n",
-          s.snapshotId(),
+          s.id(),
           s.committedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
           s.operation(),
           s.pipelineId() == null ? "-" : s.pipelineId(),

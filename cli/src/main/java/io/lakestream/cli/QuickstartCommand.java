@@ -1,11 +1,12 @@
 package io.lakestream.cli;
 
 import io.lakestream.cli.embedded.SampleEvents;
+import io.lakestream.core.inspect.TableInspector;
+import io.lakestream.core.inspect.TableInspectors;
 import io.lakestream.core.runtime.RunOptions;
 import io.lakestream.core.runtime.RunResult;
 import io.lakestream.core.spec.PipelineSpec;
 import io.lakestream.core.spec.SpecParser;
-import io.lakestream.iceberg.IcebergTables;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -97,7 +98,7 @@ final class QuickstartCommand implements Callable<Integer> {
     Object catalog = spec.sink().config().get("catalog");
     @SuppressWarnings("unchecked")
     Map<String, Object> section = (Map<String, Object>) catalog;
-    try (IcebergTables tables = new IcebergTables(section)) {
+    try (TableInspector tables = TableInspectors.open(section)) {
       DescribeCommand.print(tables.describe(spec.sink().table(), 5), out);
       out.println();
       DescribeCommand.print(tables.describe(spec.errors().deadLetterTable(), 5), out);

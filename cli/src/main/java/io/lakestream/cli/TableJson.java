@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.lakestream.iceberg.TableDescription;
+import io.lakestream.core.inspect.TableDescription;
 import java.util.List;
 import java.util.TreeMap;
 
@@ -35,7 +35,7 @@ final class TableJson {
     root.put("location", d.location());
     root.put("partitioning", d.partitioning());
     root.put("sort_order", d.sortOrder());
-    d.identifierFields().forEach(root.putArray("identifier_fields")::add);
+    d.key().forEach(root.putArray("identifier_fields")::add);
     ObjectNode properties = root.putObject("properties");
     new TreeMap<>(d.properties()).forEach(properties::put);
     ArrayNode columns = root.putArray("columns");
@@ -52,13 +52,13 @@ final class TableJson {
         .put("equality_delete_files", t.equalityDeleteFiles())
         .put("equality_deletes", t.equalityDeletes())
         .put("live_rows", t.liveRows());
-    root.put("snapshot_count", d.snapshotCount());
+    root.put("snapshot_count", d.commitCount());
     ArrayNode snapshots = root.putArray("snapshots");
-    for (TableDescription.SnapshotInfo s : d.snapshots()) {
+    for (TableDescription.Commit s : d.commits()) {
       ObjectNode node =
           snapshots
               .addObject()
-              .put("snapshot_id", s.snapshotId())
+              .put("snapshot_id", s.id())
               .put("committed_at", s.committedAt().toString())
               .put("operation", s.operation())
               .put("pipeline", s.pipelineId())

@@ -1,6 +1,7 @@
 package io.lakestream.cli;
 
-import io.lakestream.iceberg.IcebergTables;
+import io.lakestream.core.inspect.TableInspector;
+import io.lakestream.core.inspect.TableInspectors;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,7 +20,7 @@ final class TablesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try (IcebergTables tables = new IcebergTables(catalog.section())) {
+    try (TableInspector tables = TableInspectors.open(catalog.section())) {
       List<String> names = tables.list();
       if (json) {
         command.commandLine().getOut().println(TableJson.tables(names));

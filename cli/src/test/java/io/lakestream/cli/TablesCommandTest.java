@@ -33,4 +33,16 @@ class TablesCommandTest {
     assertThat(typo).doesNotExist();
     assertThat(out.toString()).isEmpty();
   }
+
+  @Test
+  void refusesACatalogTypeNoTableFormatReads() {
+    int code = run("tables", "--catalog", "type=jbdc");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .contains(
+            "catalog.type: no table format on the class path reads catalog type \"jbdc\""
+                + " (Iceberg reads jdbc, rest, hive, nessie, glue, hadoop)");
+    assertThat(out.toString()).isEmpty();
+  }
 }

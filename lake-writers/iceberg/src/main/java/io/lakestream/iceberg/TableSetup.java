@@ -167,7 +167,7 @@ final class TableSetup {
           "Table {} exists with partitioning {}; the configured {} applies only when the table is"
               + " created",
           context.table(),
-          IcebergTables.specString(table.spec()),
+          IcebergTableInspector.specString(table.spec()),
           wanted.isEmpty() ? "unpartitioned layout" : "partitioning " + wanted);
     }
   }

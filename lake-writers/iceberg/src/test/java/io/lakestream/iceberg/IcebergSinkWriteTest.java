@@ -101,7 +101,7 @@ class IcebergSinkWriteTest {
     TestTables.inspect(
         dir,
         table -> {
-          assertThat(IcebergTables.specString(table.spec()))
+          assertThat(IcebergTableInspector.specString(table.spec()))
               .isEqualTo("day(event_time), bucket(16, user_id)");
           try (CloseableIterable<FileScanTask> tasks = table.newScan().planFiles()) {
             for (FileScanTask task : tasks) {
@@ -391,7 +391,7 @@ class IcebergSinkWriteTest {
       sink.committer().commit(1, Map.of(), TestTables.write(sink, 0, List.of(row), 1));
     }
 
-    String spec = TestTables.inspect(dir, t -> IcebergTables.specString(t.spec()));
+    String spec = TestTables.inspect(dir, t -> IcebergTableInspector.specString(t.spec()));
     assertThat(spec).isEqualTo("day(failed_at)");
     assertThat(TestTables.read(dir))
         .extracting(TestTables::plain)

@@ -325,7 +325,8 @@ class UpsertSinkTest {
           assertThat(table.schema().identifierFieldNames()).containsExactly("user_id");
           assertThat(table.schema().findField("user_id").isRequired()).isTrue();
           assertThat(table.schema().findField("name").isOptional()).isTrue();
-          assertThat(IcebergTables.specString(table.spec())).isEqualTo("bucket(8, user_id)");
+          assertThat(IcebergTableInspector.specString(table.spec()))
+              .isEqualTo("bucket(8, user_id)");
           return null;
         });
   }

@@ -1,12 +1,6 @@
 package io.lakestream.core.state;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -23,7 +17,6 @@ import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -33,8 +26,6 @@ import java.util.stream.Stream;
  * #retainOnly} never sees one half-written; this backend is for tests and small jobs.
  */
 final class InMemoryStateBackend implements StateBackend {
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
-
   private final Path snapshotsDir;
   private final Object lock = new Object();
   // by owner, guarded by lock: the open stores, and the newest snapshot taken or restored
@@ -48,7 +39,7 @@ final class InMemoryStateBackend implements StateBackend {
 
   @Override
   public StateStore open(String owner, byte[] handle) throws IOException {
-    if (!NAME.matcher(owner).matches()) {
+    if (!StateHandle.NAME.matcher(owner).matches()) {
       throw new IllegalArgumentException(
           "Invalid state owner name: '" + owner + "' (letters, digits, '.', '_' and '-' only)");
     }
@@ -165,66 +156,37 @@ final class InMemoryStateBackend implements StateBackend {
   }
 
   /**
-   * What an in-memory snapshot handle holds, and its serialized form. Every version ever written
-   * stays readable. Version 1 (big-endian): version byte {@code 1}, kind byte {@code 'M'}, owner
-   * (UTF), checkpoint id (long), file name in {@code snapshots/} (UTF), file size (long).
+   * What an in-memory snapshot handle holds. Its fields in a {@link StateHandle} of kind {@code
+   * 'M'}, version 1: owner (UTF), checkpoint id (long), file name in {@code snapshots/} (UTF), file
+   * size (long).
    */
   record Snapshot(String owner, long checkpointId, String fileName, long size) {
-    static final byte VERSION = 1;
-    static final byte KIND = 'M';
-
     String describe() {
       return "State snapshot of " + owner + " at checkpoint " + checkpointId;
     }
 
     byte[] encode() {
-      try {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeByte(VERSION);
-        out.writeByte(KIND);
-        out.writeUTF(owner);
-        out.writeLong(checkpointId);
-        out.writeUTF(fileName);
-        out.writeLong(size);
-        out.flush();
-        return bytes.toByteArray();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      return StateHandle.encode(
+          StateHandle.Kind.IN_MEMORY,
+          out -> {
+            out.writeUTF(owner);
+            out.writeLong(checkpointId);
+            out.writeUTF(fileName);
+            out.writeLong(size);
+          });
     }
 
     /**
      * Reads a handle written by any version.
      *
-     * @throws IOException if the handle is truncated, malformed, of an unknown version or not of
-     *     this backend
+     * @throws IOException if the handle is unreadable or not of this backend (see {@link
+     *     StateHandle#decode})
      */
     static Snapshot decode(byte[] handle) throws IOException {
-      DataInputStream in = new DataInputStream(new ByteArrayInputStream(handle));
-      try {
-        byte version = in.readByte();
-        if (version != VERSION) {
-          throw new IOException(
-              "Unsupported in-memory state handle version " + version + " (this build reads 1)");
-        }
-        byte kind = in.readByte();
-        if (kind != KIND) {
-          throw new IOException(
-              "Not an in-memory state handle (kind '"
-                  + (char) kind
-                  + "'): was the backend changed?");
-        }
-        Snapshot snapshot = new Snapshot(in.readUTF(), in.readLong(), in.readUTF(), in.readLong());
-        if (in.available() > 0
-            || !NAME.matcher(snapshot.owner()).matches()
-            || !NAME.matcher(snapshot.fileName()).matches()) {
-          throw new IOException("Corrupt in-memory state handle");
-        }
-        return snapshot;
-      } catch (EOFException e) {
-        throw new IOException("Corrupt in-memory state handle: truncated", e);
-      }
+      return StateHandle.decode(
+          handle,
+          StateHandle.Kind.IN_MEMORY,
+          in -> new Snapshot(in.name(), in.readLong(), in.name(), in.readLong()));
     }
   }
 }

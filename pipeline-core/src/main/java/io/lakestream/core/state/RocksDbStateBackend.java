@@ -1,10 +1,5 @@
 package io.lakestream.core.state;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -25,7 +20,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.rocksdb.BlockBasedTableConfig;
@@ -67,7 +61,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RocksDbStateBackend implements StateBackend {
   private static final Logger LOG = LoggerFactory.getLogger(RocksDbStateBackend.class);
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9._-]*");
   private static final long BLOCK_CACHE_BYTES = 64L << 20;
 
   /**
@@ -182,7 +175,7 @@ final class RocksDbStateBackend implements StateBackend {
 
   @Override
   public StateStore open(String owner, byte[] handle) throws IOException {
-    if (!NAME.matcher(owner).matches()) {
+    if (!StateHandle.NAME.matcher(owner).matches()) {
       throw new IllegalArgumentException(
           "Invalid state owner name: '" + owner + "' (letters, digits, '.', '_' and '-' only)");
     }
@@ -421,15 +414,11 @@ final class RocksDbStateBackend implements StateBackend {
   record SharedSst(String sharedName, String localName, long size) {}
 
   /**
-   * What a RocksDB snapshot handle holds, and its serialized form. Every version ever written stays
-   * readable. Version 1 (big-endian): version byte {@code 1}, kind byte {@code 'R'}, owner (UTF),
-   * checkpoint id (long), snapshot directory name (UTF), SST count (int), then per SST: shared name
-   * (UTF), local name (UTF), size in bytes (long).
+   * What a RocksDB snapshot handle holds. Its fields in a {@link StateHandle} of kind {@code 'R'},
+   * version 1: owner (UTF), checkpoint id (long), snapshot directory name (UTF), SST count (int),
+   * then per SST: shared name (UTF), local name (UTF), size in bytes (long).
    */
   record Snapshot(String owner, long checkpointId, String metaDir, List<SharedSst> files) {
-    static final byte VERSION = 1;
-    static final byte KIND = 'R';
-
     Snapshot {
       files = List.copyOf(files);
     }
@@ -439,72 +428,42 @@ final class RocksDbStateBackend implements StateBackend {
     }
 
     byte[] encode() {
-      try {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeByte(VERSION);
-        out.writeByte(KIND);
-        out.writeUTF(owner);
-        out.writeLong(checkpointId);
-        out.writeUTF(metaDir);
-        out.writeInt(files.size());
-        for (SharedSst f : files) {
-          out.writeUTF(f.sharedName());
-          out.writeUTF(f.localName());
-          out.writeLong(f.size());
-        }
-        out.flush();
-        return bytes.toByteArray();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      return StateHandle.encode(
+          StateHandle.Kind.ROCKSDB,
+          out -> {
+            out.writeUTF(owner);
+            out.writeLong(checkpointId);
+            out.writeUTF(metaDir);
+            out.writeInt(files.size());
+            for (SharedSst f : files) {
+              out.writeUTF(f.sharedName());
+              out.writeUTF(f.localName());
+              out.writeLong(f.size());
+            }
+          });
     }
 
     /**
      * Reads a handle written by any version.
      *
-     * @throws IOException if the handle is truncated, malformed, of an unknown version or not of
-     *     this backend
+     * @throws IOException if the handle is unreadable or not of this backend (see {@link
+     *     StateHandle#decode})
      */
     static Snapshot decode(byte[] handle) throws IOException {
-      DataInputStream in = new DataInputStream(new ByteArrayInputStream(handle));
-      try {
-        byte version = in.readByte();
-        if (version != VERSION) {
-          throw new IOException(
-              "Unsupported RocksDB state handle version " + version + " (this build reads 1)");
-        }
-        byte kind = in.readByte();
-        if (kind != KIND) {
-          throw new IOException(
-              "Not a RocksDB state handle (kind '" + (char) kind + "'): was the backend changed?");
-        }
-        String owner = name(in.readUTF());
-        long checkpointId = in.readLong();
-        String metaDir = name(in.readUTF());
-        int count = in.readInt();
-        if (count < 0) {
-          throw new IOException("Corrupt RocksDB state handle: " + count + " files");
-        }
-        List<SharedSst> files = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-          files.add(new SharedSst(name(in.readUTF()), name(in.readUTF()), in.readLong()));
-        }
-        if (in.available() > 0) {
-          throw new IOException("Corrupt RocksDB state handle: trailing bytes");
-        }
-        return new Snapshot(owner, checkpointId, metaDir, files);
-      } catch (EOFException e) {
-        throw new IOException("Corrupt RocksDB state handle: truncated", e);
-      }
-    }
-
-    /** A file or owner name from a handle, checked so that it cannot point outside its folder. */
-    private static String name(String name) throws IOException {
-      if (!NAME.matcher(name).matches()) {
-        throw new IOException("Corrupt RocksDB state handle: invalid name '" + name + "'");
-      }
-      return name;
+      return StateHandle.decode(
+          handle,
+          StateHandle.Kind.ROCKSDB,
+          in -> {
+            String owner = in.name();
+            long checkpointId = in.readLong();
+            String metaDir = in.name();
+            int count = in.count("files");
+            List<SharedSst> files = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+              files.add(new SharedSst(in.name(), in.name(), in.readLong()));
+            }
+            return new Snapshot(owner, checkpointId, metaDir, files);
+          });
     }
   }
 }

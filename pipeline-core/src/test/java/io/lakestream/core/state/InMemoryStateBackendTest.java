@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakestream.core.state.InMemoryStateBackend.Snapshot;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,22 +59,5 @@ class InMemoryStateBackendTest {
                   + name
                   + " fails its checksum");
     }
-  }
-
-  @Test
-  void readsAVersionOneHandle() throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(bytes);
-    out.writeByte(1);
-    out.writeByte('M');
-    out.writeUTF("window-0");
-    out.writeLong(12);
-    out.writeUTF("window-0-12-abc.mem");
-    out.writeLong(345);
-
-    Snapshot read = Snapshot.decode(bytes.toByteArray());
-
-    assertThat(read).isEqualTo(new Snapshot("window-0", 12, "window-0-12-abc.mem", 345));
-    assertThat(Snapshot.decode(read.encode())).isEqualTo(read);
   }
 }

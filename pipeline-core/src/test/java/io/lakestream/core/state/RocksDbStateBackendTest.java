@@ -2,17 +2,12 @@ package io.lakestream.core.state;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lakestream.core.state.RocksDbStateBackend.SharedSst;
 import io.lakestream.core.state.RocksDbStateBackend.Snapshot;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -89,54 +84,5 @@ class RocksDbStateBackendTest {
       assertThat(dir.resolve("tmp")).isEmptyDirectory();
     }
     assertThat(dir.resolve("local")).isEmptyDirectory();
-  }
-
-  @Test
-  void readsAVersionOneHandle() throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    DataOutputStream out = new DataOutputStream(bytes);
-    out.writeByte(1);
-    out.writeByte('R');
-    out.writeUTF("window-0");
-    out.writeLong(12);
-    out.writeUTF("window-0-12-abc");
-    out.writeInt(2);
-    out.writeUTF("window-0-u1-000009.sst");
-    out.writeUTF("000009.sst");
-    out.writeLong(1234);
-    out.writeUTF("window-0-u2-000011.sst");
-    out.writeUTF("000011.sst");
-    out.writeLong(99);
-
-    Snapshot read = Snapshot.decode(bytes.toByteArray());
-
-    assertThat(read)
-        .isEqualTo(
-            new Snapshot(
-                "window-0",
-                12,
-                "window-0-12-abc",
-                List.of(
-                    new SharedSst("window-0-u1-000009.sst", "000009.sst", 1234),
-                    new SharedSst("window-0-u2-000011.sst", "000011.sst", 99))));
-    assertThat(Snapshot.decode(read.encode())).isEqualTo(read);
-  }
-
-  @Test
-  void rejectsUnknownVersionsAndNamesThatLeaveTheirDirectory() {
-    Snapshot escaping =
-        new Snapshot("window-0", 1, "window-0-1-x", List.of(new SharedSst("../x.sst", "1.sst", 1)));
-    byte[] newer = escaping.encode();
-    newer[0] = 2;
-
-    assertThatThrownBy(() -> Snapshot.decode(escaping.encode()))
-        .isInstanceOf(IOException.class)
-        .hasMessage("Corrupt RocksDB state handle: invalid name '../x.sst'");
-    assertThatThrownBy(() -> Snapshot.decode(newer))
-        .isInstanceOf(IOException.class)
-        .hasMessage("Unsupported RocksDB state handle version 2 (this build reads 1)");
-    assertThatThrownBy(() -> Snapshot.decode(new byte[] {1, 'R', 0}))
-        .isInstanceOf(IOException.class)
-        .hasMessage("Corrupt RocksDB state handle: truncated");
   }
 }

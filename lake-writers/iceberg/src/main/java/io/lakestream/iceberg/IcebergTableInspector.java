@@ -3,8 +3,14 @@ package io.lakestream.iceberg;
 import io.lakestream.catalog.Catalogs;
 import io.lakestream.catalog.CommitMetadata;
 import io.lakestream.core.error.PipelineException;
+import io.lakestream.core.inspect.ScanStats;
+import io.lakestream.core.inspect.TableDescription;
+import io.lakestream.core.inspect.TableInspector;
+import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
@@ -32,13 +38,11 @@ import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.io.CloseableIterable;
 
 /**
- * Lists and describes the tables of a catalog for {@code lakestream tables} and {@code lakestream
- * describe}, as plain values. Owns a catalog connection; close it.
+ * Lists, describes and scans the tables of an Iceberg catalog for {@code lakestream tables}, {@code
+ * describe} and {@code bench}. A commit is an Iceberg snapshot; its lakestream entries are read
+ * from the snapshot summary. Owns a catalog connection; close it.
  */
-public final class IcebergTables implements AutoCloseable {
-  /** How many snapshots {@link #describe(String)} returns. */
-  public static final int DEFAULT_SNAPSHOT_LIMIT = 20;
-
+final class IcebergTableInspector implements TableInspector {
   private static final Pattern PARAMETERIZED = Pattern.compile("(\\w+)\\[(\\d+)]");
 
   private final Catalog catalog;
@@ -50,15 +54,12 @@ public final class IcebergTables implements AutoCloseable {
    * @throws io.lakestream.core.spec.SpecException if the section is invalid
    * @throws PipelineException if the catalog cannot be loaded
    */
-  public IcebergTables(Map<String, ?> catalogSection) {
+  IcebergTableInspector(Map<String, ?> catalogSection) {
     this.catalog = Catalogs.load(catalogSection);
   }
 
-  /**
-   * Every table of every namespace (nested ones included), as sorted {@code namespace.name}.
-   *
-   * @throws PipelineException if the catalog cannot be read
-   */
+  /** Every table of every namespace (nested ones included). */
+  @Override
   public List<String> list() {
     try {
       List<String> tables = new ArrayList<>();
@@ -79,20 +80,10 @@ public final class IcebergTables implements AutoCloseable {
     }
   }
 
-  /** {@link #describe(String, int)} with the newest {@value #DEFAULT_SNAPSHOT_LIMIT} snapshots. */
-  public TableDescription describe(String table) {
-    return describe(table, DEFAULT_SNAPSHOT_LIMIT);
-  }
-
-  /**
-   * Reads every row of the table's current snapshot, as a query engine would: data files with their
-   * delete files applied.
-   *
-   * @return the rows read, the data and delete files involved, and how long the scan took
-   * @throws PipelineException if the table cannot be read
-   */
+  /** Reads the current snapshot: data files with their delete files applied. */
+  @Override
   public ScanStats scan(String table) {
-    Table t = catalog.loadTable(TableSetup.identifier(table));
+    Table t = load(table);
     long dataFiles = 0;
     long deleteFiles = 0;
     try (CloseableIterable<FileScanTask> tasks = t.newScan().planFiles()) {
@@ -100,50 +91,22 @@ public final class IcebergTables implements AutoCloseable {
         dataFiles++;
         deleteFiles += task.deletes().size();
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new PipelineException("Cannot plan a scan of " + table + ": " + e.getMessage(), e);
     }
     long start = System.nanoTime();
-    long rows = 0;
-    try (CloseableIterable<Record> records = IcebergGenerics.read(t).build()) {
-      for (Record ignored : records) {
-        rows++;
-      }
-    } catch (java.io.IOException e) {
-      throw new PipelineException("Cannot scan " + table + ": " + e.getMessage(), e);
-    }
+    long rows = countRows(t, table);
     return new ScanStats(rows, dataFiles, deleteFiles, System.nanoTime() - start);
   }
 
   /**
-   * What a full scan found.
-   *
-   * @param rows rows after deletes
-   * @param dataFiles data files read
-   * @param deleteFiles delete files applied, summed over the data files they apply to
-   * @param nanos how long reading the rows took
+   * Describes a table from its metadata: the key is the schema's identifier fields, the commits are
+   * its snapshots, the totals come from the current snapshot's summary (live rows are counted by
+   * reading when there are delete files).
    */
-  public record ScanStats(long rows, long dataFiles, long deleteFiles, long nanos) {}
-
-  /**
-   * Describes one table.
-   *
-   * @param table {@code namespace.name}
-   * @param snapshotLimit how many of the newest snapshots to include
-   * @throws PipelineException if the table does not exist or cannot be read
-   */
-  public TableDescription describe(String table, int snapshotLimit) {
-    Table t;
-    try {
-      t = catalog.loadTable(TableSetup.identifier(table));
-    } catch (NoSuchTableException e) {
-      throw new PipelineException(
-          "Table " + table + " does not exist in catalog " + catalog.name(), e);
-    } catch (PipelineException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new PipelineException("Cannot load table " + table + ": " + e.getMessage(), e);
-    }
+  @Override
+  public TableDescription describe(String table, int commitLimit) {
+    Table t = load(table);
     List<TableDescription.Column> columns =
         t.schema().columns().stream()
             .map(
@@ -155,23 +118,37 @@ public final class IcebergTables implements AutoCloseable {
     t.snapshots().forEach(all::add);
     // newest first; v1 tables have no sequence numbers, so timestamps break ties
     all.sort(
-        java.util.Comparator.comparingLong(Snapshot::sequenceNumber)
+        Comparator.comparingLong(Snapshot::sequenceNumber)
             .thenComparingLong(Snapshot::timestampMillis)
             .reversed());
-    List<TableDescription.SnapshotInfo> snapshots =
-        all.stream().limit(Math.max(0, snapshotLimit)).map(IcebergTables::snapshotInfo).toList();
+    List<TableDescription.Commit> commits =
+        all.stream().limit(Math.max(0, commitLimit)).map(IcebergTableInspector::commit).toList();
     return new TableDescription(
         TableIdentifier.parse(table).toString(),
-        t.location(),
+        IcebergTableInspectorFactory.FORMAT,
         TableUtil.formatVersion(t),
+        t.location(),
         columns,
         specString(t.spec()),
         t.schema().identifierFieldNames().stream().sorted().toList(),
         t.sortOrder().isUnsorted() ? "unsorted" : sortOrderString(t.sortOrder()),
         t.properties(),
-        snapshots,
+        commits,
         all.size(),
         totals(t, table));
+  }
+
+  private Table load(String table) {
+    try {
+      return catalog.loadTable(TableSetup.identifier(table));
+    } catch (NoSuchTableException e) {
+      throw new PipelineException(
+          "Table " + table + " does not exist in catalog " + catalog.name(), e);
+    } catch (PipelineException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new PipelineException("Cannot load table " + table + ": " + e.getMessage(), e);
+    }
   }
 
   /** The current snapshot's totals; live rows are counted by reading when there are deletes. */
@@ -190,7 +167,7 @@ public final class IcebergTables implements AutoCloseable {
               .add(delete.location());
         }
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new PipelineException("Cannot plan a scan of " + table + ": " + e.getMessage(), e);
     }
     long records = number(summary, SnapshotSummary.TOTAL_RECORDS_PROP);
@@ -212,7 +189,7 @@ public final class IcebergTables implements AutoCloseable {
       for (Record ignored : records) {
         rows++;
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new PipelineException("Cannot scan " + table + ": " + e.getMessage(), e);
     }
     return rows;
@@ -231,7 +208,7 @@ public final class IcebergTables implements AutoCloseable {
         .collect(Collectors.joining(", "));
   }
 
-  private static TableDescription.SnapshotInfo snapshotInfo(Snapshot s) {
+  private static TableDescription.Commit commit(Snapshot s) {
     Map<String, String> summary = s.summary() == null ? Map.of() : s.summary();
     String pipeline = summary.get(CommitMetadata.PIPELINE_ID);
     String checkpoint = summary.get(CommitMetadata.CHECKPOINT_ID);
@@ -252,9 +229,9 @@ public final class IcebergTables implements AutoCloseable {
         // a foreign writer's malformed entry; show the snapshot without it
       }
     }
-    return new TableDescription.SnapshotInfo(
+    return new TableDescription.Commit(
         s.snapshotId(),
-        java.time.Instant.ofEpochMilli(s.timestampMillis()),
+        Instant.ofEpochMilli(s.timestampMillis()),
         s.operation(),
         pipeline,
         checkpointId,

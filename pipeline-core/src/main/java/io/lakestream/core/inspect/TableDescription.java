@@ -1,70 +1,75 @@
-package io.lakestream.iceberg;
+package io.lakestream.core.inspect;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
- * What {@code lakestream describe} shows about a table, as plain values.
+ * What {@code lakestream describe} shows about a table, as plain values the same for every table
+ * format.
  *
  * @param name the table, {@code namespace.name}
+ * @param format the table format's name, as {@link TableInspectorFactory#format()} gives it
+ * @param formatVersion the version of the format's table specification the table is written in
  * @param location the table's root location
- * @param formatVersion the Iceberg format version
  * @param columns the current schema's top-level columns
- * @param partitioning the partition spec in {@code partition-by} syntax, e.g. {@code
- *     day(event_time), bucket(16, user_id)}; {@code unpartitioned} when there is none
- * @param identifierFields the schema's identifier fields: the upsert key; empty for an append table
+ * @param partitioning the partitioning in {@code partition-by} syntax, e.g. {@code day(event_time),
+ *     bucket(16, user_id)}; {@code unpartitioned} when there is none
+ * @param key the columns rows are upserted and deleted by; empty for an append-only table
  * @param sortOrder the sort order, e.g. {@code event_time ASC NULLS FIRST}; {@code unsorted} when
  *     there is none
  * @param properties the table properties
- * @param snapshots the newest snapshots, newest first (at most the limit asked for)
- * @param snapshotCount how many snapshots the table keeps in all
- * @param totals the current snapshot's totals; zeros for a table without snapshots
+ * @param commits the newest commits, newest first (at most the limit asked for)
+ * @param commitCount how many commits the table keeps in all
+ * @param totals the current version's totals; {@link Totals#EMPTY} for a table without commits
  */
 public record TableDescription(
     String name,
-    String location,
+    String format,
     int formatVersion,
+    String location,
     List<Column> columns,
     String partitioning,
-    List<String> identifierFields,
+    List<String> key,
     String sortOrder,
     Map<String, String> properties,
-    List<SnapshotInfo> snapshots,
-    int snapshotCount,
+    List<Commit> commits,
+    int commitCount,
     Totals totals) {
 
   public TableDescription {
     columns = List.copyOf(columns);
-    identifierFields = List.copyOf(identifierFields);
+    key = List.copyOf(key);
     properties = Map.copyOf(properties);
-    snapshots = List.copyOf(snapshots);
+    commits = List.copyOf(commits);
   }
 
   /**
    * One column.
    *
    * @param name the column name
-   * @param type its type, e.g. {@code timestamptz}, {@code decimal(10, 2)}, {@code list<string>}
+   * @param type its type in spec syntax, e.g. {@code timestamptz}, {@code decimal(10, 2)}, {@code
+   *     list<string>}
    * @param required whether it may not be null
    */
   public record Column(String name, String type, boolean required) {}
 
   /**
-   * One snapshot (one commit).
+   * One commit: a new version of the table.
    *
-   * @param snapshotId the snapshot id
+   * @param id the format's id of the commit (a snapshot id, or an instant time as a number)
    * @param committedAt when it was committed
-   * @param operation Iceberg's operation: append, overwrite, replace, delete
-   * @param pipelineId the lakestream pipeline that committed it, or null
+   * @param operation the format's name for what the commit did, e.g. {@code append} or {@code
+   *     overwrite}
+   * @param pipelineId the lakestream pipeline that committed it, or null for another writer
    * @param checkpointId the lakestream checkpoint it holds, or null
    * @param addedFiles data files it added
    * @param addedRecords rows it added
    * @param sourcePositions the source positions the commit recorded (after the last record it
    *     includes), by split id such as {@code orders:0}; empty for a commit without them
    */
-  public record SnapshotInfo(
-      long snapshotId,
+  public record Commit(
+      long id,
       Instant committedAt,
       String operation,
       String pipelineId,
@@ -72,7 +77,7 @@ public record TableDescription(
       long addedFiles,
       long addedRecords,
       Map<String, Long> sourcePositions) {
-    public SnapshotInfo {
+    public Commit {
       sourcePositions = Map.copyOf(sourcePositions);
     }
   }
@@ -83,8 +88,8 @@ public record TableDescription(
    * @param dataFiles live data files
    * @param records rows in the live data files, before deletes are applied
    * @param bytes bytes of live files, delete files included
-   * @param positionDeleteFiles live position-delete files
-   * @param equalityDeleteFiles live equality-delete files
+   * @param positionDeleteFiles live files that delete rows by their position in a data file
+   * @param equalityDeleteFiles live files that delete rows by the values of key columns
    * @param positionDeletes entries in the position-delete files
    * @param equalityDeletes entries in the equality-delete files
    * @param liveRows rows a reader sees, deletes applied: counted by reading the table when it has
@@ -99,7 +104,7 @@ public record TableDescription(
       long positionDeletes,
       long equalityDeletes,
       long liveRows) {
-    /** The totals of a table without snapshots. */
+    /** The totals of a table without commits. */
     public static final Totals EMPTY = new Totals(0, 0, 0, 0, 0, 0, 0, 0);
   }
 }
