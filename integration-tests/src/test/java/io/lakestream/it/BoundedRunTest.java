@@ -18,13 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
 class BoundedRunTest {
   @TempDir Path dir;
 
-  private static List<Long> eventIds(TestPipeline p) {
-    return LakeTables.rows(p, TestPipeline.TABLE).stream()
-        .map(r -> (Long) r.getField("event_id"))
-        .sorted()
-        .toList();
-  }
-
   /**
    * Partitions of very different sizes: tasks reach their ends at different times while checkpoints
    * keep completing (the case in which a peer's bounded job lost committed rows).
@@ -46,7 +39,7 @@ class BoundedRunTest {
       assertThat(run.waitFor(Duration.ofMinutes(3))).as(run.tail()).isZero();
     }
 
-    assertThat(eventIds(p)).isEqualTo(LongStream.range(0, 30_510).boxed().toList());
+    assertThat(LakeTables.eventIds(p)).isEqualTo(LongStream.range(0, 30_510).boxed().toList());
   }
 
   @Test
@@ -72,7 +65,7 @@ class BoundedRunTest {
     Table t = LakeTables.load(p, TestPipeline.TABLE);
     long recordedPositions =
         positionsSum(t.currentSnapshot().summary().get("lakestream.source-positions"));
-    List<Long> ids = eventIds(p);
+    List<Long> ids = LakeTables.eventIds(p);
     assertThat(ids).doesNotHaveDuplicates().hasSize((int) recordedPositions);
   }
 

@@ -57,4 +57,12 @@ final class LakeTables {
     }
     return rows;
   }
+
+  /** The event ids in the pipeline's output table, sorted, duplicates kept. */
+  static List<Long> eventIds(TestPipeline p) {
+    return rows(p, TestPipeline.TABLE).stream()
+        .map(r -> (Long) r.getField("event_id"))
+        .sorted()
+        .toList();
+  }
 }

@@ -29,11 +29,23 @@ import org.slf4j.LoggerFactory;
  * checkpoint {@code n}:
  *
  * <ol>
- *   <li>every task, at a record boundary, records its source positions (the offset after the last
- *       record it emitted) and has its writers close their files and return committables for {@code
- *       n} ({@link #checkpoint}, {@link Phase#PREPARED});
- *   <li>the checkpoint (positions and every table's committables) is persisted atomically: write,
- *       fsync, rename, fsync directory ({@link Phase#PERSISTED});
+ *   <li>the coordinator asks every task for barrier {@code n} ({@link Task#barrier}); each answers
+ *       on its own thread through {@link TaskControl}:
+ *       <ul>
+ *         <li>a source task, between poll batches where its reader is at a boundary (between
+ *             transactions for a database's log), records each split's position after the last
+ *             record it took, and its event-time progress; then it sends barrier {@code n} into
+ *             every exchange channel after the events before it;
+ *         <li>a keyed task aligns: once barrier {@code n} has come from one upstream task, that
+ *             channel is not read until it has come from all. Then the operator flushes, the
+ *             barrier goes downstream, and the state store is snapshotted, so the snapshot holds
+ *             exactly the effect of the events before the barrier;
+ *         <li>then every task's writers close their files and return committables for {@code n}
+ *             ({@link Phase#PREPARED}). A task whose reader has no position yet (an initial
+ *             snapshot in progress) answers with nothing: its files stay open for a later one;
+ *       </ul>
+ *   <li>the checkpoint (positions, state handles and every table's committables) is persisted
+ *       atomically: write, fsync, rename, fsync directory ({@link Phase#PERSISTED});
  *   <li>each table commits the committables of {@code n} in ONE atomic table commit that records
  *       the pipeline id, {@code n} and the positions ({@link Phase#COMMITTED});
  *   <li>only then are sources acknowledged ({@link Phase#ACKNOWLEDGED}).

@@ -2,8 +2,6 @@ package io.lakestream.core.runtime;
 
 import io.lakestream.core.error.Failures;
 import io.lakestream.core.error.PipelineException;
-import io.lakestream.core.source.ReportsProgress;
-import io.lakestream.core.source.Source;
 import io.lakestream.core.spec.PipelineSpec;
 import java.io.IOException;
 import java.time.Duration;
@@ -11,8 +9,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The main loop of a run: takes a checkpoint every {@code checkpoint.interval}, at once when asked
@@ -20,29 +16,29 @@ import org.slf4j.LoggerFactory;
  * checkpoint that follows a stop, the end of input or a bad record under the {@code fail} policy. A
  * task that dies, or a checkpoint that cannot be taken, fails the run.
  *
- * <p>At each checkpoint boundary of an unbounded run it asks the source for its splits again, and
- * hands the ones that appeared (new partitions, newly matching topics) to the tasks.
+ * <p>After each checkpoint of an unbounded run it runs {@code betweenCheckpoints} (which looks for
+ * splits that appeared, see {@link SplitDiscovery}).
  *
  * <p>Time is the run's monotonic clock ({@link RunOptions#nanoTime()}); the loop itself wakes every
  * {@value #TICK_MILLIS} ms to look.
  */
 final class CheckpointLoop {
-  private static final Logger LOG = LoggerFactory.getLogger(CheckpointLoop.class);
   static final long TICK_MILLIS = 20;
 
   private final PipelineSpec spec;
   private final RunOptions options;
   private final PipelineMetrics metrics;
   private final CheckpointCoordinator coordinator;
-  private final Topology topology;
-  private final Source<?> source;
+  private final List<Task> tasks;
+  private final Runnable betweenCheckpoints;
   private final StatusLine status;
   private final Runnable afterCommit;
   private final Consumer<PipelineState> moveTo;
   private final BooleanSupplier stopRequested;
-  private boolean discoveryFailed;
 
   /**
+   * @param tasks the tasks, as the checkpoint coordinator asks them
+   * @param betweenCheckpoints runs after every checkpoint of an unbounded run
    * @param afterCommit runs after every committed checkpoint (dropping old state snapshots)
    * @param moveTo tells the pipeline's lifecycle that it runs, or stops
    */
@@ -51,8 +47,8 @@ final class CheckpointLoop {
       RunOptions options,
       PipelineMetrics metrics,
       CheckpointCoordinator coordinator,
-      Topology topology,
-      Source<?> source,
+      List<Task> tasks,
+      Runnable betweenCheckpoints,
       StatusLine status,
       Runnable afterCommit,
       Consumer<PipelineState> moveTo,
@@ -61,8 +57,8 @@ final class CheckpointLoop {
     this.options = options;
     this.metrics = metrics;
     this.coordinator = coordinator;
-    this.topology = topology;
-    this.source = source;
+    this.tasks = List.copyOf(tasks);
+    this.betweenCheckpoints = betweenCheckpoints;
     this.status = status;
     this.afterCommit = afterCommit;
     this.moveTo = moveTo;
@@ -77,7 +73,6 @@ final class CheckpointLoop {
    */
   RunResult run(long firstId, long startNanos) throws InterruptedException {
     moveTo.accept(PipelineState.RUNNING);
-    List<Task> tasks = topology.tasks();
     long nextId = firstId;
     long committed = 0;
     long intervalNanos = spec.checkpoint().interval().toNanos();
@@ -98,7 +93,7 @@ final class CheckpointLoop {
         moveTo.accept(PipelineState.STOPPING);
       }
       long startedMillis = options.clock().millis();
-      CheckpointCoordinator.Outcome outcome = checkpoint(nextId, tasks);
+      CheckpointCoordinator.Outcome outcome = checkpoint(nextId);
       if (outcome.committed()) {
         status.checkpointCommitted(nextId, startedMillis);
         committed++;
@@ -125,13 +120,12 @@ final class CheckpointLoop {
         return result;
       }
       if (!options.stopAtEnd()) {
-        addAppearedSplits();
+        betweenCheckpoints.run();
       }
     }
   }
 
-  private CheckpointCoordinator.Outcome checkpoint(long id, List<Task> tasks)
-      throws InterruptedException {
+  private CheckpointCoordinator.Outcome checkpoint(long id) throws InterruptedException {
     try {
       return coordinator.checkpoint(id, tasks, stopRequested);
     } catch (CheckpointCoordinator.CheckpointAbortedException e) {
@@ -148,31 +142,6 @@ final class CheckpointLoop {
       throw e;
     } catch (RuntimeException e) {
       throw Failures.failure("Checkpoint " + id + " failed", e);
-    }
-  }
-
-  /**
-   * Asks the source for its splits and hands the new ones to the tasks. A source that does not
-   * answer now (it is told in the status line) is asked again at the next checkpoint.
-   */
-  private void addAppearedSplits() {
-    if (source instanceof ReportsProgress p && p.stall() != null) {
-      return;
-    }
-    try {
-      List<String> appeared = topology.addAppeared(source.splits());
-      discoveryFailed = false;
-      if (!appeared.isEmpty()) {
-        LOG.info("Pipeline {} reads {} new splits: {}", spec.pipeline(), appeared.size(), appeared);
-      }
-    } catch (PipelineException e) {
-      if (!discoveryFailed) {
-        LOG.warn(
-            "Cannot look for new splits of {} (asked again at the next checkpoint): {}",
-            source.describe(),
-            e.getMessage());
-      }
-      discoveryFailed = true;
     }
   }
 }

@@ -18,7 +18,7 @@ final class Exchange {
   private static final int CAPACITY = 16;
   private static final long OFFER_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-  private final ArrayBlockingQueue<Object>[][] channels;
+  private final ArrayBlockingQueue<ExchangeItem>[][] channels;
   private final AtomicReferenceArray<Thread> readers;
   private volatile boolean closed;
 
@@ -63,7 +63,7 @@ final class Exchange {
   }
 
   /** The next item from upstream {@code u} for downstream {@code d}, or null if none is waiting. */
-  Object poll(int u, int d) {
+  ExchangeItem poll(int u, int d) {
     return channels[u][d].poll();
   }
 
@@ -121,8 +121,8 @@ final class Exchange {
       }
     }
 
-    private void put(int d, Object item) {
-      ArrayBlockingQueue<Object> channel = channels[upstreamIndex][d];
+    private void put(int d, ExchangeItem item) {
+      ArrayBlockingQueue<ExchangeItem> channel = channels[upstreamIndex][d];
       try {
         while (!channel.offer(item, OFFER_NANOS, TimeUnit.NANOSECONDS)) {
           if (closed) {
@@ -141,5 +141,5 @@ final class Exchange {
   }
 
   /** A run of events from one upstream task for one downstream task. */
-  record EventBatch(Event[] events, int size) {}
+  record EventBatch(Event[] events, int size) implements ExchangeItem {}
 }

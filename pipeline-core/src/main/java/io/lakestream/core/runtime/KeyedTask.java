@@ -113,7 +113,7 @@ final class KeyedTask {
         if (blocked[u]) {
           continue;
         }
-        Object item = input.poll(u, index);
+        ExchangeItem item = input.poll(u, index);
         if (item != null) {
           progressed = true;
           handle(u, item);
@@ -133,7 +133,7 @@ final class KeyedTask {
     return TimeUnit.MILLISECONDS.toMicros(clock.millis());
   }
 
-  private void handle(int u, Object item) throws IOException {
+  private void handle(int u, ExchangeItem item) throws IOException {
     if (item instanceof Exchange.EventBatch batch) {
       operator.processBatch(batch.events(), batch.size(), watermark, output);
     } else if (item instanceof Signal.Watermark w) {

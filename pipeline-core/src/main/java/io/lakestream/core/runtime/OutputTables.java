@@ -11,7 +11,6 @@ import io.lakestream.core.source.ChangeSource;
 import io.lakestream.core.source.SourceTable;
 import io.lakestream.core.spec.PipelineSpec;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,8 +128,6 @@ final class OutputTables implements AutoCloseable {
 
   @Override
   public void close() {
-    List<Sink> reversed = new ArrayList<>(opened.values());
-    Collections.reverse(reversed);
-    reversed.forEach(Sink::close);
+    Resources.closeInReverse(new ArrayList<>(opened.values()));
   }
 }

@@ -169,8 +169,8 @@ public final class Pipeline {
                   options,
                   metrics,
                   coordinator,
-                  topology,
-                  source,
+                  topology.tasks(),
+                  new SplitDiscovery(spec.pipeline(), source, topology),
                   status,
                   () -> StateResume.retain(stateBackend, store),
                   this::moveTo,
@@ -196,8 +196,8 @@ public final class Pipeline {
       }
     }
     throw new PipelineException(
-        "No reader for this source on the class path: the postgres source comes with the"
-            + " lakestream-cdc module");
+        "No reader for this source type on the class path: is the module that provides it"
+            + " (e.g. lakestream-cdc) on it?");
   }
 
   private StateBackend openState() {

@@ -4,7 +4,7 @@ package io.lakestream.core.runtime;
  * What flows through an exchange channel besides events. Every upstream task sends every signal to
  * every downstream task, in order with its events.
  */
-sealed interface Signal {
+sealed interface Signal extends ExchangeItem {
 
   /** Everything before it in the channel belongs to checkpoint {@code checkpointId}. */
   record Barrier(long checkpointId) implements Signal {}

@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The rules of a stateful pipeline's state across runs: it resumes only from a checkpoint that
- * holds its state, with the same number of keyed tasks, and state snapshots no retained checkpoint
- * refers to are dropped.
+ * holds its state, with exactly the number of keyed tasks that wrote it (keys are owned by {@code
+ * hash % parallelism}), and state snapshots no retained checkpoint refers to are dropped.
  */
 final class StateResume {
   private static final Logger LOG = LoggerFactory.getLogger(StateResume.class);
@@ -32,19 +32,23 @@ final class StateResume {
               + " state would write wrong results: restore the checkpoint directory, or start"
               + " over with a new pipeline id and new tables.");
     }
-    for (String owner : recovery.state().keySet()) {
-      if (isSourceState(owner)) {
-        continue;
-      }
-      int index = Integer.parseInt(owner.substring(owner.lastIndexOf('-') + 1));
-      if (index >= spec.parallelism()) {
-        throw new PipelineException(
-            "The checkpoint holds state of task "
-                + owner
-                + ", but parallelism is now "
-                + spec.parallelism()
-                + ": the parallelism of a stateful pipeline cannot change while it has state");
-      }
+    int stored =
+        recovery.state().keySet().stream()
+                .filter(owner -> !isSourceState(owner))
+                .mapToInt(owner -> Integer.parseInt(owner.substring(owner.lastIndexOf('-') + 1)))
+                .max()
+                .orElse(-1)
+            + 1;
+    if (stored > 0 && stored != spec.parallelism()) {
+      throw new PipelineException(
+          "The checkpoint holds the state of "
+              + stored
+              + " keyed tasks per step, but parallelism is now "
+              + spec.parallelism()
+              + ": the state is split among the tasks by key, so a stateful pipeline cannot change"
+              + " its parallelism yet. Run it with parallelism: "
+              + stored
+              + ", or start over with a new pipeline id and new tables.");
     }
   }
 

@@ -1,6 +1,7 @@
 package io.lakestream.core.runtime;
 
 import io.lakestream.core.error.PipelineException;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -66,42 +67,30 @@ final class TaskControl implements Task {
   }
 
   private void runBody(Body body, AutoCloseable... resources) {
+    Throwable failure = null;
     try {
-      try {
-        body.run();
-      } finally {
-        closeAll(resources);
+      body.run();
+    } catch (Throwable e) { // also checked exceptions that libraries rethrow unchecked
+      failure = e;
+    }
+    try {
+      Resources.closeInReverse(Arrays.asList(resources));
+    } catch (RuntimeException e) {
+      if (failure == null) {
+        failure = e;
+      } else {
+        failure.addSuppressed(e);
       }
-    } catch (InterruptedException e) {
+    }
+    if (failure instanceof InterruptedException) {
       Thread.currentThread().interrupt();
       die(new PipelineException("Task " + name + " was interrupted"));
-    } catch (Throwable e) { // also checked exceptions that libraries rethrow unchecked
-      die(e);
-    } finally {
-      exit = fatal != null ? fatal : new PipelineException("Task " + name + " has stopped");
-      failPending();
+    } else if (failure != null) {
+      die(failure);
     }
-  }
-
-  /** Closes in reverse order, every one even if an earlier one fails; rethrows the first error. */
-  private static void closeAll(AutoCloseable... resources) throws Exception {
-    Exception first = null;
-    for (int i = resources.length - 1; i >= 0; i--) {
-      try {
-        if (resources[i] != null) {
-          resources[i].close();
-        }
-      } catch (Exception e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    // no barrier may wait forever on a task that has stopped, whatever stopped it
+    exit = fatal != null ? fatal : new PipelineException("Task " + name + " has stopped");
+    failPending();
   }
 
   private void die(Throwable e) {

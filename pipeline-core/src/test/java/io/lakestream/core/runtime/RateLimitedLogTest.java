@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Marker;
 import org.slf4j.event.Level;
@@ -12,8 +13,9 @@ import org.slf4j.helpers.MessageFormatter;
 
 class RateLimitedLogTest {
   private final RecordingLogger logger = new RecordingLogger();
+  private final AtomicLong nanos = new AtomicLong();
   private final RateLimitedLog log =
-      new RateLimitedLog(logger, Level.WARN, "bad records", System::nanoTime);
+      new RateLimitedLog(logger, Level.WARN, "bad records", nanos::get);
 
   @Test
   void logsABurstLineByLineAndCountsTheRestInOneLineWhenFlushed() {
@@ -32,6 +34,24 @@ class RateLimitedLogTest {
         .isEqualTo(
             "WARN ... and 15 more bad records not logged line by line (at most 10 lines every 10"
                 + " s); the status line counts them all");
+  }
+
+  @Test
+  void aNewWindowOnThePipelinesClockSummarizesTheLastOneAndStartsANewBurst() {
+    for (int i = 0; i < 12; i++) {
+      log.log("bad record at t/0@{}", i);
+    }
+    nanos.addAndGet(RateLimitedLog.WINDOW_NANOS - 1);
+    log.log("bad record at t/0@12");
+    assertThat(logger.lines).hasSize(RateLimitedLog.BURST);
+
+    nanos.addAndGet(1);
+    log.log("bad record at t/0@13");
+
+    assertThat(logger.lines).hasSize(RateLimitedLog.BURST + 2);
+    assertThat(logger.lines.get(RateLimitedLog.BURST))
+        .startsWith("WARN ... and 3 more bad records");
+    assertThat(logger.lines).last().isEqualTo("WARN bad record at t/0@13");
   }
 
   @Test
