@@ -81,6 +81,15 @@ final class IcebergCommitter implements SinkCommitter {
 
   @Override
   public void fence() {
+    TransientFaults.retriable(
+        "Cannot fence pipeline " + pipelineId + " in table " + tableName,
+        () -> {
+          fenceOnce();
+          return null;
+        });
+  }
+
+  private void fenceOnce() {
     for (int attempt = 1; ; attempt++) {
       Long current = epochOf(ops.refresh());
       long next = current == null ? 1 : current + 1;
@@ -110,7 +119,8 @@ final class IcebergCommitter implements SinkCommitter {
 
   @Override
   public Optional<CommittedCheckpoint> lastCommitted() {
-    return lastCommitted(ops.refresh());
+    return TransientFaults.retriable(
+        "Cannot read table " + tableName, () -> lastCommitted(ops.refresh()));
   }
 
   private Optional<CommittedCheckpoint> lastCommitted(TableMetadata metadata) {
@@ -130,6 +140,13 @@ final class IcebergCommitter implements SinkCommitter {
 
   @Override
   public CommitResult commit(
+      long checkpointId, Map<String, Long> positions, List<Committable> committables) {
+    return TransientFaults.retriable(
+        "Cannot commit checkpoint " + checkpointId + " to table " + tableName,
+        () -> commitOnce(checkpointId, positions, committables));
+  }
+
+  private CommitResult commitOnce(
       long checkpointId, Map<String, Long> positions, List<Committable> committables) {
     long start = System.nanoTime();
     TableMetadata current = ops.refresh();

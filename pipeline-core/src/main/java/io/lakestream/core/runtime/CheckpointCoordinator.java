@@ -83,6 +83,7 @@ public final class CheckpointCoordinator {
   private final PhaseListener listener;
   private final Clock clock;
   private final Duration timeout;
+  private final Backoff backoff;
   private volatile Map<String, Long> lastPositions = Map.of();
   private volatile Activity activity;
 
@@ -90,6 +91,7 @@ public final class CheckpointCoordinator {
    * @param tables the committers of every table the pipeline writes, by table name
    * @param acknowledger tells the source which positions are committed (step 4)
    * @param timeout how long a checkpoint waits for its tasks' snapshots before it is aborted
+   * @param retries how a table commit that fails for a reason that may pass is tried again
    */
   public CheckpointCoordinator(
       String pipelineId,
@@ -98,7 +100,8 @@ public final class CheckpointCoordinator {
       Consumer<Map<String, Long>> acknowledger,
       PhaseListener listener,
       Clock clock,
-      Duration timeout) {
+      Duration timeout,
+      Backoff retries) {
     this.pipelineId = pipelineId;
     this.store = store;
     this.tables = new LinkedHashMap<>(tables);
@@ -106,17 +109,33 @@ public final class CheckpointCoordinator {
     this.listener = listener;
     this.clock = clock;
     this.timeout = timeout;
+    this.backoff = retries;
   }
 
   /**
    * Fences older instances, finishes what a previous run persisted but did not commit, and works
    * out where every split resumes.
    */
-  public Recovery recover() {
-    tables.values().forEach(SinkCommitter::fence);
+  public Recovery recover() throws InterruptedException {
+    for (Map.Entry<String, SinkCommitter> t : tables.entrySet()) {
+      backoff.run(
+          "fence table " + t.getKey(),
+          () -> {
+            t.getValue().fence();
+            return null;
+          },
+          this::doing);
+    }
     Optional<Checkpoint> persisted = store.latest();
     Map<String, Optional<CommittedCheckpoint>> committed = new LinkedHashMap<>();
-    tables.forEach((name, c) -> committed.put(name, c.lastCommitted()));
+    for (Map.Entry<String, SinkCommitter> t : tables.entrySet()) {
+      committed.put(
+          t.getKey(),
+          backoff.run(
+              "read the last checkpoint of table " + t.getKey(),
+              t.getValue()::lastCommitted,
+              this::doing));
+    }
 
     long maxId = persisted.map(Checkpoint::id).orElse(0L);
     for (Optional<CommittedCheckpoint> c : committed.values()) {
@@ -294,16 +313,23 @@ public final class CheckpointCoordinator {
     return lastPositions;
   }
 
-  private void commitToTables(Checkpoint cp) {
-    tables.forEach(
-        (name, committer) -> {
-          SinkCommitter.CommitResult r =
-              committer.commit(cp.id(), cp.positions(), cp.committablesFor(name));
-          if (!r.committed()) {
-            LOG.info(
-                "Table {} already holds checkpoint {} of pipeline {}", name, cp.id(), pipelineId);
-          }
-        });
+  /**
+   * Commits {@code cp} to every table; a commit that fails for a reason that may pass (the catalog
+   * does not answer, another writer won a race) is tried again, which is safe because a table that
+   * already holds the checkpoint skips it.
+   */
+  private void commitToTables(Checkpoint cp) throws InterruptedException {
+    for (Map.Entry<String, SinkCommitter> table : tables.entrySet()) {
+      String name = table.getKey();
+      SinkCommitter.CommitResult r =
+          backoff.run(
+              "commit checkpoint " + cp.id() + " to " + name,
+              () -> table.getValue().commit(cp.id(), cp.positions(), cp.committablesFor(name)),
+              this::doing);
+      if (!r.committed()) {
+        LOG.info("Table {} already holds checkpoint {} of pipeline {}", name, cp.id(), pipelineId);
+      }
+    }
   }
 
   /** A checkpoint could not be taken because a task died; nothing of it was persisted. */

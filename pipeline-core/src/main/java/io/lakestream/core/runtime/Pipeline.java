@@ -146,7 +146,8 @@ public final class Pipeline {
                 acknowledger(source),
                 options.phaseListener(),
                 options.clock(),
-                spec.checkpoint().timeout());
+                spec.checkpoint().timeout(),
+                new Backoff(options.clock(), spec.checkpoint().retryTimeout()));
         Recovery recovery = coordinator.recover();
         if (stateful) {
           StateResume.check(spec, recovery);

@@ -10,5 +10,7 @@ import java.time.Duration;
  * @param dir where checkpoints are persisted; defaults to {@code state/<pipeline>}
  * @param timeout how long a checkpoint may wait for every task's snapshot before it is aborted and
  *     the run fails
+ * @param retryTimeout how long a table commit that fails for a reason that may pass is retried
  */
-public record CheckpointSpec(Duration interval, Path dir, Duration timeout) {}
+public record CheckpointSpec(
+    Duration interval, Path dir, Duration timeout, Duration retryTimeout) {}

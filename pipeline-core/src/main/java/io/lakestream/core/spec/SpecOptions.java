@@ -601,8 +601,19 @@ public final class SpecOptions {
                   + " run fails with the task it waited for; a restart resumes after the last"
                   + " committed checkpoint.");
 
+  public static final SpecOption<Duration> CHECKPOINT_RETRY_TIMEOUT =
+      SpecOption.key("retry-timeout")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(5))
+          .withDescription(
+              "How long a table commit that fails for a reason that may pass (the catalog or the"
+                  + " storage does not answer, another writer won a commit race) is tried again,"
+                  + " waiting 1 s, then twice as long each time up to 30 s. The status line says"
+                  + " it is retrying; past this the run fails, and a restart commits the"
+                  + " checkpoint exactly once.");
+
   public static final List<SpecOption<?>> CHECKPOINT_OPTIONS =
-      List.of(CHECKPOINT_INTERVAL, CHECKPOINT_DIR, CHECKPOINT_TIMEOUT);
+      List.of(CHECKPOINT_INTERVAL, CHECKPOINT_DIR, CHECKPOINT_TIMEOUT, CHECKPOINT_RETRY_TIMEOUT);
 
   // ---- errors
 

@@ -5,6 +5,7 @@ import static io.lakestream.core.spec.SpecOptions.CHECKPOINT;
 import static io.lakestream.core.spec.SpecOptions.CHECKPOINT_DIR;
 import static io.lakestream.core.spec.SpecOptions.CHECKPOINT_INTERVAL;
 import static io.lakestream.core.spec.SpecOptions.CHECKPOINT_OPTIONS;
+import static io.lakestream.core.spec.SpecOptions.CHECKPOINT_RETRY_TIMEOUT;
 import static io.lakestream.core.spec.SpecOptions.CHECKPOINT_TIMEOUT;
 import static io.lakestream.core.spec.SpecOptions.DEAD_LETTER_TABLE;
 import static io.lakestream.core.spec.SpecOptions.ERRORS;
@@ -257,6 +258,8 @@ public final class SpecParser {
     Path dir = checkpointDir(checkpointSection, pipeline);
     Duration checkpointTimeout =
         checkpointSection.duration(CHECKPOINT_TIMEOUT, SpecOptions.MIN_CHECKPOINT_TIMEOUT);
+    Duration retryTimeout =
+        checkpointSection.duration(CHECKPOINT_RETRY_TIMEOUT, SpecOptions.MIN_CHECKPOINT_TIMEOUT);
 
     Section errorsSection =
         Section.read(top.value(ERRORS), top.pathOf(ERRORS), ERRORS_OPTIONS, problems);
@@ -271,7 +274,7 @@ public final class SpecParser {
         schema,
         transforms,
         sink,
-        new CheckpointSpec(interval, dir, checkpointTimeout),
+        new CheckpointSpec(interval, dir, checkpointTimeout, retryTimeout),
         errors,
         parallelism,
         eventTime,

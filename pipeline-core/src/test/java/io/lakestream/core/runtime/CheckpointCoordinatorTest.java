@@ -3,6 +3,8 @@ package io.lakestream.core.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lakestream.core.error.PipelineException;
+import io.lakestream.core.error.RetriableException;
 import io.lakestream.core.runtime.PhaseListener.Phase;
 import io.lakestream.core.sink.Committable;
 import io.lakestream.core.sink.SinkCommitter.CommittedCheckpoint;
@@ -16,11 +18,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointCoordinatorTest {
+  private static final Duration RETRY_LIMIT = Duration.ofMillis(200);
+
   @TempDir Path dir;
 
   private final FakeTable output = new FakeTable();
@@ -43,7 +49,8 @@ class CheckpointCoordinatorTest {
         acknowledged::add,
         (phase, id) -> phases.add(phase + " " + id),
         clock,
-        Duration.ofMinutes(10));
+        Duration.ofMinutes(10),
+        new Backoff(clock, RETRY_LIMIT, Duration.ofMillis(1), Duration.ofMillis(4)));
   }
 
   private static Committable file(String name) {
@@ -72,7 +79,84 @@ class CheckpointCoordinatorTest {
   }
 
   @Test
-  void fencesEveryTableBeforeRecovering() {
+  void aCommitThatFailsForAReasonThatMayPassIsTriedAgainAndLandsOnce() throws Exception {
+    AtomicInteger attempts = new AtomicInteger();
+    output.beforeCommit =
+        () -> {
+          if (attempts.incrementAndGet() <= 3) {
+            throw new RetriableException("catalog unreachable", new java.net.ConnectException());
+          }
+        };
+    try (CheckpointStore store = new CheckpointStore(dir, "p")) {
+      CheckpointCoordinator c = coordinator(store);
+      ScriptedTask task = new ScriptedTask();
+      task.positions = Map.of("t:0", 10L);
+      task.committables = Map.of("out", List.of(file("a")), "dlq", List.of());
+      c.recover();
+
+      assertThat(c.checkpoint(1, List.of(task), () -> false).committed()).isTrue();
+    }
+    assertThat(attempts).hasValue(4);
+    assertThat(output.commits).containsExactly(1L);
+    assertThat(output.files).hasSize(1);
+    assertThat(phases).contains("COMMITTED 1", "ACKNOWLEDGED 1");
+  }
+
+  @Test
+  void aCommitStillFailingPastTheRetryTimeoutFailsTheRunAndARestartCommitsItOnce()
+      throws Exception {
+    AtomicBoolean down = new AtomicBoolean(true);
+    output.beforeCommit =
+        () -> {
+          if (down.get()) {
+            throw new RetriableException("catalog unreachable", new java.net.ConnectException());
+          }
+        };
+    try (CheckpointStore store = new CheckpointStore(dir, "p")) {
+      CheckpointCoordinator c = coordinator(store);
+      ScriptedTask task = new ScriptedTask();
+      task.positions = Map.of("t:0", 10L);
+      task.committables = Map.of("out", List.of(file("a")), "dlq", List.of());
+      c.recover();
+
+      assertThatThrownBy(() -> c.checkpoint(1, List.of(task), () -> false))
+          .isInstanceOf(PipelineException.class)
+          .hasMessageStartingWith("Could not commit checkpoint 1 to out for ")
+          .hasMessageContaining("checkpoint.retry-timeout is 200ms");
+      assertThat(output.commits).isEmpty();
+      assertThat(store.latest()).map(Checkpoint::id).contains(1L);
+    }
+
+    down.set(false);
+    try (CheckpointStore store = new CheckpointStore(dir, "p")) {
+      coordinator(store).recover();
+    }
+    assertThat(output.commits).containsExactly(1L);
+    assertThat(output.files).hasSize(1);
+  }
+
+  @Test
+  void aFailureThatWillNotPassIsNotRetried() throws Exception {
+    AtomicInteger attempts = new AtomicInteger();
+    output.beforeCommit =
+        () -> {
+          attempts.incrementAndGet();
+          throw new PipelineException("table was dropped");
+        };
+    try (CheckpointStore store = new CheckpointStore(dir, "p")) {
+      CheckpointCoordinator c = coordinator(store);
+      ScriptedTask task = new ScriptedTask();
+      task.positions = Map.of("t:0", 10L);
+      c.recover();
+
+      assertThatThrownBy(() -> c.checkpoint(1, List.of(task), () -> false))
+          .hasMessage("table was dropped");
+    }
+    assertThat(attempts).hasValue(1);
+  }
+
+  @Test
+  void fencesEveryTableBeforeRecovering() throws Exception {
     try (CheckpointStore store = new CheckpointStore(dir, "p")) {
       coordinator(store).recover();
     }
@@ -124,7 +208,7 @@ class CheckpointCoordinatorTest {
   }
 
   @Test
-  void withoutACheckpointResumesAtTheLowestTablePositionWithPerTableFloors() {
+  void withoutACheckpointResumesAtTheLowestTablePositionWithPerTableFloors() throws Exception {
     // the store was lost after a crash between the two table commits of checkpoint 5
     output.last = new CommittedCheckpoint(5, Map.of("t:0", 50L, "t:1", 55L));
     deadLetter.last = new CommittedCheckpoint(4, Map.of("t:0", 40L, "t:1", 45L));

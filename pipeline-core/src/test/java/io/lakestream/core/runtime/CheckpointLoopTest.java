@@ -55,7 +55,8 @@ class CheckpointLoopTest {
               positions -> {},
               options.phaseListener(),
               options.clock(),
-              spec.checkpoint().timeout());
+              spec.checkpoint().timeout(),
+              new Backoff(options.clock(), spec.checkpoint().retryTimeout()));
       coordinator.recover();
       CheckpointLoop loop =
           new CheckpointLoop(

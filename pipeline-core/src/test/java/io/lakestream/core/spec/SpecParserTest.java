@@ -143,7 +143,10 @@ class SpecParserTest {
                     "options",
                     Map.of("a", 1, "b", List.of("x", 2.5)))),
             new CheckpointSpec(
-                Duration.ofSeconds(5), Path.of("state", "custom"), Duration.ofMinutes(10)),
+                Duration.ofSeconds(5),
+                Path.of("state", "custom"),
+                Duration.ofMinutes(10),
+                Duration.ofMinutes(5)),
             new ErrorSpec(Policy.DEAD_LETTER, "analytics.orders_dead_letter"),
             2,
             null,
@@ -250,7 +253,10 @@ class SpecParserTest {
     assertThat(spec.checkpoint())
         .isEqualTo(
             new CheckpointSpec(
-                Duration.ofSeconds(10), Path.of("state", "orders"), Duration.ofMinutes(10)));
+                Duration.ofSeconds(10),
+                Path.of("state", "orders"),
+                Duration.ofMinutes(10),
+                Duration.ofMinutes(5)));
     assertThat(spec.errors()).isEqualTo(new ErrorSpec(Policy.FAIL, null));
     assertThat(spec.schema().timestampFormats()).isEmpty();
   }
@@ -524,7 +530,7 @@ class SpecParserTest {
   void reportsCheckpointMistakes() {
     assertThat(problemsOf(MINIMAL + "checkpoint: {interval: 10, dir: 5, every: 1s}\n"))
         .containsExactly(
-            "checkpoint.every: unknown key (known: interval, dir, timeout)",
+            "checkpoint.every: unknown key (known: interval, dir, timeout, retry-timeout)",
             "checkpoint.interval: must be a duration such as 500ms, 10s, 5m, 1h, 1d or PT10S"
                 + " (got 10)",
             "checkpoint.dir: must be a string (got 5)");
