@@ -1,12 +1,10 @@
 package io.lakestream.core.runtime;
 
-import io.lakestream.core.decode.AvroDecoder;
-import io.lakestream.core.decode.AvroSchemas;
 import io.lakestream.core.decode.ChangeDecoder;
-import io.lakestream.core.decode.ChangeDecoderFactory;
-import io.lakestream.core.decode.JsonDecoder;
+import io.lakestream.core.decode.JsonFormat;
 import io.lakestream.core.decode.JsonKeyDecoder;
 import io.lakestream.core.decode.RecordDecoder;
+import io.lakestream.core.decode.RecordFormat;
 import io.lakestream.core.error.Failures;
 import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.kafka.BrokerWatch;
@@ -27,7 +25,6 @@ import io.lakestream.core.source.SourceTable;
 import io.lakestream.core.spec.ErrorSpec;
 import io.lakestream.core.spec.KafkaSourceSpec;
 import io.lakestream.core.spec.PipelineSpec;
-import io.lakestream.core.spec.PostgresSourceSpec;
 import io.lakestream.core.spec.SpecException;
 import io.lakestream.core.spec.SpecOption;
 import io.lakestream.core.spec.TransformSpec;
@@ -304,8 +301,7 @@ public final class Pipeline {
       return result;
     }
     String namespace = table.substring(0, table.length() - 2);
-    Map<String, String> routes =
-        spec.source() instanceof PostgresSourceSpec pg ? pg.routes() : Map.of();
+    Map<String, String> routes = spec.source().routes();
     for (SourceTable t : tables) {
       String own = t.name().substring(t.name().lastIndexOf('.') + 1);
       result.put(t.name(), namespace + "." + routes.getOrDefault(t.name(), own));
@@ -713,11 +709,11 @@ public final class Pipeline {
         output = tableOutput(table, taskId, share, sinks, recovery);
         outputs.add(output);
       }
-      KafkaSourceSpec.Format format = spec.kafka().format();
+      RecordFormat format = spec.kafka().format();
       if (format.changes() && output != null && !(output.writer instanceof SupportsDelete)) {
         throw new PipelineException(
             "Format "
-                + SpecOption.choiceName(format)
+                + format.name()
                 + " carries deletes, but the sink of table "
                 + table
                 + " cannot delete rows: write it in upsert mode keyed by the table's primary key"
@@ -783,7 +779,7 @@ public final class Pipeline {
     private JsonKeyDecoder tombstoneKeys(TableOutput output) {
       boolean deletes =
           spec.kafka().tombstones() == KafkaSourceSpec.Tombstones.AUTO
-              && spec.kafka().format() == KafkaSourceSpec.Format.JSON
+              && spec.kafka().format() instanceof JsonFormat
               && output != null
               && output.writer instanceof SupportsDelete;
       return deletes
@@ -911,24 +907,11 @@ public final class Pipeline {
   }
 
   private ChangeDecoder changeDecoder() {
-    KafkaSourceSpec.Format format = spec.kafka().format();
-    for (ChangeDecoderFactory f : ServiceLoader.load(ChangeDecoderFactory.class)) {
-      if (f.format() == format) {
-        return f.create(spec.schema(), spec.kafka().avroSchemaFile());
-      }
-    }
-    throw new PipelineException(
-        "No decoder for format "
-            + SpecOption.choiceName(format)
-            + " on the class path: it comes with the lakestream-cdc module");
+    return spec.kafka().format().changeDecoder(spec.schema(), spec.kafka().formatOptions());
   }
 
   private RecordDecoder decoder() {
-    if (spec.kafka().format() == KafkaSourceSpec.Format.AVRO) {
-      return new AvroDecoder(
-          AvroSchemas.read(Path.of(spec.kafka().avroSchemaFile())), spec.schema().schema());
-    }
-    return new JsonDecoder(spec.schema());
+    return spec.kafka().format().decoder(spec.schema(), spec.kafka().formatOptions());
   }
 
   private static Map<TopicPartition, Long> toPartitions(Map<String, Long> positions) {

@@ -39,6 +39,17 @@ public record PostgresSourceSpec(
     routes = Map.copyOf(routes);
   }
 
+  @Override
+  public String summary() {
+    return "the changes of "
+        + String.join(", ", tables)
+        + " from "
+        + Secrets.maskText(url)
+        + " (slot "
+        + slot
+        + ")";
+  }
+
   /** What a new replication slot starts with. */
   public enum Snapshot {
     /** The rows the tables hold when the slot is created, then every change after them. */

@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
  * caller checks every key and the user sees every problem at once. A key whose value is YAML null
  * ({@code key:} or {@code key: ~}) counts as absent.
  *
- * <p>It is public so that readers in other modules (source types, formats) read their sections the
- * same way.
+ * <p>Source types and formats read their sections with it: the parser creates the section with
+ * their {@link SourceType#options()}, so unknown keys are already reported when they get it.
  */
 public final class Section {
   private final JsonNode node;

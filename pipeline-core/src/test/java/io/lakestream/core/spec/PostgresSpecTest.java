@@ -4,6 +4,7 @@ import static io.lakestream.core.spec.SpecParserTest.problemsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The {@code source.postgres} section. */
@@ -35,7 +36,7 @@ class PostgresSpecTest {
                 "lakestream_shop_cdc",
                 "lakestream_shop_cdc",
                 PostgresSourceSpec.Snapshot.INITIAL,
-                java.util.Map.of()));
+                Map.of()));
     assertThat(spec.source().toString()).doesNotContain("s3cret").contains("password=******");
     assertThat(spec.schema().schema().fields()).isEmpty(); // the columns come from the database
   }
@@ -53,7 +54,6 @@ class PostgresSpecTest {
                     tables: [orders]
                     slot: Bad-Slot
                     snapshot: sometimes
-                  kafka: {bootstrap-servers: embedded, topics: [t]}
                 schema:
                   fields: [{name: id, type: long}]
                 transforms:
@@ -62,16 +62,30 @@ class PostgresSpecTest {
                   test: {table: lake.orders}
                 """))
         .containsExactly(
-            "source: give one source type, kafka or postgres, not both",
             "source.postgres.url: must be a PostgreSQL JDBC URL such as"
                 + " jdbc:postgresql://localhost:5432/shop (got \"mysql://x\")",
             "source.postgres.tables[0]: must be schema.table (got \"orders\")",
             "source.postgres.slot: must be lower-case letters, digits and _, at most 63"
                 + " characters (got \"Bad-Slot\")",
             "source.postgres.snapshot: must be one of initial, never (got \"sometimes\")",
+            "schema: does not apply to source postgres: the columns come from the database",
             "transforms: are not supported for change streams (source postgres) yet: a step would"
-                + " have to treat deletes as well as new rows",
-            "schema: does not apply to source postgres: the columns come from the database");
+                + " have to treat deletes as well as new rows");
+  }
+
+  @Test
+  void givesOneSourceType() {
+    assertThat(
+            problemsOf(
+                """
+                pipeline: shop
+                source:
+                  postgres: {url: "jdbc:postgresql://localhost/shop", user: lake, tables: [a.b]}
+                  kafka: {bootstrap-servers: embedded, topics: [t]}
+                sink:
+                  test: {table: lake.orders}
+                """))
+        .containsExactly("source: give one source type, not several (got postgres, kafka)");
   }
 
   @Test
@@ -95,6 +109,26 @@ class PostgresSpecTest {
   }
 
   @Test
+  void routesGiveTheLakeTableNames() {
+    PipelineSpec spec =
+        SpecParser.parse(
+            """
+            pipeline: shop
+            source:
+              postgres:
+                url: jdbc:postgresql://localhost/shop
+                user: lake
+                tables: [public.orders_2024, public.orders_2025]
+                routes: {public.orders_2024: orders, public.orders_2025: orders}
+            sink:
+              test: {table: "lake.*"}
+            """);
+
+    assertThat(spec.source().routes())
+        .isEqualTo(Map.of("public.orders_2024", "orders", "public.orders_2025", "orders"));
+  }
+
+  @Test
   void severalSourceTablesNeedANamespaceWildcard() {
     assertThat(
             problemsOf(
@@ -115,34 +149,24 @@ class PostgresSpecTest {
   }
 
   @Test
-  void aKafkaSourceWritesOneNamedTable() {
-    assertThat(
-            problemsOf(
-                """
-                pipeline: orders
-                source:
-                  kafka: {bootstrap-servers: embedded, topics: [orders]}
-                schema:
-                  fields: [{name: id, type: long}]
-                sink:
-                  test: {table: "lake.*"}
-                """))
-        .containsExactly(
-            "sink.test.table: must be namespace.name: a Kafka source writes one table, and"
-                + " namespace.* is for a postgres source with several tables (got \"lake.*\")");
-  }
+  void aPrintedSourceHidesAPasswordInItsUrl() {
+    PostgresSourceSpec source =
+        new PostgresSourceSpec(
+            "jdbc:postgresql://db/shop?password=hunter2",
+            "lake",
+            null,
+            List.of("public.orders"),
+            "slot",
+            "slot",
+            PostgresSourceSpec.Snapshot.NEVER,
+            Map.of());
 
-  @Test
-  void aSourceWithoutATypeNamesBoth() {
-    assertThat(
-            problemsOf(
-                """
-                pipeline: shop
-                source:
-                  mysql: {url: x}
-                sink:
-                  test: {table: lake.orders}
-                """))
-        .contains("source: give a source type: kafka or postgres");
+    assertThat(source.toString())
+        .startsWith("PostgresSourceSpec[url=jdbc:postgresql://db/shop?password=******, user=lake")
+        .doesNotContain("hunter2");
+    assertThat(source.summary())
+        .isEqualTo(
+            "the changes of public.orders from jdbc:postgresql://db/shop?password=****** (slot"
+                + " slot)");
   }
 }
