@@ -5,7 +5,6 @@ import io.lakestream.core.runtime.ChangeSink;
 import io.lakestream.core.runtime.Task;
 import io.lakestream.core.source.ChangeSource;
 import io.lakestream.core.source.SourceTable;
-import io.lakestream.core.spec.PostgresSourceSpec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;

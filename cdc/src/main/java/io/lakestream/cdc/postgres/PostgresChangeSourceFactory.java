@@ -2,7 +2,6 @@ package io.lakestream.cdc.postgres;
 
 import io.lakestream.core.source.ChangeSource;
 import io.lakestream.core.source.ChangeSourceFactory;
-import io.lakestream.core.spec.PostgresSourceSpec;
 import io.lakestream.core.spec.SourceSpec;
 
 /** Opens {@code source.postgres}: logical replication with pgoutput. */

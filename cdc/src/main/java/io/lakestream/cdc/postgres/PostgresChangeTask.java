@@ -14,7 +14,6 @@ import io.lakestream.core.runtime.Task;
 import io.lakestream.core.runtime.TaskSnapshot;
 import io.lakestream.core.sink.Committable;
 import io.lakestream.core.source.SourceTable;
-import io.lakestream.core.spec.PostgresSourceSpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;

@@ -1,14 +1,23 @@
-package io.lakestream.core.spec;
+package io.lakestream.cdc.postgres;
 
-import static io.lakestream.core.spec.SpecOptions.PG_PASSWORD;
-import static io.lakestream.core.spec.SpecOptions.PG_PUBLICATION;
-import static io.lakestream.core.spec.SpecOptions.PG_ROUTES;
-import static io.lakestream.core.spec.SpecOptions.PG_SLOT;
-import static io.lakestream.core.spec.SpecOptions.PG_SNAPSHOT;
-import static io.lakestream.core.spec.SpecOptions.PG_TABLES;
-import static io.lakestream.core.spec.SpecOptions.PG_URL;
-import static io.lakestream.core.spec.SpecOptions.PG_USER;
+import static io.lakestream.cdc.postgres.PostgresOptions.PASSWORD;
+import static io.lakestream.cdc.postgres.PostgresOptions.PUBLICATION;
+import static io.lakestream.cdc.postgres.PostgresOptions.ROUTES;
+import static io.lakestream.cdc.postgres.PostgresOptions.SLOT;
+import static io.lakestream.cdc.postgres.PostgresOptions.SNAPSHOT;
+import static io.lakestream.cdc.postgres.PostgresOptions.TABLES;
+import static io.lakestream.cdc.postgres.PostgresOptions.URL;
+import static io.lakestream.cdc.postgres.PostgresOptions.USER;
 
+import io.lakestream.core.spec.Problems;
+import io.lakestream.core.spec.SchemaSpec;
+import io.lakestream.core.spec.Section;
+import io.lakestream.core.spec.SourceSection;
+import io.lakestream.core.spec.SourceType;
+import io.lakestream.core.spec.SpecContext;
+import io.lakestream.core.spec.SpecOption;
+import io.lakestream.core.spec.SpecOutline;
+import io.lakestream.core.spec.TypeNames;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -37,46 +46,46 @@ public final class PostgresSourceType implements SourceType {
 
   @Override
   public List<SpecOption<?>> options() {
-    return SpecOptions.POSTGRES_OPTIONS;
+    return PostgresOptions.ALL;
   }
 
   @Override
   public SourceSection read(Section s, SpecContext context) {
     Problems problems = context.problems();
-    String url = s.string(PG_URL);
+    String url = s.string(URL);
     if (url != null && !url.startsWith("jdbc:postgresql:")) {
       s.problem(
-          PG_URL,
+          URL,
           "must be a PostgreSQL JDBC URL such as jdbc:postgresql://localhost:5432/shop (got "
               + Section.quote(url)
               + ")");
       url = null;
     }
-    String user = s.string(PG_USER);
-    String password = s.string(PG_PASSWORD);
-    List<String> tables = s.stringList(PG_TABLES);
+    String user = s.string(USER);
+    String password = s.string(PASSWORD);
+    List<String> tables = s.stringList(TABLES);
     if (tables != null) {
       for (int i = 0; i < tables.size(); i++) {
         if (!TABLE.matcher(tables.get(i)).matches()) {
           problems.add(
-              Section.index(s.pathOf(PG_TABLES), i),
+              Section.index(s.pathOf(TABLES), i),
               "must be schema.table (got " + Section.quote(tables.get(i)) + ")");
           tables = null;
           break;
         }
       }
     }
-    String slot = s.has(PG_SLOT) ? s.string(PG_SLOT) : defaultSlot(context.pipeline());
+    String slot = s.has(SLOT) ? s.string(SLOT) : defaultSlot(context.pipeline());
     if (slot != null && !NAME.matcher(slot).matches()) {
       s.problem(
-          PG_SLOT,
+          SLOT,
           "must be lower-case letters, digits and _, at most 63 characters (got "
               + Section.quote(slot)
               + ")");
       slot = null;
     }
-    String publication = s.has(PG_PUBLICATION) ? s.string(PG_PUBLICATION) : slot;
-    PostgresSourceSpec.Snapshot snapshot = s.choice(PG_SNAPSHOT);
+    String publication = s.has(PUBLICATION) ? s.string(PUBLICATION) : slot;
+    PostgresSourceSpec.Snapshot snapshot = s.choice(SNAPSHOT);
     Map<String, String> routes = routes(s, tables, problems);
 
     boolean ok =
@@ -86,7 +95,7 @@ public final class PostgresSourceType implements SourceType {
             && slot != null
             && publication != null
             && snapshot != null
-            && (routes != null || !s.has(PG_ROUTES));
+            && (routes != null || !s.has(ROUTES));
     PostgresSourceSpec spec =
         ok
             ? new PostgresSourceSpec(
@@ -140,12 +149,12 @@ public final class PostgresSourceType implements SourceType {
 
   /** The routes, each from a table read to a valid name; null after reporting a mistake. */
   private static Map<String, String> routes(Section s, List<String> tables, Problems problems) {
-    Map<String, String> routes = s.stringMap(PG_ROUTES);
+    Map<String, String> routes = s.stringMap(ROUTES);
     if (routes == null || tables == null) {
       return routes;
     }
     for (Map.Entry<String, String> e : routes.entrySet()) {
-      String at = Section.child(s.pathOf(PG_ROUTES), e.getKey());
+      String at = Section.child(s.pathOf(ROUTES), e.getKey());
       if (!tables.contains(e.getKey())) {
         problems.add(at, Section.unknownName("table", e.getKey(), tables, "tables"));
         return null;

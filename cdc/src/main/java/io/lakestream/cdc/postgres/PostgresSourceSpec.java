@@ -1,5 +1,7 @@
-package io.lakestream.core.spec;
+package io.lakestream.cdc.postgres;
 
+import io.lakestream.core.spec.Secrets;
+import io.lakestream.core.spec.SourceSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

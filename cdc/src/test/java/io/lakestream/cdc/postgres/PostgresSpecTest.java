@@ -1,13 +1,15 @@
-package io.lakestream.core.spec;
+package io.lakestream.cdc.postgres;
 
-import static io.lakestream.core.spec.SpecParserTest.problemsOf;
+import static io.lakestream.cdc.Specs.problemsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakestream.core.spec.PipelineSpec;
+import io.lakestream.core.spec.SpecParser;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The {@code source.postgres} section. */
+/** The {@code source.postgres} section, read by {@link PostgresSourceType}. */
 class PostgresSpecTest {
 
   @Test
@@ -23,7 +25,7 @@ class PostgresSpecTest {
                 password: s3cret
                 tables: [public.orders, sales.customers]
             sink:
-              test: {table: "lake.*"}
+              any: {table: "lake.*"}
             """);
 
     assertThat(spec.source())
@@ -59,7 +61,7 @@ class PostgresSpecTest {
                 transforms:
                   - filter: "id > 1"
                 sink:
-                  test: {table: lake.orders}
+                  any: {table: lake.orders}
                 """))
         .containsExactly(
             "source.postgres.url: must be a PostgreSQL JDBC URL such as"
@@ -83,7 +85,7 @@ class PostgresSpecTest {
                   postgres: {url: "jdbc:postgresql://localhost/shop", user: lake, tables: [a.b]}
                   kafka: {bootstrap-servers: embedded, topics: [t]}
                 sink:
-                  test: {table: lake.orders}
+                  any: {table: lake.orders}
                 """))
         .containsExactly("source: give one source type, not several (got postgres, kafka)");
   }
@@ -101,7 +103,7 @@ class PostgresSpecTest {
                     tables: [public.orders]
                     routes: {public.ordrs: x}
                 sink:
-                  test: {table: "lake.*"}
+                  any: {table: "lake.*"}
                 """))
         .containsExactly(
             "source.postgres.routes.public.ordrs: unknown table \"public.ordrs\", did you mean"
@@ -121,7 +123,7 @@ class PostgresSpecTest {
                 tables: [public.orders_2024, public.orders_2025]
                 routes: {public.orders_2024: orders, public.orders_2025: orders}
             sink:
-              test: {table: "lake.*"}
+              any: {table: "lake.*"}
             """);
 
     assertThat(spec.source().routes())
@@ -140,10 +142,10 @@ class PostgresSpecTest {
                     user: lake
                     tables: [public.orders, public.customers]
                 sink:
-                  test: {table: lake.orders}
+                  any: {table: lake.orders}
                 """))
         .containsExactly(
-            "sink.test.table: must be a namespace followed by .*, e.g. lake.*: source.postgres"
+            "sink.any.table: must be a namespace followed by .*, e.g. lake.*: source.postgres"
                 + " reads 2 tables, each into its own table of that namespace (got"
                 + " \"lake.orders\")");
   }
