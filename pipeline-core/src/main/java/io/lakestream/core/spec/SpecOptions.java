@@ -239,9 +239,10 @@ public final class SpecOptions {
           .enumType(Tombstones.class)
           .defaultValue(Tombstones.AUTO)
           .withDescription(
-              "What a record with a null value (a tombstone, as compacted topics and change-data-capture"
-                  + " connectors write them) does. `auto`: in a pipeline that writes records straight into"
-                  + " an upsert table (no `dedupe` or `window`), it deletes the row whose key is"
+              "What a record with a null value (a tombstone, as compacted topics and"
+                  + " change-data-capture connectors write them) does. `auto`: in a pipeline that"
+                  + " writes records straight into an upsert table (no `dedupe` or `window`), it"
+                  + " deletes the row whose key is"
                   + " the record's Kafka key (a JSON object holding the key columns, or the bare"
                   + " value of a one-column key); elsewhere it is skipped. `skip`: counted as"
                   + " `tombstones`, logged with its coordinates, nothing written. `bad-record`: it"
