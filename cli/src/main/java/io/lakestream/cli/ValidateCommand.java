@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestream.core.runtime.PipelineChecks;
-import io.lakestream.core.spec.KafkaSourceSpec;
 import io.lakestream.core.spec.PipelineSpec;
-import io.lakestream.core.spec.PostgresSourceSpec;
 import io.lakestream.core.spec.SpecException;
-import io.lakestream.core.spec.SpecOption;
 import io.lakestream.core.spec.SpecProblem;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -84,32 +81,10 @@ final class ValidateCommand implements Callable<Integer> {
   }
 
   private static String summary(PipelineSpec p) {
-    String source;
-    if (p.source() instanceof PostgresSourceSpec pg) {
-      source =
-          "the changes of "
-              + String.join(", ", pg.tables())
-              + " from "
-              + pg.url()
-              + " (slot "
-              + pg.slot()
-              + ")";
-    } else {
-      KafkaSourceSpec k = p.kafka();
-      source =
-          (k.topicPattern() != null
-                  ? "topics matching " + k.topicPattern()
-                  : "topics " + String.join(", ", k.topics()))
-              + " from "
-              + k.bootstrapServers()
-              + " ("
-              + SpecOption.choiceName(k.format())
-              + ")";
-    }
     return String.format(
         "pipeline %s reads %s, applies %d transforms, writes %s table %s%s",
         p.pipeline(),
-        source,
+        p.source().summary(),
         p.transforms().size(),
         p.sink().type(),
         p.sink().table(),

@@ -112,8 +112,7 @@ class ValidateCommandTest {
             bad
                 + " is invalid: 1 problem\n"
                 + "  sink.iceberg.table: must be namespace.name: a Kafka source writes one table,"
-                + " and namespace.* is for a postgres source with several tables (got"
-                + " \"lake.*\")\n");
+                + " and namespace.* is for sources that write several (got \"lake.*\")\n");
   }
 
   @Test

@@ -4,7 +4,6 @@ import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.source.AcknowledgesPositions;
 import io.lakestream.core.source.ChangeSource;
 import io.lakestream.core.source.SourceTable;
-import io.lakestream.core.spec.PostgresSourceSpec;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -50,11 +49,6 @@ final class PostgresChangeSource implements ChangeSource, AcknowledgesPositions 
   @Override
   public List<SourceTable> tables() {
     return definitions.stream().map(PostgresTables.Definition::table).toList();
-  }
-
-  @Override
-  public String lakeName(SourceTable table) {
-    return spec.routes().getOrDefault(table.name(), ChangeSource.super.lakeName(table));
   }
 
   @Override

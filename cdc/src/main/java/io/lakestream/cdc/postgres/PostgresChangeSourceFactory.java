@@ -1,7 +1,6 @@
 package io.lakestream.cdc.postgres;
 
 import io.lakestream.core.source.SourceFactory;
-import io.lakestream.core.spec.PostgresSourceSpec;
 import io.lakestream.core.spec.SourceSpec;
 import java.time.Clock;
 

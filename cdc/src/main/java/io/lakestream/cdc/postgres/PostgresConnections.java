@@ -1,7 +1,6 @@
 package io.lakestream.cdc.postgres;
 
 import io.lakestream.core.error.PipelineException;
-import io.lakestream.core.spec.PostgresSourceSpec;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

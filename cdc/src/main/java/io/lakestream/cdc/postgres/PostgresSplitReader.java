@@ -12,7 +12,6 @@ import io.lakestream.core.source.SourceTable;
 import io.lakestream.core.source.SplitReader;
 import io.lakestream.core.source.SplitStart;
 import io.lakestream.core.source.TableChange;
-import io.lakestream.core.spec.PostgresSourceSpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;

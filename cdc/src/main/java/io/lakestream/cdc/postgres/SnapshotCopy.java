@@ -2,7 +2,6 @@ package io.lakestream.cdc.postgres;
 
 import io.lakestream.core.record.Row;
 import io.lakestream.core.record.Schema;
-import io.lakestream.core.spec.PostgresSourceSpec;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

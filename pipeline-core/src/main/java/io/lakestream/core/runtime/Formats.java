@@ -1,19 +1,12 @@
 package io.lakestream.core.runtime;
 
-import io.lakestream.core.decode.AvroDecoder;
-import io.lakestream.core.decode.AvroSchemas;
 import io.lakestream.core.decode.ChangeDecoder;
-import io.lakestream.core.decode.ChangeDecoderFactory;
-import io.lakestream.core.decode.JsonDecoder;
+import io.lakestream.core.decode.JsonFormat;
 import io.lakestream.core.decode.JsonKeyDecoder;
 import io.lakestream.core.decode.RecordDecoder;
-import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.sink.SupportsDelete;
 import io.lakestream.core.spec.KafkaSourceSpec;
 import io.lakestream.core.spec.PipelineSpec;
-import io.lakestream.core.spec.SpecOption;
-import java.nio.file.Path;
-import java.util.ServiceLoader;
 
 /** The decoders a pipeline's record format asks for, one set per source task. */
 final class Formats {
@@ -26,25 +19,12 @@ final class Formats {
 
   /** Decodes the records of a plain format into rows. */
   static RecordDecoder decoder(PipelineSpec spec) {
-    if (spec.kafka().format() == KafkaSourceSpec.Format.AVRO) {
-      return new AvroDecoder(
-          AvroSchemas.read(Path.of(spec.kafka().avroSchemaFile())), spec.schema().schema());
-    }
-    return new JsonDecoder(spec.schema());
+    return spec.kafka().format().decoder(spec.schema(), spec.kafka().formatOptions());
   }
 
-  /** Decodes the records of a change format; such decoders come with the {@code cdc} module. */
+  /** Decodes the records of a change format. */
   static ChangeDecoder changeDecoder(PipelineSpec spec) {
-    KafkaSourceSpec.Format format = spec.kafka().format();
-    for (ChangeDecoderFactory f : ServiceLoader.load(ChangeDecoderFactory.class)) {
-      if (f.format() == format) {
-        return f.create(spec.schema(), spec.kafka().avroSchemaFile());
-      }
-    }
-    throw new PipelineException(
-        "No decoder for format "
-            + SpecOption.choiceName(format)
-            + " on the class path: it comes with the lakestream-cdc module");
+    return spec.kafka().format().changeDecoder(spec.schema(), spec.kafka().formatOptions());
   }
 
   /**
@@ -55,7 +35,7 @@ final class Formats {
   static JsonKeyDecoder tombstoneKeys(PipelineSpec spec, TableOutput output) {
     boolean deletes =
         spec.kafka().tombstones() == KafkaSourceSpec.Tombstones.AUTO
-            && spec.kafka().format() == KafkaSourceSpec.Format.JSON
+            && spec.kafka().format() instanceof JsonFormat
             && output != null
             && output.writer instanceof SupportsDelete;
     return deletes

@@ -72,7 +72,7 @@ final class OutputTables implements AutoCloseable {
   /**
    * The lake table of each source table: {@code sink.<type>.table} for a single source table; with
    * several, {@code namespace.*} there and {@code namespace.<name>} for each, where the name is the
-   * one the source gives it.
+   * source table's own or its route.
    */
   static Map<String, String> lakeTables(PipelineSpec spec, ChangeSource source) {
     String table = spec.sink().table();
@@ -92,8 +92,10 @@ final class OutputTables implements AutoCloseable {
       return result;
     }
     String namespace = table.substring(0, table.length() - 2);
+    Map<String, String> routes = spec.source().routes();
     for (SourceTable t : tables) {
-      result.put(t.name(), namespace + "." + source.lakeName(t));
+      String own = t.name().substring(t.name().lastIndexOf('.') + 1);
+      result.put(t.name(), namespace + "." + routes.getOrDefault(t.name(), own));
     }
     return result;
   }

@@ -1,12 +1,11 @@
 package io.lakestream.core.runtime;
 
+import io.lakestream.core.decode.RecordFormat;
 import io.lakestream.core.error.DeadLetter;
 import io.lakestream.core.sink.SinkContext;
 import io.lakestream.core.sink.TablePlan;
 import io.lakestream.core.spec.ErrorSpec;
-import io.lakestream.core.spec.KafkaSourceSpec;
 import io.lakestream.core.spec.PipelineSpec;
-import io.lakestream.core.spec.SpecOption;
 import io.lakestream.core.spec.TransformSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -73,11 +72,9 @@ final class TablePlans {
    * so: a change format, or a keep-last dedupe as the last keyed step; null otherwise.
    */
   private static String upsertReason(PipelineSpec spec, Plan plan) {
-    KafkaSourceSpec.Format format = spec.kafka().format();
+    RecordFormat format = spec.kafka().format();
     if (format.changes()) {
-      return "source.kafka.format "
-          + SpecOption.choiceName(format)
-          + " carries inserts, updates and deletes";
+      return "source.kafka.format " + format.name() + " carries inserts, updates and deletes";
     }
     if (!plan.stages.isEmpty()
         && plan.stages.get(plan.stages.size() - 1).step() instanceof TransformSpec.Dedupe d

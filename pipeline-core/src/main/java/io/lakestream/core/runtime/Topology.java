@@ -12,7 +12,6 @@ import io.lakestream.core.source.SplitStart;
 import io.lakestream.core.source.TableChange;
 import io.lakestream.core.spec.ErrorSpec;
 import io.lakestream.core.spec.PipelineSpec;
-import io.lakestream.core.spec.SpecOption;
 import io.lakestream.core.spec.TransformSpec;
 import io.lakestream.core.state.StateBackend;
 import io.lakestream.core.state.StateStore;
@@ -226,7 +225,7 @@ final class Topology implements AutoCloseable {
     if (changes && output != null && !(output.writer instanceof SupportsDelete)) {
       throw new PipelineException(
           "Format "
-              + SpecOption.choiceName(spec.kafka().format())
+              + spec.kafka().format().name()
               + " carries deletes, but the sink of table "
               + table
               + " cannot delete rows: write it in upsert mode keyed by the table's primary key"

@@ -10,12 +10,4 @@ public non-sealed interface ChangeSource extends Source<TableChange> {
 
   /** The tables read, with their columns and keys; known before any table is opened. */
   List<SourceTable> tables();
-
-  /**
-   * The name of {@code table}'s lake table inside the sink's namespace, when the sink names a
-   * namespace ({@code lake.*}): the source table's own name unless the spec routes it elsewhere.
-   */
-  default String lakeName(SourceTable table) {
-    return table.name().substring(table.name().lastIndexOf('.') + 1);
-  }
 }

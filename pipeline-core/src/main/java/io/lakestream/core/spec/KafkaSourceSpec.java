@@ -1,8 +1,10 @@
 package io.lakestream.core.spec;
 
+import io.lakestream.core.decode.RecordFormat;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The {@code source.kafka} section.
@@ -12,7 +14,7 @@ import java.util.Map;
  * @param topicPattern a regular expression over topic names, or null
  * @param start where to begin when neither a checkpoint nor a table records a position
  * @param format how record values are encoded
- * @param avroSchemaFile the Avro writer schema, for the Avro formats; otherwise null
+ * @param formatOptions the values of the format's own options, e.g. its {@code schema-file}
  * @param properties passed to the Kafka consumer as they are
  * @param tombstones what a record with a null value does
  */
@@ -21,21 +23,35 @@ public record KafkaSourceSpec(
     List<String> topics,
     String topicPattern,
     Start start,
-    Format format,
-    String avroSchemaFile,
+    RecordFormat format,
+    OptionValues formatOptions,
     Map<String, String> properties,
     Tombstones tombstones)
     implements SourceSpec {
 
   public KafkaSourceSpec {
     topics = List.copyOf(topics);
+    Objects.requireNonNull(format, "format");
+    Objects.requireNonNull(formatOptions, "formatOptions");
     properties = Map.copyOf(properties);
   }
 
   /** This spec reading from other brokers, e.g. the embedded broker once it has started. */
   public KafkaSourceSpec withBootstrapServers(String servers) {
     return new KafkaSourceSpec(
-        servers, topics, topicPattern, start, format, avroSchemaFile, properties, tombstones);
+        servers, topics, topicPattern, start, format, formatOptions, properties, tombstones);
+  }
+
+  @Override
+  public String summary() {
+    return (topicPattern != null
+            ? "topics matching " + topicPattern
+            : "topics " + String.join(", ", topics))
+        + " from "
+        + bootstrapServers
+        + " ("
+        + format.name()
+        + ")";
   }
 
   /** Whether the spec asks for the built-in broker. */
@@ -58,36 +74,14 @@ public record KafkaSourceSpec(
         + ", start="
         + start
         + ", format="
-        + format
-        + ", avroSchemaFile="
-        + avroSchemaFile
+        + format.name()
+        + ", formatOptions="
+        + formatOptions
         + ", properties="
         + Secrets.mask(properties)
         + ", tombstones="
         + tombstones
         + "]";
-  }
-
-  /** How record values are encoded. */
-  public enum Format {
-    JSON,
-    AVRO,
-    /**
-     * Debezium change events serialized by Kafka Connect's JsonConverter (with or without schema).
-     */
-    DEBEZIUM_JSON,
-    /** Debezium change events as plain Avro binary datums of the envelope schema. */
-    DEBEZIUM_AVRO;
-
-    /** Whether records describe changes to keyed rows (inserts, updates, deletes). */
-    public boolean changes() {
-      return this == DEBEZIUM_JSON || this == DEBEZIUM_AVRO;
-    }
-
-    /** Whether values are Avro and need the writer schema file. */
-    public boolean avro() {
-      return this == AVRO || this == DEBEZIUM_AVRO;
-    }
   }
 
   /** What a record with a null value does; see {@code SpecOptions.TOMBSTONES}. */

@@ -20,8 +20,8 @@ public record SchemaSpec(Schema schema, Map<String, TimestampFormat> timestampFo
   }
 
   /**
-   * The schema of a spec without a {@code schema} section, which only an Avro source may leave out:
-   * no fields, and the decoder takes them from the Avro writer schema.
+   * The schema of a spec without a {@code schema} section whose columns come from elsewhere (the
+   * source's tables, the records' own schema): no fields.
    */
   public static SchemaSpec undeclared() {
     return new SchemaSpec(new Schema(List.of()), Map.of());

@@ -54,10 +54,10 @@ public final class Secrets {
 
   /**
    * A text for printing with every secret it holds replaced by {@link #MASK}: the password of a
-   * URL's user info ({@code postgresql://me:pw@host}), the values of secret names assigned with
-   * {@code =} (a URL's {@code ?password=pw}, {@code {s3.secret-access-key=...}} in a printed map)
-   * and of quoted secret names in JSON. Applied to every message the command line prints, since
-   * messages of catalogs and drivers quote URLs and properties.
+   * URL's user info ({@code https://me:pw@host}), the values of secret names assigned with {@code
+   * =} (a URL's {@code ?password=pw}, {@code {s3.secret-access-key=...}} in a printed map) and of
+   * quoted secret names in JSON. Applied to every message the command line prints, since messages
+   * of catalogs and drivers quote URLs and properties.
    *
    * @param text any text, or null
    * @return the masked text; null for null

@@ -1,6 +1,9 @@
 package io.lakestream.core.spec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -16,8 +19,11 @@ import java.util.stream.Collectors;
  * unknown keys; each getter reports what is wrong with its key's value and then returns null, so a
  * caller checks every key and the user sees every problem at once. A key whose value is YAML null
  * ({@code key:} or {@code key: ~}) counts as absent.
+ *
+ * <p>Source types and formats read their sections with it: the parser creates the section with
+ * their {@link SourceType#options()}, so unknown keys are already reported when they get it.
  */
-final class Section {
+public final class Section {
   private final JsonNode node;
   private final String path;
   private final Problems problems;
@@ -53,13 +59,18 @@ final class Section {
     return new Section(node, path, problems, false);
   }
 
+  /** The path of this section, e.g. {@code source.kafka}. */
+  public String path() {
+    return path;
+  }
+
   /** The path of an option's key in this section. */
-  String pathOf(SpecOption<?> option) {
+  public String pathOf(SpecOption<?> option) {
     return child(path, option.key());
   }
 
   /** Whether the key is present with a non-null value. */
-  boolean has(SpecOption<?> option) {
+  public boolean has(SpecOption<?> option) {
     return node != null && !isAbsent(node.get(option.key()));
   }
 
@@ -78,7 +89,7 @@ final class Section {
   }
 
   /** A non-blank string, or the default. */
-  String string(SpecOption<String> option) {
+  public String string(SpecOption<String> option) {
     JsonNode value = value(option);
     if (value == null) {
       return option.defaultValue();
@@ -87,7 +98,7 @@ final class Section {
   }
 
   /** A whole number within {@code [min, max]}, or the default. */
-  Integer integer(SpecOption<Integer> option, int min, int max) {
+  public Integer integer(SpecOption<Integer> option, int min, int max) {
     JsonNode value = value(option);
     if (value == null) {
       return option.defaultValue();
@@ -106,7 +117,7 @@ final class Section {
   }
 
   /** {@code true} or {@code false}, or the default. */
-  Boolean bool(SpecOption<Boolean> option) {
+  public Boolean bool(SpecOption<Boolean> option) {
     JsonNode value = value(option);
     if (value == null) {
       return option.defaultValue();
@@ -119,7 +130,7 @@ final class Section {
   }
 
   /** A duration of at least {@code min}, or the default. */
-  Duration duration(SpecOption<Duration> option, Duration min) {
+  public Duration duration(SpecOption<Duration> option, Duration min) {
     JsonNode value = value(option);
     if (value == null) {
       return option.defaultValue();
@@ -148,7 +159,7 @@ final class Section {
   }
 
   /** One of the option's {@link SpecOption#choices()}, or the default. */
-  <E extends Enum<E>> E choice(SpecOption<E> option) {
+  public <E extends Enum<E>> E choice(SpecOption<E> option) {
     JsonNode value = value(option);
     if (value == null) {
       return option.defaultValue();
@@ -175,7 +186,7 @@ final class Section {
   }
 
   /** A non-empty list of non-blank strings, or the default; null if any item is wrong. */
-  List<String> stringList(SpecOption<List<String>> option) {
+  public List<String> stringList(SpecOption<List<String>> option) {
     JsonNode value = value(option);
     if (value == null) {
       return option.defaultValue();
@@ -187,7 +198,7 @@ final class Section {
    * A map of strings: string values as they are, numbers and booleans turned into their text (so
    * that {@code max.poll.records: 500} works); null values are left out.
    */
-  Map<String, String> stringMap(SpecOption<Map<String, String>> option) {
+  public Map<String, String> stringMap(SpecOption<Map<String, String>> option) {
     JsonNode value = value(option);
     if (value == null) {
       return option.defaultValue();
@@ -214,6 +225,40 @@ final class Section {
       }
     }
     return ok ? result : null;
+  }
+
+  /**
+   * An existing file named by the option, resolved against {@code baseDir} (the spec file's
+   * directory), or null when the key is absent or after reporting that the file is not there.
+   */
+  public Path file(SpecOption<String> option, Path baseDir) {
+    String file = string(option);
+    if (file == null) {
+      return null;
+    }
+    Path resolved;
+    try {
+      resolved = baseDir.resolve(file);
+    } catch (InvalidPathException e) {
+      problem(option, "is not a valid path (got " + quote(file) + ")");
+      return null;
+    }
+    if (!Files.isRegularFile(resolved)) {
+      problem(
+          option,
+          (Files.exists(resolved) ? "is not a file: " : "file not found: ")
+              + resolved
+              + " (got "
+              + quote(file)
+              + ")");
+      return null;
+    }
+    return resolved;
+  }
+
+  /** Reports that the option's value is wrong: {@code message} says what, with the value given. */
+  public void problem(SpecOption<?> option, String message) {
+    problems.add(pathOf(option), message);
   }
 
   // ---- helpers shared by the readers of this package
@@ -255,11 +300,11 @@ final class Section {
     return node == null || node.isNull() || node.isMissingNode();
   }
 
-  static String child(String path, String key) {
+  public static String child(String path, String key) {
     return path.isEmpty() ? key : path + "." + key;
   }
 
-  static String index(String path, int i) {
+  public static String index(String path, int i) {
     return path + "[" + i + "]";
   }
 
@@ -281,7 +326,7 @@ final class Section {
   }
 
   /** A string in double quotes with quotes, backslashes and control characters escaped. */
-  static String quote(String text) {
+  public static String quote(String text) {
     String shown = text.length() > 80 ? text.substring(0, 77) + "..." : text;
     StringBuilder b = new StringBuilder("\"");
     for (char c : shown.toCharArray()) {
@@ -297,13 +342,22 @@ final class Section {
     return b.append('"').toString();
   }
 
+  /** Items as a sentence lists them: {@code a}, {@code a and b}, {@code a, b and c}. */
+  static String inWords(List<String> items) {
+    int last = items.size() - 1;
+    return last <= 0
+        ? String.join("", items)
+        : String.join(", ", items.subList(0, last)) + " and " + items.get(last);
+  }
+
   /** "unknown key, did you mean "topics"? (known: a, b)". */
   static String unknownKey(String name, Collection<String> known) {
     return "unknown key" + hint(name, known) + " (known: " + list(known) + ")";
   }
 
   /** "unknown field "amout", did you mean "amount"? (fields: a, b)". */
-  static String unknownName(String what, String name, Collection<String> known, String label) {
+  public static String unknownName(
+      String what, String name, Collection<String> known, String label) {
     return "unknown "
         + what
         + " "

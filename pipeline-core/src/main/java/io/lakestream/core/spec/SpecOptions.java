@@ -1,18 +1,23 @@
 package io.lakestream.core.spec;
 
+import io.lakestream.core.decode.RecordFormat;
 import io.lakestream.core.spec.ErrorSpec.Policy;
-import io.lakestream.core.spec.KafkaSourceSpec.Format;
 import io.lakestream.core.spec.KafkaSourceSpec.Start;
 import io.lakestream.core.spec.KafkaSourceSpec.Tombstones;
 import io.lakestream.core.spec.SchemaSpec.TimestampFormat;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * Every key of a pipeline spec outside {@code sink.<type>}, declared once: {@link SpecParser} takes
- * defaults, required keys and known-key lists from here, and {@link SpecReference} renders the spec
- * reference from here. Sink types declare their own options in their modules.
+ * Every key of a pipeline spec that pipeline-core reads, declared once: {@link SpecParser} and the
+ * {@code kafka} source type take defaults, required keys and known-key lists from here, and {@link
+ * SpecReference} renders the spec reference from here. Source types, formats and sink types of
+ * other modules declare their own options in those modules.
  */
 public final class SpecOptions {
   private SpecOptions() {}
@@ -38,7 +43,8 @@ public final class SpecOptions {
           .type("section")
           .required()
           .withDescription(
-              "Where records come from: one key, the source type (`kafka` or `postgres`).");
+              "Where records come from: one key, the source type (e.g. `kafka`), holding that"
+                  + " source's options.");
 
   public static final SpecOption<Object> SCHEMA =
       SpecOption.key("schema")
@@ -137,89 +143,6 @@ public final class SpecOptions {
 
   public static final List<SpecOption<?>> STATE_OPTIONS = List.of(STATE_BACKEND);
 
-  // ---- source
-
-  public static final SpecOption<Object> KAFKA =
-      SpecOption.key("kafka")
-          .type("section")
-          .withDescription("Read records from Kafka topics. Give this or `postgres`.");
-
-  public static final SpecOption<Object> POSTGRES =
-      SpecOption.key("postgres")
-          .type("section")
-          .withDescription(
-              "Read the changes of PostgreSQL tables by logical replication (pgoutput), after a"
-                  + " consistent snapshot of their rows; no Kafka or Debezium in between. Give this"
-                  + " or `kafka`.");
-
-  public static final List<SpecOption<?>> SOURCE_OPTIONS = List.of(KAFKA, POSTGRES);
-
-  // ---- source.postgres
-
-  public static final SpecOption<String> PG_URL =
-      SpecOption.key("url")
-          .stringType()
-          .required()
-          .withDescription("JDBC URL of the database: `jdbc:postgresql://host:5432/shop`.");
-
-  public static final SpecOption<String> PG_USER =
-      SpecOption.key("user")
-          .stringType()
-          .required()
-          .withDescription(
-              "The user; it needs the REPLICATION attribute, SELECT on the tables and, unless the"
-                  + " publication exists, the right to create it.");
-
-  public static final SpecOption<String> PG_PASSWORD =
-      SpecOption.key("password")
-          .stringType()
-          .withDescription("The password; masked wherever the spec is printed.");
-
-  public static final SpecOption<List<String>> PG_TABLES =
-      SpecOption.key("tables")
-          .stringListType()
-          .required()
-          .withDescription(
-              "The tables to read, `schema.table`. Each needs a primary key, which becomes the"
-                  + " key of its lake table.");
-
-  public static final SpecOption<String> PG_SLOT =
-      SpecOption.key("slot")
-          .stringType()
-          .computedDefault("`lakestream_<pipeline>` (non-alphanumerics become `_`)")
-          .withDescription(
-              "The logical replication slot; created when absent. Its confirmed position advances"
-                  + " only after the checkpoint that holds a change is committed to the tables.");
-
-  public static final SpecOption<String> PG_PUBLICATION =
-      SpecOption.key("publication")
-          .stringType()
-          .computedDefault("the slot's name")
-          .withDescription("The publication; created for `tables` when absent.");
-
-  public static final SpecOption<PostgresSourceSpec.Snapshot> PG_SNAPSHOT =
-      SpecOption.key("snapshot")
-          .enumType(PostgresSourceSpec.Snapshot.class)
-          .defaultValue(PostgresSourceSpec.Snapshot.INITIAL)
-          .withDescription(
-              "`initial`: a new slot starts with a consistent snapshot of the tables' rows, then"
-                  + " streams every change after it, with no gap and no overlap. `never`: only"
-                  + " changes made after the slot was created.");
-
-  public static final SpecOption<Map<String, String>> PG_ROUTES =
-      SpecOption.key("routes")
-          .stringMapType()
-          .withDescription(
-              "Lake table names by source table, e.g. `{public.orders_2024: orders,"
-                  + " public.orders_2025: orders}`: with several source tables, `sink.<type>.table`"
-                  + " is `namespace.*` and each source table becomes `namespace.<its name>` unless"
-                  + " routed here. Tables routed to one name (shards) are merged into one lake"
-                  + " table; they must have the same columns and key.");
-
-  public static final List<SpecOption<?>> POSTGRES_OPTIONS =
-      List.of(
-          PG_URL, PG_USER, PG_PASSWORD, PG_TABLES, PG_SLOT, PG_PUBLICATION, PG_SNAPSHOT, PG_ROUTES);
-
   // ---- source.kafka
 
   public static final SpecOption<String> BOOTSTRAP_SERVERS =
@@ -252,23 +175,57 @@ public final class SpecOptions {
                   + " latest offset, or the first record at or after a time with a zone offset,"
                   + " such as `2024-05-01T00:00:00Z`.");
 
-  public static final SpecOption<Format> FORMAT =
-      SpecOption.key("format")
-          .enumType(Format.class)
-          .defaultValue(Format.JSON)
-          .withDescription(
-              "How record values are encoded. `avro` and `debezium-avro` need `schema-file`."
-                  + " The Debezium formats carry changes: inserts and updates replace the row with"
-                  + " its key and deletes remove it, so the sink must be in upsert mode keyed by the"
-                  + " table's primary key.");
+  /** The format of a Kafka source that names none. */
+  public static final String DEFAULT_FORMAT = "json";
+
+  /**
+   * {@code source.kafka.format}, which takes the name of one of {@code formats} (the formats on the
+   * class path); its description says which options each format needs and which formats carry
+   * changes.
+   */
+  public static SpecOption<String> format(Collection<RecordFormat> formats) {
+    StringBuilder description = new StringBuilder("How record values are encoded.");
+    Map<String, List<String>> needing = new LinkedHashMap<>();
+    for (RecordFormat format : formats) {
+      for (SpecOption<?> option : format.options()) {
+        needing.computeIfAbsent(option.key(), k -> new ArrayList<>()).add(code(format.name()));
+      }
+    }
+    needing.forEach(
+        (key, names) ->
+            description
+                .append(' ')
+                .append(Section.inWords(names))
+                .append(names.size() == 1 ? " needs " : " need ")
+                .append(code(key))
+                .append('.'));
+    List<String> changes =
+        formats.stream().filter(RecordFormat::changes).map(f -> code(f.name())).toList();
+    if (!changes.isEmpty()) {
+      description
+          .append(' ')
+          .append(Section.inWords(changes))
+          .append(changes.size() == 1 ? " carries" : " carry")
+          .append(
+              " changes: inserts and updates replace the row with its key and deletes remove it,"
+                  + " so the sink must be in upsert mode keyed by the table's primary key.");
+    }
+    return SpecOption.key("format")
+        .<String>type(
+            formats.stream()
+                .map(f -> code(f.name()))
+                .collect(Collectors.joining(" \\| "))) // a pipe would end a Markdown table cell
+        .defaultValue(DEFAULT_FORMAT)
+        .withDescription(description.toString());
+  }
 
   public static final SpecOption<String> SCHEMA_FILE =
       SpecOption.key("schema-file")
           .<String>type("path")
           .withDescription(
-              "For the Avro formats: the Avro writer schema (`.avsc`; for `debezium-avro` the"
-                  + " envelope's). A relative path is resolved against the directory of the spec"
-                  + " file. The file must exist.");
+              "For the Avro formats: the Avro writer schema (`.avsc`; for a format that carries"
+                  + " changes, the envelope's). A relative path is resolved against the directory"
+                  + " of the spec file. The file must exist.");
 
   public static final SpecOption<Map<String, String>> PROPERTIES =
       SpecOption.key("properties")
@@ -282,25 +239,37 @@ public final class SpecOptions {
           .enumType(Tombstones.class)
           .defaultValue(Tombstones.AUTO)
           .withDescription(
-              "What a record with a null value (a tombstone, as compacted topics and Debezium"
-                  + " write them) does. `auto`: in a pipeline that writes records straight into"
-                  + " an upsert table (no `dedupe` or `window`), it deletes the row whose key is"
+              "What a record with a null value (a tombstone, as compacted topics and"
+                  + " change-data-capture connectors write them) does. `auto`: in a pipeline that"
+                  + " writes records straight into an upsert table (no `dedupe` or `window`), it"
+                  + " deletes the row whose key is"
                   + " the record's Kafka key (a JSON object holding the key columns, or the bare"
                   + " value of a one-column key); elsewhere it is skipped. `skip`: counted as"
                   + " `tombstones`, logged with its coordinates, nothing written. `bad-record`: it"
-                  + " follows `errors.policy`. The Debezium formats always skip the tombstone that"
-                  + " follows a delete.");
+                  + " follows `errors.policy`. The formats that carry changes always skip the"
+                  + " tombstone that follows a delete.");
 
-  public static final List<SpecOption<?>> KAFKA_OPTIONS =
-      List.of(
-          BOOTSTRAP_SERVERS,
-          TOPICS,
-          TOPIC_PATTERN,
-          START,
-          FORMAT,
-          SCHEMA_FILE,
-          PROPERTIES,
-          TOMBSTONES);
+  /**
+   * The keys of {@code source.kafka} with {@code formats} on the class path: each format's own
+   * options follow {@code format}.
+   */
+  public static List<SpecOption<?>> kafkaOptions(Collection<RecordFormat> formats) {
+    List<SpecOption<?>> options =
+        new ArrayList<>(List.of(BOOTSTRAP_SERVERS, TOPICS, TOPIC_PATTERN, START, format(formats)));
+    for (RecordFormat format : formats) {
+      for (SpecOption<?> option : format.options()) {
+        if (!SpecOption.keys(options).contains(option.key())) {
+          options.add(option);
+        }
+      }
+    }
+    options.addAll(List.of(PROPERTIES, TOMBSTONES));
+    return List.copyOf(options);
+  }
+
+  private static String code(String text) {
+    return "`" + text + "`";
+  }
 
   // ---- schema
 

@@ -1,6 +1,5 @@
 package io.lakestream.core.spec;
 
-import static io.lakestream.core.spec.SpecOptions.BOOTSTRAP_SERVERS;
 import static io.lakestream.core.spec.SpecOptions.CHECKPOINT;
 import static io.lakestream.core.spec.SpecOptions.CHECKPOINT_DIR;
 import static io.lakestream.core.spec.SpecOptions.CHECKPOINT_INTERVAL;
@@ -14,49 +13,24 @@ import static io.lakestream.core.spec.SpecOptions.ERROR_POLICY;
 import static io.lakestream.core.spec.SpecOptions.EVENT_TIME;
 import static io.lakestream.core.spec.SpecOptions.EVENT_TIME_FIELD;
 import static io.lakestream.core.spec.SpecOptions.EVENT_TIME_OPTIONS;
-import static io.lakestream.core.spec.SpecOptions.FORMAT;
 import static io.lakestream.core.spec.SpecOptions.IDLE_TIMEOUT;
-import static io.lakestream.core.spec.SpecOptions.KAFKA;
-import static io.lakestream.core.spec.SpecOptions.KAFKA_OPTIONS;
 import static io.lakestream.core.spec.SpecOptions.MAX_OUT_OF_ORDERNESS;
 import static io.lakestream.core.spec.SpecOptions.PARALLELISM;
-import static io.lakestream.core.spec.SpecOptions.PG_PASSWORD;
-import static io.lakestream.core.spec.SpecOptions.PG_PUBLICATION;
-import static io.lakestream.core.spec.SpecOptions.PG_ROUTES;
-import static io.lakestream.core.spec.SpecOptions.PG_SLOT;
-import static io.lakestream.core.spec.SpecOptions.PG_SNAPSHOT;
-import static io.lakestream.core.spec.SpecOptions.PG_TABLES;
-import static io.lakestream.core.spec.SpecOptions.PG_URL;
-import static io.lakestream.core.spec.SpecOptions.PG_USER;
 import static io.lakestream.core.spec.SpecOptions.PIPELINE;
-import static io.lakestream.core.spec.SpecOptions.POSTGRES;
-import static io.lakestream.core.spec.SpecOptions.POSTGRES_OPTIONS;
-import static io.lakestream.core.spec.SpecOptions.PROPERTIES;
 import static io.lakestream.core.spec.SpecOptions.SCHEMA;
-import static io.lakestream.core.spec.SpecOptions.SCHEMA_FILE;
 import static io.lakestream.core.spec.SpecOptions.SINK;
 import static io.lakestream.core.spec.SpecOptions.SINK_TABLE;
 import static io.lakestream.core.spec.SpecOptions.SOURCE;
-import static io.lakestream.core.spec.SpecOptions.SOURCE_OPTIONS;
-import static io.lakestream.core.spec.SpecOptions.START;
 import static io.lakestream.core.spec.SpecOptions.STATE;
 import static io.lakestream.core.spec.SpecOptions.STATE_BACKEND;
 import static io.lakestream.core.spec.SpecOptions.STATE_OPTIONS;
-import static io.lakestream.core.spec.SpecOptions.TOMBSTONES;
-import static io.lakestream.core.spec.SpecOptions.TOPICS;
-import static io.lakestream.core.spec.SpecOptions.TOPIC_PATTERN;
 import static io.lakestream.core.spec.SpecOptions.TOP_LEVEL_OPTIONS;
 import static io.lakestream.core.spec.SpecOptions.TRANSFORMS;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import io.lakestream.core.decode.AvroSchemas;
-import io.lakestream.core.record.Schema;
 import io.lakestream.core.sink.SinkFactories;
 import io.lakestream.core.sink.SinkFactory;
-import io.lakestream.core.spec.KafkaSourceSpec.Format;
-import io.lakestream.core.spec.KafkaSourceSpec.Start;
-import io.lakestream.core.spec.KafkaSourceSpec.Tombstones;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -65,20 +39,14 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.DateTimeException;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * Reads a pipeline spec from YAML and validates all of it before anything runs.
@@ -86,25 +54,24 @@ import java.util.regex.PatternSyntaxException;
  * <p>Validation never stops at the first mistake: every problem is collected, each as {@code
  * path.to.key: what is wrong (value given)}, and reported together in one {@link SpecException}.
  * Unknown keys are problems too, with a suggestion when a known key is close. Transforms are
- * checked against the columns each step leaves for the next. The sink's own section is validated by
- * the {@link SinkFactory} whose {@link SinkFactory#type()} is the key under {@code sink:}, found
- * with {@link ServiceLoader}; its problems join the same list.
+ * checked against the columns each step leaves for the next.
  *
- * <p>The keys, their defaults and their descriptions are declared in {@link SpecOptions}; {@code
- * docs/spec-reference.md} is generated from those declarations by {@link SpecReference}.
+ * <p>The source's section is read by the {@link SourceType} whose name is the key under {@code
+ * source:}, which also checks the schema, the transforms and the sink table against itself; the
+ * sink's section is validated by the {@link SinkFactory} whose {@link SinkFactory#type()} is the
+ * key under {@code sink:}. Both are found with {@link ServiceLoader}, and their problems join the
+ * same list.
+ *
+ * <p>The keys, their defaults and their descriptions are declared in {@link SpecOptions} and by the
+ * source types and formats; {@code docs/spec-reference.md} is generated from those declarations by
+ * {@link SpecReference}.
  */
 public final class SpecParser {
   /** The path of problems about the spec as a whole. */
   static final String ROOT = "spec";
 
   private static final Pattern PIPELINE_ID = Pattern.compile("[a-zA-Z0-9._-]+");
-  private static final Pattern BROKER =
-      Pattern.compile("(\\[[0-9A-Fa-f:.]+\\]|[^\\s:\\[\\],]+):\\d{1,5}");
   private static final int MAX_PARALLELISM = 1024;
-  private static final List<String> START_KINDS = List.of("committed", "earliest", "latest");
-  private static final Pattern PG_TABLE =
-      Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*\\.[A-Za-z_][A-Za-z0-9_$]*");
-  private static final Pattern PG_NAME = Pattern.compile("[a-z0-9_]{1,63}");
 
   private final Problems problems = new Problems();
   private final Path baseDir;
@@ -172,56 +139,25 @@ public final class SpecParser {
       parallelism = Math.min(Runtime.getRuntime().availableProcessors(), MAX_PARALLELISM);
     }
 
-    Section source = Section.read(top.value(SOURCE), top.pathOf(SOURCE), SOURCE_OPTIONS, problems);
-    boolean postgresSource = source.has(POSTGRES);
-    if (top.has(SOURCE) && !postgresSource && !source.has(KAFKA)) {
-      problems.add(top.pathOf(SOURCE), "give a source type: kafka or postgres");
-    }
-    if (postgresSource && source.has(KAFKA)) {
-      problems.add(top.pathOf(SOURCE), "give one source type, kafka or postgres, not both");
-    }
-    KafkaSourceSpec kafka =
-        postgresSource ? null : kafka(source.value(KAFKA), source.pathOf(KAFKA));
-    PostgresSourceSpec postgres =
-        postgresSource ? postgres(source.value(POSTGRES), source.pathOf(POSTGRES), pipeline) : null;
-    Format format = postgresSource ? null : formatOf(source.value(KAFKA));
+    SourceSection source = source(top.value(SOURCE), top.pathOf(SOURCE), pipeline);
 
     SchemaSpec schema = null;
     List<SchemaReader.Column> columns = null;
-    if (top.has(SCHEMA)) {
+    boolean declared = top.has(SCHEMA);
+    if (declared) {
       SchemaReader.Result result = new SchemaReader(problems).read(top.value(SCHEMA), SCHEMA.key());
       schema = result.spec();
       columns = result.columns();
-    } else if (format == Format.AVRO) {
-      schema = SchemaSpec.undeclared();
-      if (kafka != null) {
-        try {
-          Schema derived = AvroSchemas.rowSchema(AvroSchemas.read(Path.of(kafka.avroSchemaFile())));
-          schema = new SchemaSpec(derived, Map.of());
-          columns =
-              derived.fields().stream()
+    }
+    SchemaSpec own = source == null ? null : source.schema(declared, top.pathOf(SCHEMA), problems);
+    if (!declared && own != null) {
+      schema = own;
+      columns = // the columns of an undeclared schema are unknown until the source opens
+          own.declared()
+              ? own.schema().fields().stream()
                   .map(f -> new SchemaReader.Column(f.name(), f.type()))
-                  .toList();
-        } catch (IllegalArgumentException e) {
-          problems.add(source.pathOf(KAFKA) + ".schema-file", e.getMessage());
-        }
-      }
-    } else if (postgresSource) {
-      schema = SchemaSpec.undeclared(); // the columns come from the database
-    } else if (format != null && format != Format.AVRO) {
-      problems.add(top.pathOf(SCHEMA), "is required for format " + SpecOption.choiceName(format));
-    }
-    if (((format != null && format.changes()) || postgresSource) && top.has(TRANSFORMS)) {
-      problems.add(
-          top.pathOf(TRANSFORMS),
-          "are not supported for change streams ("
-              + (postgresSource ? "source postgres" : "format " + SpecOption.choiceName(format))
-              + ") yet: a step would have to treat deletes as well as new rows");
-    }
-    if (postgresSource && top.has(SCHEMA)) {
-      problems.add(
-          top.pathOf(SCHEMA),
-          "does not apply to source postgres: the columns come from" + " the database");
+                  .toList()
+              : null;
     }
 
     EventTimeSpec eventTime = null;
@@ -244,8 +180,8 @@ public final class SpecParser {
             .read(top.value(TRANSFORMS), TRANSFORMS.key());
 
     SinkSpec sink = sink(top.value(SINK), top.pathOf(SINK));
-    if (sink != null && (kafka != null || postgres != null)) {
-      checkTableForSource(sink, top.pathOf(SINK), postgres);
+    if (source != null) {
+      source.check(new SpecOutline(top.has(TRANSFORMS), sink), problems);
     }
     if (transforms != null && sink != null) {
       transforms = withLateTables(transforms, sink.table());
@@ -270,7 +206,7 @@ public final class SpecParser {
     }
     return new PipelineSpec(
         pipeline,
-        postgresSource ? postgres : kafka,
+        source.spec(),
         schema,
         transforms,
         sink,
@@ -303,284 +239,61 @@ public final class SpecParser {
     return result;
   }
 
-  // ---- source.postgres
+  // ---- source
 
-  private PostgresSourceSpec postgres(JsonNode node, String path, String pipeline) {
-    Section s = Section.read(node, path, POSTGRES_OPTIONS, problems);
-    if (!node.isObject()) {
-      return null;
-    }
-    String url = s.string(PG_URL);
-    if (url != null && !url.startsWith("jdbc:postgresql:")) {
-      problems.add(
-          s.pathOf(PG_URL),
-          "must be a PostgreSQL JDBC URL such as jdbc:postgresql://localhost:5432/shop (got "
-              + Section.quote(url)
-              + ")");
-      url = null;
-    }
-    String user = s.string(PG_USER);
-    String password = s.string(PG_PASSWORD);
-    List<String> tables = s.stringList(PG_TABLES);
-    if (tables != null) {
-      if (tables.isEmpty()) {
-        problems.add(s.pathOf(PG_TABLES), "must not be empty");
-        tables = null;
-      } else {
-        for (int i = 0; i < tables.size(); i++) {
-          if (!PG_TABLE.matcher(tables.get(i)).matches()) {
-            problems.add(
-                Section.index(s.pathOf(PG_TABLES), i),
-                "must be schema.table (got " + Section.quote(tables.get(i)) + ")");
-            tables = null;
-            break;
-          }
-        }
-      }
-    }
-    String slot =
-        s.has(PG_SLOT)
-            ? s.string(PG_SLOT)
-            : pipeline == null
-                ? null
-                : "lakestream_" + pipeline.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
-    if (slot != null && !PG_NAME.matcher(slot).matches()) {
-      problems.add(
-          s.pathOf(PG_SLOT),
-          "must be lower-case letters, digits and _, at most 63 characters (got "
-              + Section.quote(slot)
-              + ")");
-      slot = null;
-    }
-    String publication = s.has(PG_PUBLICATION) ? s.string(PG_PUBLICATION) : slot;
-    PostgresSourceSpec.Snapshot snapshot = s.choice(PG_SNAPSHOT);
-    Map<String, String> routes = s.stringMap(PG_ROUTES);
-    if (routes != null && tables != null) {
-      for (Map.Entry<String, String> e : routes.entrySet()) {
-        String at = Section.child(s.pathOf(PG_ROUTES), e.getKey());
-        if (!tables.contains(e.getKey())) {
-          problems.add(at, Section.unknownName("table", e.getKey(), tables, "tables"));
-          routes = null;
-          break;
-        }
-        if (!TypeNames.isValidName(e.getValue())) {
-          problems.add(at, TypeNames.NAME_RULE + " (got " + Section.quote(e.getValue()) + ")");
-          routes = null;
-          break;
-        }
-      }
-    }
-    if (url == null
-        || user == null
-        || tables == null
-        || slot == null
-        || publication == null
-        || snapshot == null
-        || (routes == null && s.has(PG_ROUTES))) {
-      return null;
-    }
-    return new PostgresSourceSpec(
-        url,
-        user,
-        password,
-        tables,
-        slot,
-        publication,
-        snapshot,
-        routes == null ? Map.of() : routes);
-  }
-
-  // ---- source.kafka
-
-  private KafkaSourceSpec kafka(JsonNode node, String path) {
+  /**
+   * The source section read by its type, or null when there is none or not exactly one known type.
+   * Every key that names no known type is reported; a key with an empty value names one only when
+   * it is the only key ({@code kafka:} with nothing under it yet).
+   */
+  private SourceSection source(JsonNode node, String path, String pipeline) {
     if (Section.isAbsent(node)) {
-      return null; // reported as required by the source section
+      return null; // reported as required by the top-level section
     }
-    Section s = Section.read(node, path, KAFKA_OPTIONS, problems);
-    if (!node.isObject()) {
-      return null;
-    }
-    String servers = s.string(BOOTSTRAP_SERVERS);
-    if (servers != null && !validServers(servers)) {
+    Registry<SourceType> types = Registry.sourceTypes();
+    if (!node.isObject() || node.isEmpty()) {
       problems.add(
-          s.pathOf(BOOTSTRAP_SERVERS),
-          "must be "
-              + KafkaSourceSpec.EMBEDDED
-              + " or host:port pairs separated by commas (got "
-              + Section.quote(servers)
-              + ")");
-      servers = null;
-    }
-
-    List<String> topics = s.stringList(TOPICS);
-    if (topics != null) {
-      Set<String> seen = new HashSet<>();
-      for (int i = 0; i < topics.size(); i++) {
-        if (!seen.add(topics.get(i))) {
-          problems.add(
-              Section.index(s.pathOf(TOPICS), i),
-              "duplicate topic " + Section.quote(topics.get(i)));
-          topics = null;
-          break;
-        }
-      }
-    }
-    String pattern = s.string(TOPIC_PATTERN);
-    if (pattern != null) {
-      try {
-        Pattern.compile(pattern);
-      } catch (PatternSyntaxException e) {
-        problems.add(
-            s.pathOf(TOPIC_PATTERN),
-            "is not a regular expression: "
-                + e.getDescription()
-                + " near index "
-                + e.getIndex()
-                + " (got "
-                + Section.quote(pattern)
-                + ")");
-        pattern = null;
-      }
-    }
-    boolean topicsOk = true;
-    if (s.has(TOPICS) && s.has(TOPIC_PATTERN)) {
-      problems.add(path, "give either topics or topic-pattern, not both");
-      topicsOk = false;
-    } else if (!s.has(TOPICS) && !s.has(TOPIC_PATTERN)) {
-      problems.add(s.pathOf(TOPICS), "is required (or give topic-pattern)");
-      topicsOk = false;
-    }
-
-    Start start = start(s);
-    Format format = s.choice(FORMAT);
-    String schemaFile = schemaFile(s, format);
-    Map<String, String> properties = s.stringMap(PROPERTIES);
-    Tombstones tombstones = s.choice(TOMBSTONES);
-
-    boolean ok =
-        servers != null
-            && tombstones != null
-            && topicsOk
-            && (topics != null || pattern != null)
-            && start != null
-            && format != null
-            && (schemaFile != null || !format.avro())
-            && (properties != null || !s.has(PROPERTIES));
-    if (!ok) {
-      return null;
-    }
-    return new KafkaSourceSpec(
-        servers,
-        topics == null ? List.of() : topics,
-        pattern,
-        start,
-        format,
-        schemaFile,
-        properties == null ? Map.of() : properties,
-        tombstones);
-  }
-
-  private static boolean validServers(String servers) {
-    if (servers.equals(KafkaSourceSpec.EMBEDDED)) {
-      return true;
-    }
-    for (String server : servers.split(",", -1)) {
-      if (!BROKER.matcher(server.strip()).matches()) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  /** The format the source section asks for, without reporting (the source reader does). */
-  private static Format formatOf(JsonNode kafka) {
-    if (Section.isAbsent(kafka) || !kafka.isObject()) {
-      return null;
-    }
-    JsonNode format = kafka.get(FORMAT.key());
-    if (Section.isAbsent(format)) {
-      return FORMAT.defaultValue();
-    }
-    for (Format f : Format.values()) {
-      if (format.isTextual() && SpecOption.choiceName(f).equals(format.textValue())) {
-        return f;
-      }
-    }
-    return null;
-  }
-
-  private Start start(Section s) {
-    JsonNode value = s.value(START);
-    if (value == null) {
-      return START.defaultValue();
-    }
-    if (value.isTextual()) {
-      String text = value.textValue().strip();
-      for (Start.Kind kind : Start.Kind.values()) {
-        if (kind != Start.Kind.TIMESTAMP && SpecOption.choiceName(kind).equals(text)) {
-          return new Start(kind, null);
-        }
-      }
-      Instant timestamp = timestamp(text);
-      if (timestamp != null) {
-        return new Start(Start.Kind.TIMESTAMP, timestamp);
-      }
-    }
-    String guess = value.isTextual() ? Section.didYouMean(value.textValue(), START_KINDS) : null;
-    problems.add(
-        s.pathOf(START),
-        "must be committed, earliest, latest or a timestamp with a zone offset such as"
-            + " 2024-05-01T00:00:00Z"
-            + (guess == null ? "" : "; did you mean \"" + guess + "\"?")
-            + " (got "
-            + Section.describe(value)
-            + ")");
-    return null;
-  }
-
-  private static Instant timestamp(String text) {
-    try {
-      return OffsetDateTime.parse(text).toInstant();
-    } catch (DateTimeException e) {
-      return null;
-    }
-  }
-
-  private String schemaFile(Section s, Format format) {
-    String file = s.string(SCHEMA_FILE);
-    if (format != null && !format.avro() && s.has(SCHEMA_FILE)) {
-      problems.add(s.pathOf(SCHEMA_FILE), "only applies to formats avro and debezium-avro");
-      return null;
-    }
-    if (format == null || !format.avro()) {
-      return null;
-    }
-    if (!s.has(SCHEMA_FILE)) {
-      problems.add(
-          s.pathOf(SCHEMA_FILE), "is required for format " + SpecOption.choiceName(format));
-      return null;
-    }
-    if (file == null) {
-      return null;
-    }
-    Path resolved;
-    try {
-      resolved = baseDir.resolve(file);
-    } catch (InvalidPathException e) {
-      problems.add(s.pathOf(SCHEMA_FILE), "is not a valid path (got " + Section.quote(file) + ")");
-      return null;
-    }
-    if (!Files.isRegularFile(resolved)) {
-      problems.add(
-          s.pathOf(SCHEMA_FILE),
-          (Files.exists(resolved) ? "is not a file: " : "file not found: ")
-              + resolved
-              + " (got "
-              + Section.quote(file)
+          path,
+          "must be a map with one key, the source type (known: "
+              + String.join(", ", types.names())
+              + "; got "
+              + Section.describe(node)
               + ")");
       return null;
     }
-    return resolved.toString();
+    List<String> keys = Section.keysOf(node);
+    if (keys.size() > 1) {
+      keys = keys.stream().filter(k -> !Section.isAbsent(node.get(k))).toList();
+    }
+    List<String> known = new ArrayList<>();
+    for (String key : keys) {
+      if (types.get(key) == null) {
+        problems.add(Section.child(path, key), types.unknown(key));
+      } else {
+        known.add(key);
+      }
+    }
+    if (known.size() > 1) {
+      problems.add(
+          path, "give one source type, not several (got " + String.join(", ", known) + ")");
+    }
+    if (known.size() != 1) {
+      return null;
+    }
+    String name = known.get(0);
+    SourceType type = types.get(name);
+    String sectionPath = Section.child(path, name);
+    JsonNode section = node.get(name);
+    if (Section.isAbsent(section)) {
+      section = JsonNodeFactory.instance.objectNode(); // source.kafka: with nothing under it
+    }
+    if (!section.isObject()) {
+      problems.add(sectionPath, "must be a map (got " + Section.describe(section) + ")");
+      return null;
+    }
+    return type.read(
+        Section.read(section, sectionPath, type.options(), problems),
+        new SpecContext(pipeline, baseDir, problems));
   }
 
   // ---- sink
@@ -628,31 +341,6 @@ public final class SpecParser {
     Map<String, Object> config = (Map<String, Object>) YamlTree.toJava(section);
     factory.validate(config, sectionPath, problems);
     return table == null ? null : new SinkSpec(type, table, config);
-  }
-
-  /**
-   * A Kafka source writes one table, {@code namespace.name}; a PostgreSQL source with several
-   * tables writes one table each into the namespace of {@code namespace.*}.
-   */
-  private void checkTableForSource(SinkSpec sink, String sinkPath, PostgresSourceSpec postgres) {
-    String at = Section.child(Section.child(sinkPath, sink.type()), SINK_TABLE.key());
-    boolean wildcard = sink.table().endsWith(".*");
-    if (postgres == null && wildcard) {
-      problems.add(
-          at,
-          "must be namespace.name: a Kafka source writes one table, and namespace.* is for a"
-              + " postgres source with several tables (got "
-              + Section.quote(sink.table())
-              + ")");
-    } else if (postgres != null && postgres.tables().size() > 1 && !wildcard) {
-      problems.add(
-          at,
-          "must be a namespace followed by .*, e.g. lake.*: source.postgres reads "
-              + postgres.tables().size()
-              + " tables, each into its own table of that namespace (got "
-              + Section.quote(sink.table())
-              + ")");
-    }
   }
 
   // ---- checkpoint and errors

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * decimal(p,s)}, and the names {@code struct} and {@code list}, whose fields or element the schema
  * reader reads from the surrounding map. Names are case-insensitive.
  */
-final class TypeNames {
+public final class TypeNames {
   static final String STRUCT = "struct";
   static final String LIST = "list";
   static final String DECIMAL = "decimal(p,s)";
@@ -30,12 +30,12 @@ final class TypeNames {
   private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   /** What a field or column name must look like, for messages. */
-  static final String NAME_RULE = "must be letters, digits and _, not starting with a digit";
+  public static final String NAME_RULE = "must be letters, digits and _, not starting with a digit";
 
   private TypeNames() {}
 
   /** Whether a field or column name can be used as is in expressions and table schemas. */
-  static boolean isValidName(String name) {
+  public static boolean isValidName(String name) {
     return NAME.matcher(name).matches();
   }
 

@@ -70,22 +70,4 @@ class SecretsTest {
     assertThat(Secrets.maskText("source.postgres.password: is required"))
         .isEqualTo("source.postgres.password: is required");
   }
-
-  @Test
-  void aPrintedPostgresSourceHidesAPasswordInItsUrl() {
-    PostgresSourceSpec source =
-        new PostgresSourceSpec(
-            "jdbc:postgresql://db/shop?password=hunter2",
-            "lake",
-            null,
-            List.of("public.orders"),
-            "slot",
-            "slot",
-            PostgresSourceSpec.Snapshot.NEVER,
-            Map.of());
-
-    assertThat(source.toString())
-        .startsWith("PostgresSourceSpec[url=jdbc:postgresql://db/shop?password=******, user=lake")
-        .doesNotContain("hunter2");
-  }
 }

@@ -3,12 +3,13 @@ package io.lakestream.core.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lakestream.core.decode.AvroFormat;
+import io.lakestream.core.decode.JsonFormat;
 import io.lakestream.core.record.DataType;
 import io.lakestream.core.record.DataType.Primitive;
 import io.lakestream.core.record.Field;
 import io.lakestream.core.record.Schema;
 import io.lakestream.core.spec.ErrorSpec.Policy;
-import io.lakestream.core.spec.KafkaSourceSpec.Format;
 import io.lakestream.core.spec.KafkaSourceSpec.Start;
 import io.lakestream.core.spec.SchemaSpec.TimestampFormat;
 import java.nio.file.Files;
@@ -115,8 +116,8 @@ class SpecParserTest {
                 List.of("orders", "refunds"),
                 null,
                 new Start(Start.Kind.TIMESTAMP, Instant.parse("2024-05-01T00:00:00Z")),
-                Format.JSON,
-                null,
+                new JsonFormat(),
+                OptionValues.none(),
                 Map.of(
                     "max.poll.records", "500",
                     "enable.auto.commit", "false",
@@ -201,8 +202,8 @@ class SpecParserTest {
             "source.kafka.topics: is required (or give topic-pattern)",
             "source.kafka.start: must be committed, earliest, latest or a timestamp with a zone"
                 + " offset such as 2024-05-01T00:00:00Z (got \"yesterday\")",
-            "source.kafka.format: must be one of json, avro, debezium-json, debezium-avro; did you"
-                + " mean \"json\"? (got \"jsn\")",
+            "source.kafka.format: unknown format \"jsn\", did you mean \"json\"? (known: avro,"
+                + " json)",
             "schema.fields[0].type: unknown type \"lnog\", did you mean \"long\"? (types: boolean,"
                 + " int, long, float, double, string, binary, date, timestamp, decimal(p,s),"
                 + " struct, list)",
@@ -245,9 +246,9 @@ class SpecParserTest {
     assertThat(spec.parallelism())
         .isEqualTo(Math.min(1024, Runtime.getRuntime().availableProcessors()));
     assertThat(spec.kafka().start()).isEqualTo(new Start(Start.Kind.EARLIEST, null));
-    assertThat(spec.kafka().format()).isEqualTo(Format.JSON);
+    assertThat(spec.kafka().format()).isEqualTo(new JsonFormat());
     assertThat(spec.kafka().topicPattern()).isNull();
-    assertThat(spec.kafka().avroSchemaFile()).isNull();
+    assertThat(spec.kafka().formatOptions()).isEqualTo(OptionValues.none());
     assertThat(spec.kafka().properties()).isEmpty();
     assertThat(spec.transforms()).isEmpty();
     assertThat(spec.checkpoint())
@@ -380,8 +381,9 @@ class SpecParserTest {
 
     PipelineSpec spec = SpecParser.parse(specFile);
 
-    assertThat(spec.kafka().format()).isEqualTo(Format.AVRO);
-    assertThat(spec.kafka().avroSchemaFile()).isEqualTo(dir.resolve("orders.avsc").toString());
+    assertThat(spec.kafka().format()).isEqualTo(new AvroFormat());
+    assertThat(spec.kafka().formatOptions())
+        .isEqualTo(OptionValues.of(SpecOptions.SCHEMA_FILE, dir.resolve("orders.avsc").toString()));
 
     Files.writeString(specFile, avro.replace("orders.avsc", "missing.avsc"));
     assertThatThrownBy(() -> SpecParser.parse(specFile))
@@ -405,8 +407,7 @@ class SpecParserTest {
     assertThat(
             problemsOf(
                 MINIMAL.replace("topics: [orders]", "topics: [orders]\n    schema-file: x.avsc")))
-        .containsExactly(
-            "source.kafka.schema-file: only applies to formats avro and debezium-avro");
+        .containsExactly("source.kafka.schema-file: only applies to format avro");
   }
 
   @Test

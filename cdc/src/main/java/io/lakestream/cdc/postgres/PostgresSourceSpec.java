@@ -1,5 +1,7 @@
-package io.lakestream.core.spec;
+package io.lakestream.cdc.postgres;
 
+import io.lakestream.core.spec.Secrets;
+import io.lakestream.core.spec.SourceSpec;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,6 +39,17 @@ public record PostgresSourceSpec(
     Objects.requireNonNull(publication, "publication");
     Objects.requireNonNull(snapshot, "snapshot");
     routes = Map.copyOf(routes);
+  }
+
+  @Override
+  public String summary() {
+    return "the changes of "
+        + String.join(", ", tables)
+        + " from "
+        + Secrets.maskText(url)
+        + " (slot "
+        + slot
+        + ")";
   }
 
   /** What a new replication slot starts with. */

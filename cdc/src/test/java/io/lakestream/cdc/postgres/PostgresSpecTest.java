@@ -1,12 +1,15 @@
-package io.lakestream.core.spec;
+package io.lakestream.cdc.postgres;
 
-import static io.lakestream.core.spec.SpecParserTest.problemsOf;
+import static io.lakestream.cdc.Specs.problemsOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakestream.core.spec.PipelineSpec;
+import io.lakestream.core.spec.SpecParser;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The {@code source.postgres} section. */
+/** The {@code source.postgres} section, read by {@link PostgresSourceType}. */
 class PostgresSpecTest {
 
   @Test
@@ -22,7 +25,7 @@ class PostgresSpecTest {
                 password: s3cret
                 tables: [public.orders, sales.customers]
             sink:
-              test: {table: "lake.*"}
+              any: {table: "lake.*"}
             """);
 
     assertThat(spec.source())
@@ -35,7 +38,7 @@ class PostgresSpecTest {
                 "lakestream_shop_cdc",
                 "lakestream_shop_cdc",
                 PostgresSourceSpec.Snapshot.INITIAL,
-                java.util.Map.of()));
+                Map.of()));
     assertThat(spec.source().toString()).doesNotContain("s3cret").contains("password=******");
     assertThat(spec.schema().schema().fields()).isEmpty(); // the columns come from the database
   }
@@ -53,25 +56,38 @@ class PostgresSpecTest {
                     tables: [orders]
                     slot: Bad-Slot
                     snapshot: sometimes
-                  kafka: {bootstrap-servers: embedded, topics: [t]}
                 schema:
                   fields: [{name: id, type: long}]
                 transforms:
                   - filter: "id > 1"
                 sink:
-                  test: {table: lake.orders}
+                  any: {table: lake.orders}
                 """))
         .containsExactly(
-            "source: give one source type, kafka or postgres, not both",
             "source.postgres.url: must be a PostgreSQL JDBC URL such as"
                 + " jdbc:postgresql://localhost:5432/shop (got \"mysql://x\")",
             "source.postgres.tables[0]: must be schema.table (got \"orders\")",
             "source.postgres.slot: must be lower-case letters, digits and _, at most 63"
                 + " characters (got \"Bad-Slot\")",
             "source.postgres.snapshot: must be one of initial, never (got \"sometimes\")",
+            "schema: does not apply to source postgres: the columns come from the database",
             "transforms: are not supported for change streams (source postgres) yet: a step would"
-                + " have to treat deletes as well as new rows",
-            "schema: does not apply to source postgres: the columns come from the database");
+                + " have to treat deletes as well as new rows");
+  }
+
+  @Test
+  void givesOneSourceType() {
+    assertThat(
+            problemsOf(
+                """
+                pipeline: shop
+                source:
+                  postgres: {url: "jdbc:postgresql://localhost/shop", user: lake, tables: [a.b]}
+                  kafka: {bootstrap-servers: embedded, topics: [t]}
+                sink:
+                  any: {table: lake.orders}
+                """))
+        .containsExactly("source: give one source type, not several (got postgres, kafka)");
   }
 
   @Test
@@ -87,11 +103,31 @@ class PostgresSpecTest {
                     tables: [public.orders]
                     routes: {public.ordrs: x}
                 sink:
-                  test: {table: "lake.*"}
+                  any: {table: "lake.*"}
                 """))
         .containsExactly(
             "source.postgres.routes.public.ordrs: unknown table \"public.ordrs\", did you mean"
                 + " \"public.orders\"? (tables: public.orders)");
+  }
+
+  @Test
+  void routesGiveTheLakeTableNames() {
+    PipelineSpec spec =
+        SpecParser.parse(
+            """
+            pipeline: shop
+            source:
+              postgres:
+                url: jdbc:postgresql://localhost/shop
+                user: lake
+                tables: [public.orders_2024, public.orders_2025]
+                routes: {public.orders_2024: orders, public.orders_2025: orders}
+            sink:
+              any: {table: "lake.*"}
+            """);
+
+    assertThat(spec.source().routes())
+        .isEqualTo(Map.of("public.orders_2024", "orders", "public.orders_2025", "orders"));
   }
 
   @Test
@@ -106,43 +142,33 @@ class PostgresSpecTest {
                     user: lake
                     tables: [public.orders, public.customers]
                 sink:
-                  test: {table: lake.orders}
+                  any: {table: lake.orders}
                 """))
         .containsExactly(
-            "sink.test.table: must be a namespace followed by .*, e.g. lake.*: source.postgres"
+            "sink.any.table: must be a namespace followed by .*, e.g. lake.*: source.postgres"
                 + " reads 2 tables, each into its own table of that namespace (got"
                 + " \"lake.orders\")");
   }
 
   @Test
-  void aKafkaSourceWritesOneNamedTable() {
-    assertThat(
-            problemsOf(
-                """
-                pipeline: orders
-                source:
-                  kafka: {bootstrap-servers: embedded, topics: [orders]}
-                schema:
-                  fields: [{name: id, type: long}]
-                sink:
-                  test: {table: "lake.*"}
-                """))
-        .containsExactly(
-            "sink.test.table: must be namespace.name: a Kafka source writes one table, and"
-                + " namespace.* is for a postgres source with several tables (got \"lake.*\")");
-  }
+  void aPrintedSourceHidesAPasswordInItsUrl() {
+    PostgresSourceSpec source =
+        new PostgresSourceSpec(
+            "jdbc:postgresql://db/shop?password=hunter2",
+            "lake",
+            null,
+            List.of("public.orders"),
+            "slot",
+            "slot",
+            PostgresSourceSpec.Snapshot.NEVER,
+            Map.of());
 
-  @Test
-  void aSourceWithoutATypeNamesBoth() {
-    assertThat(
-            problemsOf(
-                """
-                pipeline: shop
-                source:
-                  mysql: {url: x}
-                sink:
-                  test: {table: lake.orders}
-                """))
-        .contains("source: give a source type: kafka or postgres");
+    assertThat(source.toString())
+        .startsWith("PostgresSourceSpec[url=jdbc:postgresql://db/shop?password=******, user=lake")
+        .doesNotContain("hunter2");
+    assertThat(source.summary())
+        .isEqualTo(
+            "the changes of public.orders from jdbc:postgresql://db/shop?password=****** (slot"
+                + " slot)");
   }
 }
