@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,23 +79,32 @@ class CheckpointCoordinatorTest {
     }
   }
 
+  /** A table whose catalog does not answer while {@code down} says so. */
+  private static Runnable unreachableWhile(BooleanSupplier down) {
+    return () -> {
+      if (down.getAsBoolean()) {
+        throw new RetriableException("catalog unreachable", new java.net.ConnectException());
+      }
+    };
+  }
+
+  /** A task that read up to offset 10 and wrote one file to the output table. */
+  private static ScriptedTask writingOneFile() {
+    ScriptedTask task = new ScriptedTask();
+    task.positions = Map.of("t:0", 10L);
+    task.committables = Map.of("out", List.of(file("a")), "dlq", List.of());
+    return task;
+  }
+
   @Test
   void aCommitThatFailsForAReasonThatMayPassIsTriedAgainAndLandsOnce() throws Exception {
     AtomicInteger attempts = new AtomicInteger();
-    output.beforeCommit =
-        () -> {
-          if (attempts.incrementAndGet() <= 3) {
-            throw new RetriableException("catalog unreachable", new java.net.ConnectException());
-          }
-        };
+    output.beforeCommit = unreachableWhile(() -> attempts.incrementAndGet() <= 3);
     try (CheckpointStore store = new CheckpointStore(dir, "p")) {
       CheckpointCoordinator c = coordinator(store);
-      ScriptedTask task = new ScriptedTask();
-      task.positions = Map.of("t:0", 10L);
-      task.committables = Map.of("out", List.of(file("a")), "dlq", List.of());
       c.recover();
 
-      assertThat(c.checkpoint(1, List.of(task), () -> false).committed()).isTrue();
+      assertThat(c.checkpoint(1, List.of(writingOneFile()), () -> false).committed()).isTrue();
     }
     assertThat(attempts).hasValue(4);
     assertThat(output.commits).containsExactly(1L);
@@ -106,20 +116,12 @@ class CheckpointCoordinatorTest {
   void aCommitStillFailingPastTheRetryTimeoutFailsTheRunAndARestartCommitsItOnce()
       throws Exception {
     AtomicBoolean down = new AtomicBoolean(true);
-    output.beforeCommit =
-        () -> {
-          if (down.get()) {
-            throw new RetriableException("catalog unreachable", new java.net.ConnectException());
-          }
-        };
+    output.beforeCommit = unreachableWhile(down::get);
     try (CheckpointStore store = new CheckpointStore(dir, "p")) {
       CheckpointCoordinator c = coordinator(store);
-      ScriptedTask task = new ScriptedTask();
-      task.positions = Map.of("t:0", 10L);
-      task.committables = Map.of("out", List.of(file("a")), "dlq", List.of());
       c.recover();
 
-      assertThatThrownBy(() -> c.checkpoint(1, List.of(task), () -> false))
+      assertThatThrownBy(() -> c.checkpoint(1, List.of(writingOneFile()), () -> false))
           .isInstanceOf(PipelineException.class)
           .hasMessageStartingWith("Could not commit checkpoint 1 to out for ")
           .hasMessageContaining("checkpoint.retry-timeout is 200ms");
