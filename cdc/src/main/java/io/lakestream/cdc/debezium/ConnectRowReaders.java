@@ -3,6 +3,7 @@ package io.lakestream.cdc.debezium;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.lakestream.core.decode.Decimals;
 import io.lakestream.core.decode.JsonRowReader;
 import io.lakestream.core.decode.JsonValueReader;
 import io.lakestream.core.decode.JsonValues;
@@ -203,7 +204,7 @@ final class ConnectRowReaders {
         throw JsonValues.mismatch(p, path, "a decimal");
       }
       String text = p.getText();
-      if (numericStrings && Decimals.looksNumeric(text)) {
+      if (numericStrings && ConnectDecimals.looksNumeric(text)) {
         try {
           return Decimals.fit(new BigDecimal(text), type, path);
         } catch (NumberFormatException e) {
@@ -215,7 +216,9 @@ final class ConnectRowReaders {
             "field " + path + ": not a decimal number: \"" + JsonValues.abbreviate(text) + "\"");
       }
       return Decimals.fit(
-          Decimals.fromUnscaled(JsonValues.base64(text, path), bytesScale, path), type, path);
+          ConnectDecimals.fromUnscaled(JsonValues.base64(text, path), bytesScale, path),
+          type,
+          path);
     };
   }
 
@@ -238,7 +241,7 @@ final class ConnectRowReaders {
       throw new RecordException(
           "field " + path + ": a variable-scale decimal needs both scale and value");
     }
-    return Decimals.fromUnscaled(unscaled, scale, path);
+    return ConnectDecimals.fromUnscaled(unscaled, scale, path);
   }
 
   private static long readTimestamp(JsonParser p, String path, Temporal.Unit unit)

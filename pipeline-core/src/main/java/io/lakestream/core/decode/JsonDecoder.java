@@ -12,7 +12,6 @@ import io.lakestream.core.spec.SchemaSpec;
 import io.lakestream.core.spec.SchemaSpec.TimestampFormat;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.nio.ByteBuffer;
 import java.time.DateTimeException;
 import java.time.Instant;
@@ -80,7 +79,7 @@ public final class JsonDecoder implements RecordDecoder {
         case DOUBLE -> p -> JsonValues.readDouble(p, path);
         case STRING -> p -> JsonValues.readString(p, path);
         case BINARY -> p -> ByteBuffer.wrap(JsonValues.readBase64(p, path));
-        case DATE -> p -> (int) LocalDate.parse(JsonValues.readString(p, path)).toEpochDay();
+        case DATE -> p -> readDate(p, path);
         case TIMESTAMP ->
             timestampReader(path, formats.getOrDefault(path, TimestampFormat.ISO_8601));
       };
@@ -111,17 +110,17 @@ public final class JsonDecoder implements RecordDecoder {
     } else {
       throw JsonValues.mismatch(p, path, "a decimal");
     }
-    BigDecimal scaled;
+    return Decimals.fit(value, type, path);
+  }
+
+  private static int readDate(JsonParser p, String path) throws IOException {
+    String text = JsonValues.readString(p, path);
     try {
-      scaled = value.setScale(type.scale(), RoundingMode.UNNECESSARY);
-    } catch (ArithmeticException e) {
+      return (int) LocalDate.parse(text).toEpochDay();
+    } catch (DateTimeException e) {
       throw new RecordException(
-          "field " + path + ": " + value + " has more than " + type.scale() + " decimal places");
+          "field " + path + ": not an ISO-8601 date: \"" + JsonValues.abbreviate(text) + "\"");
     }
-    if (scaled.precision() > type.precision()) {
-      throw new RecordException("field " + path + ": " + value + " does not fit " + type.name());
-    }
-    return scaled;
   }
 
   private static JsonValueReader timestampReader(String path, TimestampFormat format) {
