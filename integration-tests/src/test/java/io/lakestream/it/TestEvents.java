@@ -105,6 +105,26 @@ final class TestEvents {
     return new Produced(ids, sum, List.of(), List.of());
   }
 
+  /**
+   * Produces {@code values} as they are, without keys, into one partition, in order; returns their
+   * offsets. A value may be up to 8 MiB if the topic allows it ({@code max.message.bytes}).
+   */
+  static List<Long> produceValues(String servers, String topic, int partition, List<byte[]> values)
+      throws Exception {
+    List<Future<RecordMetadata>> sent = new ArrayList<>();
+    try (KafkaProducer<byte[], byte[]> producer = producer(servers)) {
+      for (byte[] value : values) {
+        sent.add(producer.send(new ProducerRecord<>(topic, partition, null, value)));
+      }
+      producer.flush();
+    }
+    List<Long> offsets = new ArrayList<>();
+    for (Future<RecordMetadata> f : sent) {
+      offsets.add(f.get().offset());
+    }
+    return offsets;
+  }
+
   /** Produces a tombstone (a record with a null value) with {@code key} into one partition. */
   static void produceTombstone(String servers, String topic, int partition, String key)
       throws Exception {
@@ -121,7 +141,7 @@ final class TestEvents {
    * An idempotent producer that waits for every replica: no event is lost or doubled on retries.
    * One request in flight: a batch retried after "not leader" (a topic created a moment ago, on a
    * loaded machine) is resent before any later one, instead of failing the later ones with
-   * out-of-order sequences until they expire.
+   * out-of-order sequences until they expire. Requests of up to 8 MiB, for tests of big records.
    */
   private static KafkaProducer<byte[], byte[]> producer(String servers) {
     return new KafkaProducer<>(
@@ -135,7 +155,9 @@ final class TestEvents {
             ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
             true,
             ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION,
-            1),
+            1,
+            ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+            8 << 20),
         new ByteArraySerializer(),
         new ByteArraySerializer());
   }

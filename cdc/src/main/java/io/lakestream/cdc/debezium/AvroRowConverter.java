@@ -1,5 +1,6 @@
 package io.lakestream.cdc.debezium;
 
+import io.lakestream.core.decode.Decimals;
 import io.lakestream.core.error.RecordException;
 import io.lakestream.core.record.DataType;
 import io.lakestream.core.record.Field;
@@ -290,11 +291,11 @@ final class AvroRowConverter {
     org.apache.avro.Schema.Type avro = s.getType();
     if (logical instanceof LogicalTypes.Decimal ld) {
       int scale = ld.getScale();
-      return v -> Decimals.fit(Decimals.fromUnscaled(bytes(v), scale, path), type, path);
+      return v -> Decimals.fit(ConnectDecimals.fromUnscaled(bytes(v), scale, path), type, path);
     }
     if (semantic == SemanticType.DECIMAL && avro == org.apache.avro.Schema.Type.BYTES) {
       int scale = connectScale(s, path);
-      return v -> Decimals.fit(Decimals.fromUnscaled(bytes(v), scale, path), type, path);
+      return v -> Decimals.fit(ConnectDecimals.fromUnscaled(bytes(v), scale, path), type, path);
     }
     if (semantic == SemanticType.VARIABLE_SCALE_DECIMAL
         && avro == org.apache.avro.Schema.Type.RECORD) {
@@ -312,7 +313,7 @@ final class AvroRowConverter {
               "field " + path + ": a variable-scale decimal needs both scale and value");
         }
         return Decimals.fit(
-            Decimals.fromUnscaled(bytes(un), ((Number) sc).intValue(), path), type, path);
+            ConnectDecimals.fromUnscaled(bytes(un), ((Number) sc).intValue(), path), type, path);
       };
     }
     if (semantic != SemanticType.NONE || logical != null) {

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.lakestream.core.decode.JsonRowReader;
+import io.lakestream.core.decode.JsonValues;
 import io.lakestream.core.error.RecordException;
 import io.lakestream.core.record.Change;
 import io.lakestream.core.record.DataType;
@@ -123,8 +125,8 @@ public final class DebeziumJsonDecoder implements DebeziumDecoder {
   public DebeziumJsonDecoder(Schema schema, Map<String, TimestampFormat> formats) {
     this.schema = schema;
     this.formats = Map.copyOf(formats);
-    JsonRowReader rows = JsonRowReader.schemaless(schema, this.formats);
-    this.schemaless = new Plan(rows, JsonRowReader.schemaless(schema, this.formats));
+    JsonRowReader rows = ConnectRowReaders.schemaless(schema, this.formats);
+    this.schemaless = new Plan(rows, ConnectRowReaders.schemaless(schema, this.formats));
   }
 
   /**
@@ -148,7 +150,7 @@ public final class DebeziumJsonDecoder implements DebeziumDecoder {
       if (t == JsonToken.VALUE_NULL) {
         change = null;
       } else if (t != JsonToken.START_OBJECT) {
-        throw new RecordException("expected a JSON object, found " + JsonRowReader.describe(p));
+        throw new RecordException("expected a JSON object, found " + JsonValues.describe(p));
       } else if (p.nextFieldName(SCHEMA)
           || (p.currentToken() == JsonToken.FIELD_NAME && "payload".equals(p.currentName()))) {
         change = decodeWrapped(p, key, value);
@@ -157,10 +159,10 @@ public final class DebeziumJsonDecoder implements DebeziumDecoder {
       }
       if (!jumped && p.nextToken() != null) {
         throw new RecordException(
-            "unexpected content after the JSON object: " + JsonRowReader.describe(p));
+            "unexpected content after the JSON object: " + JsonValues.describe(p));
       }
     } catch (IOException e) {
-      throw new RecordException("malformed JSON: " + firstLine(e.getMessage()));
+      throw JsonValues.malformed("malformed JSON", e);
     }
     last = change == null ? null : pending;
     return change;
@@ -214,7 +216,7 @@ public final class DebeziumJsonDecoder implements DebeziumDecoder {
           }
         } else {
           throw new RecordException(
-              "schema: expected an object or null, found " + JsonRowReader.describe(p));
+              "schema: expected an object or null, found " + JsonValues.describe(p));
         }
       } else if ("payload".equals(name)) {
         payloadSeen = true;
@@ -284,7 +286,7 @@ public final class DebeziumJsonDecoder implements DebeziumDecoder {
       return null;
     }
     if (t != JsonToken.START_OBJECT) {
-      throw new RecordException("payload: expected an object, found " + JsonRowReader.describe(p));
+      throw new RecordException("payload: expected an object, found " + JsonValues.describe(p));
     }
     return readEnvelope(p, plan, key, buffer, base);
   }
@@ -314,7 +316,7 @@ public final class DebeziumJsonDecoder implements DebeziumDecoder {
             after = plan.after().read(p);
           } else if (v != JsonToken.VALUE_NULL) {
             throw new RecordException(
-                "after: expected an object or null, found " + JsonRowReader.describe(p));
+                "after: expected an object or null, found " + JsonValues.describe(p));
           }
         }
         case "before" -> {
@@ -324,7 +326,7 @@ public final class DebeziumJsonDecoder implements DebeziumDecoder {
             beforeEnd = base + (int) p.currentLocation().getByteOffset();
           } else if (v != JsonToken.VALUE_NULL) {
             throw new RecordException(
-                "before: expected an object or null, found " + JsonRowReader.describe(p));
+                "before: expected an object or null, found " + JsonValues.describe(p));
           }
         }
         case "op" -> {
@@ -332,7 +334,7 @@ public final class DebeziumJsonDecoder implements DebeziumDecoder {
             opText = p.getText();
             op = opText.length() == 1 ? opText.charAt(0) : '?';
           } else if (v != JsonToken.VALUE_NULL) {
-            throw new RecordException("op: expected a string, found " + JsonRowReader.describe(p));
+            throw new RecordException("op: expected a string, found " + JsonValues.describe(p));
           }
         }
         case "source" -> meta.readSource(p);
@@ -399,7 +401,7 @@ public final class DebeziumJsonDecoder implements DebeziumDecoder {
     try {
       node = MAPPER.readTree(key);
     } catch (IOException e) {
-      throw new RecordException("malformed JSON in the record key: " + firstLine(e.getMessage()));
+      throw JsonValues.malformed("malformed JSON in the record key", e);
     }
     JsonRowReader reader = schemaless.before();
     if (node != null
@@ -409,7 +411,7 @@ public final class DebeziumJsonDecoder implements DebeziumDecoder {
         && node.has("payload")) {
       JsonNode keySchema = node.get("schema");
       if (keySchema.isObject()) {
-        reader = JsonRowReader.withSchema(schema, keySchema, formats);
+        reader = ConnectRowReaders.withSchema(schema, keySchema, formats);
       }
       node = node.get("payload");
     }
@@ -458,7 +460,8 @@ public final class DebeziumJsonDecoder implements DebeziumDecoder {
     schema = new Schema(fields);
     schemaless =
         new Plan(
-            JsonRowReader.schemaless(schema, formats), JsonRowReader.schemaless(schema, formats));
+            ConnectRowReaders.schemaless(schema, formats),
+            ConnectRowReaders.schemaless(schema, formats));
     schemas = new SchemaCache<>(8);
     changed = schema;
   }
@@ -482,8 +485,10 @@ public final class DebeziumJsonDecoder implements DebeziumDecoder {
       learnColumns(after);
     }
     return new Plan(
-        before == null ? schemaless.before() : JsonRowReader.withSchema(schema, before, formats),
-        after == null ? schemaless.after() : JsonRowReader.withSchema(schema, after, formats));
+        before == null
+            ? schemaless.before()
+            : ConnectRowReaders.withSchema(schema, before, formats),
+        after == null ? schemaless.after() : ConnectRowReaders.withSchema(schema, after, formats));
   }
 
   private static int skipWhitespace(byte[] v, int i) {
@@ -495,13 +500,5 @@ public final class DebeziumJsonDecoder implements DebeziumDecoder {
 
   private static boolean isWhitespace(byte b) {
     return b == ' ' || b == '\n' || b == '\r' || b == '\t';
-  }
-
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unreadable input";
-    }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
   }
 }

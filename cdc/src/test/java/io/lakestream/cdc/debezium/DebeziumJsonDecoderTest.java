@@ -510,6 +510,11 @@ class DebeziumJsonDecoderTest {
         .isInstanceOf(RecordException.class)
         .hasMessage("field amount: 1.234 has more than 2 decimal places");
     assertThatThrownBy(
+            () ->
+                decode(envelope("null", SALLY.replace("\"BNI=\"", "1e999999999"), SOURCE, "c", TS)))
+        .isInstanceOf(RecordException.class)
+        .hasMessage("field amount: 1E+999999999 does not fit decimal(10,2)");
+    assertThatThrownBy(
             () -> decode(envelope("null", SALLY.replace("2.5", "{\"x\":1}"), SOURCE, "c", TS)))
         .isInstanceOf(RecordException.class)
         .hasMessage("field weight: expected a number, found an object");

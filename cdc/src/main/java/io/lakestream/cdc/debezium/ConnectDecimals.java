@@ -1,40 +1,15 @@
 package io.lakestream.cdc.debezium;
 
 import io.lakestream.core.error.RecordException;
-import io.lakestream.core.record.DataType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.math.RoundingMode;
 
-/** Decimal values brought to a column's declared scale, never rounded. */
-final class Decimals {
-  private Decimals() {}
-
-  /**
-   * The value with the column's scale.
-   *
-   * @throws RecordException naming the field if that would round or the value has too many digits
-   */
-  static BigDecimal fit(BigDecimal value, DataType.Decimal type, String path) {
-    BigDecimal scaled;
-    try {
-      scaled = value.setScale(type.scale(), RoundingMode.UNNECESSARY);
-    } catch (ArithmeticException e) {
-      throw new RecordException(
-          "field "
-              + path
-              + ": "
-              + value.toPlainString()
-              + " has more than "
-              + type.scale()
-              + " decimal places");
-    }
-    if (scaled.precision() > type.precision()) {
-      throw new RecordException(
-          "field " + path + ": " + value.toPlainString() + " does not fit " + type.name());
-    }
-    return scaled;
-  }
+/**
+ * How Kafka Connect and Debezium write decimals besides plain numbers: the unscaled value as bytes,
+ * or a numeric string.
+ */
+final class ConnectDecimals {
+  private ConnectDecimals() {}
 
   /** The decimal whose unscaled value is the big-endian two's-complement {@code bytes}. */
   static BigDecimal fromUnscaled(byte[] bytes, int scale, String path) {
