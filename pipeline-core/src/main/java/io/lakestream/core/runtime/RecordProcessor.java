@@ -3,6 +3,7 @@ package io.lakestream.core.runtime;
 import io.lakestream.core.decode.ChangeDecoder;
 import io.lakestream.core.decode.JsonKeyDecoder;
 import io.lakestream.core.decode.RecordDecoder;
+import io.lakestream.core.error.Failures;
 import io.lakestream.core.error.RecordException;
 import io.lakestream.core.record.Change;
 import io.lakestream.core.record.Row;
@@ -96,7 +97,7 @@ final class RecordProcessor implements SourceInput<SourceRecord> {
     String stage = "decode";
     try {
       if (changes != null) {
-        Change change = changes.decode(record.key(), record.value());
+        Change change = decodeChange(record);
         Schema changed = changes.schemaChange();
         if (changed != null) {
           target.evolve(changed);
@@ -113,7 +114,7 @@ final class RecordProcessor implements SourceInput<SourceRecord> {
       if (record.value() == null) {
         return tombstone(record, split);
       }
-      Row row = decoder.decode(record.value());
+      Row row = decodeRow(record);
       stage = "transform";
       for (RowTransform t : transforms) {
         row = t.apply(row);
@@ -127,6 +128,34 @@ final class RecordProcessor implements SourceInput<SourceRecord> {
     } catch (RecordException e) {
       return badRecords.handle(record, split, stage, e.getMessage());
     }
+  }
+
+  private Change decodeChange(SourceRecord record) {
+    try {
+      return changes.decode(record.key(), record.value());
+    } catch (RecordException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw decoderFailed(e);
+    }
+  }
+
+  private Row decodeRow(SourceRecord record) {
+    try {
+      return decoder.decode(record.value());
+    } catch (RecordException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw decoderFailed(e);
+    }
+  }
+
+  /**
+   * A decoder failed otherwise than by saying the record is bad: the record still follows the error
+   * policy, named by its coordinates, instead of ending the task.
+   */
+  private static RecordException decoderFailed(RuntimeException e) {
+    return new RecordException("the decoder failed: " + Failures.describe(e), e);
   }
 
   /**
