@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.lakestream.cli.embedded.EmbeddedKafkaBroker;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.LongStream;
@@ -61,28 +64,97 @@ class FencingTest {
     broker.createTopic(topic, 2);
     TestEvents.produce(broker.bootstrapServers(), topic, 0, 1000, 0);
     TestPipeline older = TestPipeline.of(dir, broker.bootstrapServers(), topic);
-    TestPipeline newer = older.withStateDir(dir.resolve("state-newer"));
 
     try (PipelineProcess first =
         PipelineProcess.start(
             dir.resolve("logs"), List.of(), "run", older.writeSpec().toString())) {
       awaitFirstCommit(older);
-      Path newerSpec = dir.resolve("newer.yaml");
-      java.nio.file.Files.copy(
-          newer.writeSpec(), newerSpec, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       try (PipelineProcess second =
-          PipelineProcess.start(dir.resolve("logs"), List.of(), "run", newerSpec.toString())) {
+          PipelineProcess.start(
+              dir.resolve("logs"), List.of(), "run", secondInstanceSpec(older).toString())) {
         await().atMost(Duration.ofMinutes(2)).until(() -> second.stderr().contains("running:"));
         // new data makes the older instance try to commit again
         TestEvents.produce(broker.bootstrapServers(), topic, 1000, 1000, 0);
-        assertThat(first.waitFor(Duration.ofMinutes(2))).as(first.tail()).isEqualTo(1);
-        assertThat(first.stderr())
-            .contains("error: Pipeline it-fence-other-dir is owned by another instance");
+        assertFenced(first, older);
         second.terminate();
         assertThat(second.waitFor(Duration.ofMinutes(2))).as(second.tail()).isZero();
       }
     }
 
+    assertEveryEventOnceAfterALastRun(older, 2000);
+  }
+
+  /**
+   * A zombie: the instance is frozen (SIGSTOP) mid-run, with records read but not committed, while
+   * a newer instance takes the pipeline over and commits; woken (SIGCONT), with new data to commit,
+   * it must find itself fenced and commit nothing more.
+   */
+  @Test
+  void aSuspendedInstanceThatWakesAfterANewerOneTookOverIsFencedAndCommitsNothing(
+      EmbeddedKafkaBroker broker) throws Exception {
+    String topic = "fence-zombie";
+    broker.createTopic(topic, 2);
+    String servers = broker.bootstrapServers();
+    TestEvents.produce(servers, topic, 0, 20_000, 0);
+    TestPipeline older = TestPipeline.of(dir, servers, topic);
+
+    try (PipelineProcess zombie =
+        PipelineProcess.start(
+            dir.resolve("logs"), List.of(), "run", older.writeSpec().toString())) {
+      awaitFirstCommit(older);
+      zombie.suspend();
+      long commitsBefore = commitLines(zombie);
+      try (PipelineProcess newer =
+          PipelineProcess.start(
+              dir.resolve("logs"), List.of(), "run", secondInstanceSpec(older).toString())) {
+        await()
+            .atMost(Duration.ofMinutes(2))
+            .ignoreExceptions()
+            .until(() -> LakeTables.rows(older, TestPipeline.TABLE).size() >= 20_000);
+        // records the zombie would commit once it runs again
+        TestEvents.produce(servers, topic, 20_000, 1000, 0);
+        zombie.resume();
+
+        assertFenced(zombie, older);
+        assertThat(commitLines(zombie)).as(zombie.tail()).isEqualTo(commitsBefore);
+        assertThat(newer.isAlive()).as(newer.tail()).isTrue();
+        newer.terminate();
+        assertThat(newer.waitFor(Duration.ofMinutes(2))).as(newer.tail()).isZero();
+      }
+    }
+
+    assertEveryEventOnceAfterALastRun(older, 21_000);
+  }
+
+  /**
+   * The spec of a second instance of {@code p}'s pipeline with a checkpoint directory of its own,
+   * as if on another machine; {@code p}'s own spec file is left as it was.
+   */
+  private Path secondInstanceSpec(TestPipeline p) throws IOException {
+    Path spec = dir.resolve("newer.yaml");
+    Files.copy(
+        p.withStateDir(dir.resolve("state-newer")).writeSpec(),
+        spec,
+        StandardCopyOption.REPLACE_EXISTING);
+    p.writeSpec();
+    return spec;
+  }
+
+  private static void assertFenced(PipelineProcess instance, TestPipeline p) throws Exception {
+    assertThat(instance.waitFor(Duration.ofMinutes(2))).as(instance.tail()).isEqualTo(1);
+    assertThat(instance.stderr().lines().filter(l -> l.startsWith("error: ")))
+        .as(instance.tail())
+        .singleElement()
+        .asString()
+        .startsWith("error: Pipeline " + p.pipelineId() + " is owned by another instance");
+  }
+
+  private static long commitLines(PipelineProcess instance) throws IOException {
+    return instance.stderr().lines().filter(l -> l.contains("Committed checkpoint")).count();
+  }
+
+  /** Runs the second instance to the end of its input; the table then holds events 0..n-1 once. */
+  private void assertEveryEventOnceAfterALastRun(TestPipeline p, int n) throws Exception {
     try (PipelineProcess last =
         PipelineProcess.start(
             dir.resolve("logs"),
@@ -93,10 +165,10 @@ class FencingTest {
       assertThat(last.waitFor(Duration.ofMinutes(2))).as(last.tail()).isZero();
     }
     List<Long> ids =
-        LakeTables.rows(older, TestPipeline.TABLE).stream()
+        LakeTables.rows(p, TestPipeline.TABLE).stream()
             .map(r -> (Long) r.getField("event_id"))
             .sorted()
             .toList();
-    assertThat(ids).isEqualTo(LongStream.range(0, 2000).boxed().toList());
+    assertThat(ids).isEqualTo(LongStream.range(0, n).boxed().toList());
   }
 }

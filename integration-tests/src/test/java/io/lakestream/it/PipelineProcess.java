@@ -105,6 +105,32 @@ final class PipelineProcess implements AutoCloseable {
     process.destroy();
   }
 
+  /** SIGSTOP: the process is frozen as it is, holding whatever it holds, until {@link #resume}. */
+  void suspend() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** SIGCONT: a {@linkplain #suspend suspended} process runs on. */
+  void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill =
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+            .redirectErrorStream(true)
+            .start();
+    if (kill.waitFor() != 0) {
+      throw new IOException(
+          "kill -"
+              + name
+              + " "
+              + process.pid()
+              + " failed: "
+              + new String(kill.getInputStream().readAllBytes()));
+    }
+  }
+
   /** Waits for the process to exit and returns its exit code. */
   int waitFor(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
