@@ -63,17 +63,8 @@ class BoundedRunTest {
 
     // what the stopped run committed is exactly what its last commit records
     Table t = LakeTables.load(p, TestPipeline.TABLE);
-    long recordedPositions =
-        positionsSum(t.currentSnapshot().summary().get("lakestream.source-positions"));
+    long recordedPositions = LakeTables.positionsSum(t);
     List<Long> ids = LakeTables.eventIds(p);
     assertThat(ids).doesNotHaveDuplicates().hasSize((int) recordedPositions);
-  }
-
-  private static long positionsSum(String encoded) {
-    long sum = 0;
-    for (String part : encoded.split(",")) {
-      sum += Long.parseLong(part.substring(part.indexOf('=') + 1));
-    }
-    return sum;
   }
 }

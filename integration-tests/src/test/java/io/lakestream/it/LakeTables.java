@@ -3,9 +3,11 @@ package io.lakestream.it;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.CatalogProperties;
+import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
@@ -21,26 +23,54 @@ final class LakeTables {
   private LakeTables() {}
 
   static Table load(TestPipeline p, String table) {
-    return load(p.warehouse(), table);
+    return load(p.warehouse(), p.catalog(), table);
   }
 
   /** The table in the warehouse at {@code warehouse} with its SQLite catalog {@code catalog.db}. */
   static Table load(java.nio.file.Path warehouse, String table) {
-    JdbcCatalog catalog = new JdbcCatalog();
-    catalog.initialize(
-        "lakestream",
-        Map.of(
-            CatalogProperties.URI,
-            "jdbc:sqlite:" + warehouse.resolve("catalog.db"),
-            CatalogProperties.WAREHOUSE_LOCATION,
-            warehouse.toUri().toString(),
-            "jdbc.schema-version",
-            "V1"));
-    try {
+    return load(warehouse, Map.of("uri", "jdbc:sqlite:" + warehouse.resolve("catalog.db")), table);
+  }
+
+  private static Table load(
+      java.nio.file.Path warehouse, Map<String, String> connection, String table) {
+    try (JdbcCatalog catalog = catalog(warehouse, connection)) {
       return catalog.loadTable(TableIdentifier.parse(table));
-    } finally {
-      catalog.close();
     }
+  }
+
+  /**
+   * Iceberg's JDBC catalog of the tables in {@code warehouse}, which the caller closes.
+   *
+   * @param connection {@code uri} and any {@code jdbc.} properties, as in a spec's catalog section
+   */
+  static JdbcCatalog catalog(java.nio.file.Path warehouse, Map<String, String> connection) {
+    Map<String, String> props = new HashMap<>(connection);
+    props.put(CatalogProperties.WAREHOUSE_LOCATION, warehouse.toUri().toString());
+    props.put("jdbc.schema-version", "V1");
+    JdbcCatalog catalog = new JdbcCatalog();
+    catalog.initialize("lakestream", props);
+    return catalog;
+  }
+
+  /**
+   * The sum of the source positions that the newest pipeline commit in {@code t} records (offsets
+   * after the last record: for topics that began at offset 0, how many records the table covers); 0
+   * before the first commit. Commits of other writers are passed over.
+   */
+  static long positionsSum(Table t) {
+    for (Snapshot s = t.currentSnapshot();
+        s != null;
+        s = s.parentId() == null ? null : t.snapshot(s.parentId())) {
+      String encoded = s.summary().get("lakestream.source-positions");
+      if (encoded != null) {
+        long sum = 0;
+        for (String part : encoded.isEmpty() ? new String[0] : encoded.split(",")) {
+          sum += Long.parseLong(part.substring(part.indexOf('=') + 1));
+        }
+        return sum;
+      }
+    }
+    return 0;
   }
 
   static List<Record> rows(TestPipeline p, String table) {

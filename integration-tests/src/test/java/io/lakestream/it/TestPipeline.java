@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * A test pipeline over the sample events: its spec file, warehouse and checkpoint directory, all
@@ -17,6 +19,8 @@ import java.nio.file.Path;
  * @param policy the error policy: fail, dead-letter or skip
  * @param checkpointInterval e.g. {@code 500ms}
  * @param partitionBy the table's partition transforms, as a YAML list
+ * @param catalog the catalog section's connection properties: {@code uri}, and {@code jdbc.user}
+ *     and {@code jdbc.password} where the database asks for them
  */
 record TestPipeline(
     Path dir,
@@ -26,7 +30,8 @@ record TestPipeline(
     Path stateDir,
     String policy,
     String checkpointInterval,
-    String partitionBy) {
+    String partitionBy,
+    Map<String, String> catalog) {
 
   static final String TABLE = "it.events";
   static final String DEAD_LETTER_TABLE = "it.events_dead_letter";
@@ -40,17 +45,66 @@ record TestPipeline(
         dir.resolve("state"),
         "fail",
         "500ms",
-        "[\"day(event_time)\", \"bucket(4, user_id)\"]");
+        "[\"day(event_time)\", \"bucket(4, user_id)\"]",
+        Map.of("uri", "jdbc:sqlite:" + dir.resolve("warehouse").toAbsolutePath() + "/catalog.db"));
   }
 
   TestPipeline withPolicy(String newPolicy) {
     return new TestPipeline(
-        dir, pipelineId, servers, topic, stateDir, newPolicy, checkpointInterval, partitionBy);
+        dir,
+        pipelineId,
+        servers,
+        topic,
+        stateDir,
+        newPolicy,
+        checkpointInterval,
+        partitionBy,
+        catalog);
   }
 
   TestPipeline withStateDir(Path newStateDir) {
     return new TestPipeline(
-        dir, pipelineId, servers, topic, newStateDir, policy, checkpointInterval, partitionBy);
+        dir,
+        pipelineId,
+        servers,
+        topic,
+        newStateDir,
+        policy,
+        checkpointInterval,
+        partitionBy,
+        catalog);
+  }
+
+  TestPipeline withCheckpointInterval(String newInterval) {
+    return new TestPipeline(
+        dir, pipelineId, servers, topic, stateDir, policy, newInterval, partitionBy, catalog);
+  }
+
+  TestPipeline withPartitionBy(String newPartitionBy) {
+    return new TestPipeline(
+        dir,
+        pipelineId,
+        servers,
+        topic,
+        stateDir,
+        policy,
+        checkpointInterval,
+        newPartitionBy,
+        catalog);
+  }
+
+  /** The same pipeline with its catalog in another database: see {@link #catalog}. */
+  TestPipeline withCatalog(Map<String, String> newCatalog) {
+    return new TestPipeline(
+        dir,
+        pipelineId,
+        servers,
+        topic,
+        stateDir,
+        policy,
+        checkpointInterval,
+        partitionBy,
+        newCatalog);
   }
 
   Path warehouse() {
@@ -58,7 +112,7 @@ record TestPipeline(
   }
 
   String catalogUri() {
-    return "jdbc:sqlite:" + warehouse().resolve("catalog.db");
+    return catalog.get("uri");
   }
 
   /** Writes the spec file and returns its path. */
@@ -84,11 +138,13 @@ record TestPipeline(
             "    - {name: payload, type: string}",
             "sink:",
             "  iceberg:",
-            "    catalog: {type: jdbc, uri: \""
-                + catalogUri()
-                + "\", warehouse: \""
-                + warehouse()
-                + "\"}",
+            "    catalog:",
+            "      type: jdbc",
+            "      warehouse: \"" + warehouse() + "\"",
+            catalog.entrySet().stream()
+                .map(e -> "      " + e.getKey() + ": \"" + e.getValue() + "\"")
+                .sorted()
+                .collect(Collectors.joining("\n")),
             "    table: " + TABLE,
             "    partition-by: " + partitionBy,
             "checkpoint: {interval: "

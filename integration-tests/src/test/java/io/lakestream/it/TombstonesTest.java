@@ -95,15 +95,8 @@ class TombstonesTest {
     String topic = "tombstone-upsert";
     produce(broker, topic, "{\"event_id\": 7}", "42");
     TestPipeline p =
-        new TestPipeline(
-            dir,
-            "it-" + topic,
-            broker.bootstrapServers(),
-            topic,
-            dir.resolve("state"),
-            "fail",
-            "500ms",
-            "[\"bucket(4, event_id)\"]");
+        TestPipeline.of(dir, broker.bootstrapServers(), topic)
+            .withPartitionBy("[\"bucket(4, event_id)\"]");
 
     try (PipelineProcess run =
         run(p, "    table: " + TestPipeline.TABLE + " =>     mode: upsert\n    key: [event_id]")) {
