@@ -7,6 +7,7 @@ import io.lakestream.cli.embedded.EmbeddedKafkaBroker;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.LongStream;
 import org.apache.iceberg.Table;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,48 @@ class BoundedRunTest {
     }
 
     assertThat(LakeTables.eventIds(p)).isEqualTo(LongStream.range(0, 30_510).boxed().toList());
+  }
+
+  /**
+   * The same uneven partitions, checkpoints every 200 ms, and the run SIGKILLed while the task with
+   * the short partitions has reached their end and the other task still reads: a rerun to the end
+   * lands every record once.
+   */
+  @Test
+  void stopAtEndKilledWhileOneTaskIsDoneAndRerunLandsEveryRecordOnce(EmbeddedKafkaBroker broker)
+      throws Exception {
+    String topic = "bounded-uneven-killed";
+    broker.createTopic(topic, 3);
+    String servers = broker.bootstrapServers();
+    TestEvents.produceToPartition(servers, topic, 0, 0, 10);
+    TestEvents.produceToPartition(servers, topic, 1, 10, 100_000);
+    TestEvents.produceToPartition(servers, topic, 2, 100_010, 500);
+    TestPipeline p = TestPipeline.of(dir, servers, topic).withCheckpointInterval("200ms");
+
+    try (PipelineProcess run =
+        PipelineProcess.start(
+            dir.resolve("logs"), List.of(), "run", p.writeSpec().toString(), "--stop-at-end")) {
+      await()
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofMillis(50))
+          .ignoreExceptions()
+          .failFast("the run ended before it was killed", () -> !run.isAlive())
+          .until(
+              () -> {
+                Map<String, Long> at = LakeTables.positions(LakeTables.load(p, TestPipeline.TABLE));
+                return at.get(topic + ":0") == 10
+                    && at.get(topic + ":2") == 500
+                    && at.get(topic + ":1") < 100_000;
+              });
+      run.kill();
+    }
+    try (PipelineProcess rerun =
+        PipelineProcess.start(
+            dir.resolve("logs"), List.of(), "run", p.writeSpec().toString(), "--stop-at-end")) {
+      assertThat(rerun.waitFor(Duration.ofMinutes(3))).as(rerun.tail()).isZero();
+    }
+
+    assertThat(LakeTables.eventIds(p)).isEqualTo(LongStream.range(0, 100_510).boxed().toList());
   }
 
   @Test

@@ -53,24 +53,33 @@ final class LakeTables {
   }
 
   /**
-   * The sum of the source positions that the newest pipeline commit in {@code t} records (offsets
-   * after the last record: for topics that began at offset 0, how many records the table covers); 0
-   * before the first commit. Commits of other writers are passed over.
+   * The source positions that the newest pipeline commit in {@code t} records, by split ({@code
+   * topic:partition}): the offsets after the last record each covers. Empty before the first
+   * commit; commits of other writers are passed over.
    */
-  static long positionsSum(Table t) {
+  static Map<String, Long> positions(Table t) {
     for (Snapshot s = t.currentSnapshot();
         s != null;
         s = s.parentId() == null ? null : t.snapshot(s.parentId())) {
       String encoded = s.summary().get("lakestream.source-positions");
       if (encoded != null) {
-        long sum = 0;
+        Map<String, Long> positions = new HashMap<>();
         for (String part : encoded.isEmpty() ? new String[0] : encoded.split(",")) {
-          sum += Long.parseLong(part.substring(part.indexOf('=') + 1));
+          int eq = part.lastIndexOf('=');
+          positions.put(part.substring(0, eq), Long.parseLong(part.substring(eq + 1)));
         }
-        return sum;
+        return positions;
       }
     }
-    return 0;
+    return Map.of();
+  }
+
+  /**
+   * The sum of {@link #positions}: for topics that began at offset 0, how many records the table
+   * covers.
+   */
+  static long positionsSum(Table t) {
+    return positions(t).values().stream().mapToLong(Long::longValue).sum();
   }
 
   static List<Record> rows(TestPipeline p, String table) {
