@@ -1,5 +1,6 @@
 package io.lakestream.catalog;
 
+import io.lakestream.core.error.Failures;
 import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.spec.Problems;
 import java.io.IOException;
@@ -79,7 +80,8 @@ public final class Catalogs {
    *     default catalog
    * @throws io.lakestream.core.spec.SpecException if the section is invalid (see {@link #validate})
    * @throws PipelineException if Iceberg cannot build the catalog, for example because its database
-   *     cannot be reached or the catalog's classes are not on the class path
+   *     cannot be reached or the catalog's classes are not on the class path; the message gives the
+   *     causes and, where there is one, what to do
    */
   public static Catalog load(Map<String, ?> catalogSection) {
     return load(catalogSection, Path.of("").toAbsolutePath());
@@ -99,6 +101,7 @@ public final class Catalogs {
       return catalog;
     } catch (RuntimeException | LinkageError e) {
       String kind = props.getOrDefault(TYPE, props.get(CATALOG_IMPL));
+      String advice = Failures.advice(e);
       throw new PipelineException(
           "Cannot load Iceberg catalog \""
               + name
@@ -107,8 +110,9 @@ public final class Catalogs {
               + " ("
               + masked(props)
               + "): "
-              + e.getMessage()
-              + hint(kind),
+              + Failures.describe(e)
+              + hint(kind)
+              + (advice.isEmpty() ? "" : ". " + advice),
           e);
     }
   }

@@ -185,6 +185,17 @@ class CatalogsTest {
   }
 
   @Test
+  void loadSaysWhyTheCatalogDatabaseCannotBeOpened() throws Exception {
+    Path notAFile = Files.createDirectories(dir.resolve("catalog.db"));
+
+    assertThatThrownBy(
+            () -> Catalogs.load(Map.of("uri", "jdbc:sqlite:" + notAFile, "warehouse", "wh"), dir))
+        .isInstanceOf(PipelineException.class)
+        .hasMessageStartingWith("Cannot load Iceberg catalog \"lakestream\" of type jdbc")
+        .hasMessageContaining("[SQLITE_CANTOPEN]");
+  }
+
+  @Test
   void masksSecretsForPrinting() {
     Map<String, String> props = new LinkedHashMap<>();
     props.put("jdbc.password", "hunter2");

@@ -3,6 +3,7 @@ package io.lakestream.core.error;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -15,22 +16,27 @@ import java.util.Map;
  * pipeline (a full disk, a lost connection) what to do about it.
  */
 public final class Failures {
+  private static final String RESUMES =
+      "the run resumes from its last committed checkpoint and nothing is lost.";
+
   private Failures() {}
 
   /**
-   * The messages of {@code failure} and its causes, outermost first, each once, joined by {@code ":
-   * "}; a message that only repeats its cause (as wrapping exceptions do) is left out.
+   * The messages of {@code failure} and its causes, outermost first, each once and without a final
+   * period, joined by {@code ": "}; a message that only repeats its cause (as wrapping exceptions
+   * do) is left out.
    */
   public static String describe(Throwable failure) {
     List<String> parts = new ArrayList<>();
     Map<Throwable, Boolean> seen = new IdentityHashMap<>();
     for (Throwable t = failure; t != null && seen.put(t, true) == null; t = t.getCause()) {
-      String message = message(t);
-      if (message == null || message.isBlank()) {
+      String raw = message(t);
+      if (raw == null || raw.isBlank()) {
         continue;
       }
       String cause = t.getCause() == null ? null : t.getCause().toString();
-      if (message.equals(cause) || parts.stream().anyMatch(p -> p.contains(message))) {
+      String message = withoutFinalPeriod(raw);
+      if (raw.equals(cause) || parts.stream().anyMatch(p -> p.contains(message))) {
         continue;
       }
       parts.add(message);
@@ -46,26 +52,49 @@ public final class Failures {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       String m = String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT);
       if (m.contains("no space left on device") || m.contains("disk quota exceeded")) {
-        return "Free space on that disk, then run again: the run resumes from its last committed"
-            + " checkpoint and nothing is lost.";
+        return "Free space on that disk, then run again: " + RESUMES;
       }
       if (t instanceof AccessDeniedException || m.contains("permission denied")) {
         return "Give the pipeline's user write access there, then run again.";
       }
       if (m.contains("sqlite_busy") || m.contains("database is locked")) {
         return "Another process holds the SQLite catalog; stop it (or use a PostgreSQL catalog for"
-            + " several writers), then run again.";
+            + " several writers), then run again: "
+            + RESUMES;
+      }
+      if (t instanceof SQLException e && connectionLost(e.getSQLState())) {
+        return "The database server closed the connection or cannot be reached: check that it is"
+            + " up and reachable, then run again: "
+            + RESUMES;
       }
       if (m.contains("connection refused")
           || m.contains("connection reset")
           || m.contains("connection to") && m.contains("refused")
           || m.contains("the connection attempt failed")
           || m.contains("an i/o error occurred while sending to the backend")) {
-        return "Check that the server is up and reachable, then run again: the run resumes from"
-            + " its last committed checkpoint.";
+        return "Check that the server is up and reachable, then run again: " + RESUMES;
+      }
+      if (t instanceof OutOfMemoryError) {
+        return "The pipeline ran out of memory: give it a larger heap (LAKESTREAM_JAVA_OPTS, for"
+            + " example -Xmx4g), or a lower parallelism; every partition a task writes to between"
+            + " two checkpoints keeps a file open with its own buffers. Then run again: "
+            + RESUMES;
       }
     }
     return "";
+  }
+
+  /**
+   * SQLSTATE class 08 (connection exception) and PostgreSQL's 57P (the server shut down, crashed,
+   * or is starting).
+   */
+  private static boolean connectionLost(String sqlState) {
+    return sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("57P"));
+  }
+
+  private static String withoutFinalPeriod(String message) {
+    String m = message.strip();
+    return m.endsWith(".") && !m.endsWith("..") ? m.substring(0, m.length() - 1) : m;
   }
 
   private static String message(Throwable t) {
