@@ -1,7 +1,6 @@
 package io.lakestream.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.lakestream.cli.embedded.EmbeddedKafkaBroker;
 import java.nio.file.Path;
@@ -39,7 +38,7 @@ class ForeignWriterTest {
 
     try (PipelineProcess run =
         PipelineProcess.start(dir.resolve("logs"), List.of(), "run", p.writeSpec().toString())) {
-      awaitCommitted(p, SLICE, run);
+      run.awaitCommitted(p, SLICE);
       ForeignWriter foreign = ForeignWriter.start(p, TestPipeline.TABLE, 200);
       try (foreign) {
         // a slice at a time, each committed while the other writer commits, until it committed 60
@@ -48,7 +47,7 @@ class ForeignWriterTest {
             && foreign.committed().size() < 60 * ForeignWriter.ROWS_PER_COMMIT) {
           TestEvents.produce(servers, topic, events, SLICE, 0);
           events += SLICE;
-          awaitCommitted(p, events, run);
+          run.awaitCommitted(p, events);
         }
       }
       foreignIds = foreign.committed();
@@ -74,18 +73,5 @@ class ForeignWriterTest {
         .filter(
             s -> !table.snapshot(s.parentId()).summary().containsKey("lakestream.checkpoint-id"))
         .count();
-  }
-
-  private static void awaitCommitted(TestPipeline p, long records, PipelineProcess run) {
-    await()
-        .atMost(Duration.ofMinutes(1))
-        .ignoreExceptions()
-        .failFast(
-            () -> {
-              if (!run.isAlive()) {
-                throw new AssertionError("The pipeline exited:\n" + run.tail());
-              }
-            })
-        .until(() -> LakeTables.positionsSum(LakeTables.load(p, TestPipeline.TABLE)) >= records);
   }
 }

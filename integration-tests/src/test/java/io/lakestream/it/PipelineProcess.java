@@ -17,6 +17,9 @@ import java.util.regex.Pattern;
  * files. {@link #kill()} sends SIGKILL: nothing in the child gets to run afterwards.
  */
 final class PipelineProcess implements AutoCloseable {
+  /** The child's heap, unless a test asks for another; small, as many run at once. */
+  static final String DEFAULT_HEAP = "512m";
+
   private final Process process;
   private final Path stdout;
   private final Path stderr;
@@ -41,13 +44,28 @@ final class PipelineProcess implements AutoCloseable {
   /** Like {@link #start}, with {@code workDir} as the working directory (null: this one's). */
   static PipelineProcess startIn(
       Path workDir, Path logDir, List<String> systemProperties, String... args) throws IOException {
+    return launch(workDir, DEFAULT_HEAP, logDir, systemProperties, args);
+  }
+
+  /**
+   * Like {@link #start}, with a heap of {@code maxHeap} ({@code -Xmx}) instead of {@value
+   * #DEFAULT_HEAP}; {@code 2g} is what {@code bin/lakestream} gives by default.
+   */
+  static PipelineProcess startWithHeap(String maxHeap, Path logDir, String... args)
+      throws IOException {
+    return launch(null, maxHeap, logDir, List.of(), args);
+  }
+
+  private static PipelineProcess launch(
+      Path workDir, String maxHeap, Path logDir, List<String> systemProperties, String... args)
+      throws IOException {
     Files.createDirectories(logDir);
     String name = "run-" + System.nanoTime();
     Path out = logDir.resolve(name + ".out");
     Path err = logDir.resolve(name + ".err");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx512m");
+    command.add("-Xmx" + maxHeap);
     command.add("-XX:TieredStopAtLevel=1");
     // the configuration users get, at its default levels
     command.add("-Dlogback.configurationFile=logback.xml");
@@ -82,6 +100,23 @@ final class PipelineProcess implements AutoCloseable {
             () -> !process.isAlive() && find(pattern) == null)
         .until(() -> (found[0] = find(pattern)) != null);
     return found[0];
+  }
+
+  /**
+   * Waits until {@code p}'s table records positions covering {@code records} records ({@link
+   * LakeTables#positionsSum}); fails at once if this process exits meanwhile.
+   */
+  void awaitCommitted(TestPipeline p, long records) {
+    await()
+        .atMost(Duration.ofMinutes(1))
+        .ignoreExceptions()
+        .failFast(
+            () -> {
+              if (!process.isAlive()) {
+                throw new AssertionError("The pipeline process exited:\n" + tail());
+              }
+            })
+        .until(() -> LakeTables.positionsSum(LakeTables.load(p, TestPipeline.TABLE)) >= records);
   }
 
   private String find(Pattern pattern) throws IOException {

@@ -44,8 +44,10 @@ import org.awaitility.core.ConditionTimeoutException;
  * (every JDBC connection, replication included) need {@link #PASSWORD} (SCRAM).
  *
  * <p>The server log is {@code <data dir>/postgres.log}; a failed start throws with its tail. {@link
- * #close()} stops the server at once (immediate shutdown: nothing is flushed, the cluster is thrown
- * away) and deletes the directory; a shutdown hook does the same if nobody calls it.
+ * #stop()} and {@link #startAgain()} take the server down and bring it back on the same port and
+ * data, as an operator restarting it would. {@link #close()} stops the server at once (immediate
+ * shutdown: nothing is flushed, the cluster is thrown away) and deletes the directory; a shutdown
+ * hook does the same if nobody calls it.
  */
 final class PostgresServer implements AutoCloseable {
   /** The cluster's superuser. */
@@ -59,15 +61,22 @@ final class PostgresServer implements AutoCloseable {
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
   private static final int START_ATTEMPTS = 3;
 
+  private final Path bin;
+  private final RunAs runAs;
   private final Path dir;
+  private final Path data;
   private final Path log;
   private final int port;
-  private final Process process;
+  private volatile Process process;
   private final Thread shutdownHook;
   private boolean closed;
 
-  private PostgresServer(Path dir, Path log, int port, Process process) {
+  private PostgresServer(
+      Path bin, RunAs runAs, Path dir, Path data, Path log, int port, Process process) {
+    this.bin = bin;
+    this.runAs = runAs;
     this.dir = dir;
+    this.data = data;
     this.log = log;
     this.port = port;
     this.process = process;
@@ -96,9 +105,9 @@ final class PostgresServer implements AutoCloseable {
         Process process = postgres(bin, runAs, dir, data, port, log);
         try {
           awaitReady(process, port, log);
-          return new PostgresServer(dir, log, port, process);
+          return new PostgresServer(bin, runAs, dir, data, log, port, process);
         } catch (IOException e) {
-          stop(process);
+          stop(process, "QUIT");
           // Another process may take the port between freePort() and postgres binding it.
           if (attempt == START_ATTEMPTS || !tail(log).contains("could not bind")) {
             throw e;
@@ -155,6 +164,28 @@ final class PostgresServer implements AutoCloseable {
     return jdbcUrl(name);
   }
 
+  /**
+   * Stops the server as an operator would: a fast shutdown, which disconnects every client and
+   * keeps the data. Connections are refused until {@link #startAgain()}.
+   */
+  void stop() throws InterruptedException {
+    stop(process, "INT");
+  }
+
+  /**
+   * Starts a {@linkplain #stop() stopped} server again on its port and data; returns once ready.
+   */
+  void startAgain() throws IOException, InterruptedException {
+    Process restarted = postgres(bin, runAs, dir, data, port, log);
+    process = restarted;
+    try {
+      awaitReady(restarted, port, log);
+    } catch (IOException e) {
+      stop(restarted, "QUIT");
+      throw e;
+    }
+  }
+
   /** The server's log file. */
   Path logFile() {
     return log;
@@ -175,7 +206,7 @@ final class PostgresServer implements AutoCloseable {
       // Called from the hook itself.
     }
     try {
-      stop(process);
+      stop(process, "QUIT");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -330,13 +361,16 @@ final class PostgresServer implements AutoCloseable {
     }
   }
 
-  /** Immediate shutdown (SIGQUIT), then SIGKILL if the postmaster does not exit in time. */
-  private static void stop(Process process) throws InterruptedException {
+  /**
+   * Shutdown by {@code signal} ({@code QUIT}: immediate, {@code INT}: fast), then SIGKILL if the
+   * postmaster does not exit in time.
+   */
+  private static void stop(Process process, String signal) throws InterruptedException {
     if (!process.isAlive()) {
       return;
     }
     try {
-      new ProcessBuilder("kill", "-QUIT", Long.toString(process.pid()))
+      new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .start()
