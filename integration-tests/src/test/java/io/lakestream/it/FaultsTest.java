@@ -3,6 +3,7 @@ package io.lakestream.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakestream.cli.embedded.EmbeddedKafkaBroker;
+import io.lakestream.core.runtime.CheckpointCoordinator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -100,6 +101,58 @@ class FaultsTest {
       assertThat(eventIds(LakeTables.rows(p, TestPipeline.TABLE)))
           .isEqualTo(LongStream.range(0, 20_000).boxed().toList());
     }
+  }
+
+  /**
+   * A table of 512 buckets, each partition holding every user: the first checkpoint opens and
+   * closes a file per bucket and task, some 1,000 files, and takes seconds; the stop request comes
+   * while it runs. Parquet pages are 64 KB: with the default 1 MB every open file holds some 2 MB
+   * of buffers, and 1,000 open files do not fit in a 2 GB heap.
+   */
+  @Test
+  void aStopDuringALongCheckpointCommitsItAndExitsZeroAndARestartLandsEveryEventOnce(
+      EmbeddedKafkaBroker broker) throws Exception {
+    String topic = "fault-long-checkpoint";
+    broker.createTopic(topic, 2);
+    TestEvents.produceToPartition(broker.bootstrapServers(), topic, 0, 0, 10_000);
+    TestEvents.produceToPartition(broker.bootstrapServers(), topic, 1, 10_000, 10_000);
+    TestPipeline p =
+        TestPipeline.of(dir, broker.bootstrapServers(), topic)
+            .withPartitionBy("[\"bucket(512, user_id)\"]");
+    Path spec =
+        p.writeSpec(
+            "    table: "
+                + TestPipeline.TABLE
+                + " =>     properties: {write.parquet.page-size-bytes: \"65536\"}");
+
+    try (PipelineProcess run =
+        PipelineProcess.startWithHeap(
+            "1g", dir.resolve("logs"), "run", spec.toString(), "--status-interval", "1s")) {
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofMinutes(1))
+          .pollInterval(Duration.ofMillis(50))
+          .until(() -> run.stderr().contains("| taking checkpoint 1 for "));
+      long stopped = System.nanoTime();
+      run.terminate();
+
+      assertThat(run.waitFor(Duration.ofMinutes(1))).as(run.tail()).isZero();
+      assertThat(Duration.ofNanos(System.nanoTime() - stopped))
+          .isLessThan(CheckpointCoordinator.STOP_GRACE);
+      String stderr = run.stderr();
+      assertThat(stderr.indexOf("Stopping: committing the current checkpoint"))
+          .as("the stop came while checkpoint 1 ran:\n%s", stderr)
+          .isNotNegative()
+          .isLessThan(stderr.indexOf("Committed checkpoint 1 of pipeline"));
+      assertThat(stderr).doesNotContain("error:");
+    }
+
+    try (PipelineProcess rerun =
+        PipelineProcess.start(
+            dir.resolve("logs"), List.of(), "run", spec.toString(), "--stop-at-end")) {
+      assertThat(rerun.waitFor(Duration.ofMinutes(2))).as(rerun.tail()).isZero();
+    }
+    assertThat(eventIds(LakeTables.rows(p, TestPipeline.TABLE)))
+        .isEqualTo(LongStream.range(0, 20_000).boxed().toList());
   }
 
   @Test

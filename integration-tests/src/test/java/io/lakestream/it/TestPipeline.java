@@ -115,8 +115,13 @@ record TestPipeline(
     return catalog.get("uri");
   }
 
-  /** Writes the spec file and returns its path. */
-  Path writeSpec() {
+  /**
+   * Writes the spec file and returns its path.
+   *
+   * @param insertions extra spec lines, each {@code "ANCHOR => LINES"}: {@code LINES} go on lines
+   *     of their own right after the first {@code ANCHOR} in the spec, which ends a line
+   */
+  Path writeSpec(String... insertions) {
     String yaml =
         String.join(
             "\n",
@@ -156,6 +161,14 @@ record TestPipeline(
                 ? "errors: {policy: dead-letter, dead-letter-table: " + DEAD_LETTER_TABLE + "}"
                 : "errors: {policy: " + policy + "}",
             "");
+    for (String insertion : insertions) {
+      String[] anchorAndLines = insertion.split(" => ", 2);
+      yaml =
+          yaml.replaceFirst(
+              java.util.regex.Pattern.quote(anchorAndLines[0]),
+              java.util.regex.Matcher.quoteReplacement(
+                  anchorAndLines[0] + "\n" + anchorAndLines[1]));
+    }
     try {
       Files.createDirectories(dir);
       Path spec = dir.resolve(pipelineId + ".yaml");

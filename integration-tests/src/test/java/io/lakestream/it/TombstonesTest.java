@@ -3,7 +3,6 @@ package io.lakestream.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lakestream.cli.embedded.EmbeddedKafkaBroker;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,15 +38,12 @@ class TombstonesTest {
   }
 
   private static PipelineProcess run(TestPipeline p, String... specLines) throws Exception {
-    Path spec = p.writeSpec();
-    String yaml = Files.readString(spec);
-    for (String line : specLines) {
-      String[] anchorAndAdded = line.split(" => ", 2);
-      yaml = yaml.replace(anchorAndAdded[0], anchorAndAdded[0] + "\n" + anchorAndAdded[1]);
-    }
-    Files.writeString(spec, yaml);
     return PipelineProcess.start(
-        p.dir().resolve("logs"), List.of(), "run", spec.toString(), "--stop-at-end");
+        p.dir().resolve("logs"),
+        List.of(),
+        "run",
+        p.writeSpec(specLines).toString(),
+        "--stop-at-end");
   }
 
   @ParameterizedTest
