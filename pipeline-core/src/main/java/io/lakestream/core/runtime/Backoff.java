@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Tries a step again while it fails with a {@link RetriableException}: after 1 s, then twice as
  * long each time up to 30 s, for at most {@code limit} in all. Any other failure, or the limit,
- * ends it. The first retry of a step is logged as a warning, its success after retries once more.
+ * ends it. The first retry of a step is logged as a warning, its success after retries once more,
+ * and every failed attempt, with its stack trace, at DEBUG.
  */
 final class Backoff {
   private static final Logger LOG = LoggerFactory.getLogger(Backoff.class);
@@ -58,6 +59,7 @@ final class Backoff {
         }
         return result;
       } catch (RetriableException e) {
+        LOG.debug("Attempt {} to {} failed", attempt, what, e);
         Duration elapsed = Duration.ofMillis(clock.millis() - start);
         if (elapsed.plus(wait).compareTo(limit) > 0) {
           throw Failures.failure(
