@@ -54,10 +54,6 @@ final class TaskControl implements Task {
     this.name = name;
   }
 
-  String name() {
-    return name;
-  }
-
   /** Runs {@code body} on a new thread named after the task; returns that thread, started. */
   Thread start(Body body, AutoCloseable... resources) {
     Thread t = new Thread(() -> runBody(body, resources), "lakestream-" + name);
