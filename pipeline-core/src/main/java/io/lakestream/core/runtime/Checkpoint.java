@@ -15,6 +15,8 @@ import java.util.Objects;
  *     topic:partition})
  * @param committables what each table commits for this checkpoint, by table name
  * @param state every task's state, by owner (empty for a pipeline without stateful steps)
+ * @param keyGroups how many key groups the keyed state is split into; 0 when there is none, or when
+ *     it was written before key groups, split among the tasks by {@code hash % parallelism}
  */
 public record Checkpoint(
     String pipelineId,
@@ -22,7 +24,8 @@ public record Checkpoint(
     long createdAtMillis,
     Map<String, Long> positions,
     Map<String, List<Committable>> committables,
-    Map<String, byte[]> state) {
+    Map<String, byte[]> state,
+    int keyGroups) {
   public Checkpoint {
     Objects.requireNonNull(pipelineId, "pipelineId");
     positions = Map.copyOf(positions);

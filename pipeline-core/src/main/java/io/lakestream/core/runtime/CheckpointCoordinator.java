@@ -84,6 +84,7 @@ public final class CheckpointCoordinator {
   private final Clock clock;
   private final Duration timeout;
   private final Backoff backoff;
+  private final int keyGroups;
   private volatile Map<String, Long> lastPositions = Map.of();
   private volatile Activity activity;
 
@@ -92,6 +93,8 @@ public final class CheckpointCoordinator {
    * @param acknowledger tells the source which positions are committed (step 4)
    * @param timeout how long a checkpoint waits for its tasks' snapshots before it is aborted
    * @param retries how a table commit that fails for a reason that may pass is tried again
+   * @param keyGroups the key groups the tasks' keyed state is split into, recorded in every
+   *     checkpoint; 0 without keyed state
    */
   public CheckpointCoordinator(
       String pipelineId,
@@ -101,7 +104,8 @@ public final class CheckpointCoordinator {
       PhaseListener listener,
       Clock clock,
       Duration timeout,
-      Backoff retries) {
+      Backoff retries,
+      int keyGroups) {
     this.pipelineId = pipelineId;
     this.store = store;
     this.tables = new LinkedHashMap<>(tables);
@@ -110,6 +114,7 @@ public final class CheckpointCoordinator {
     this.clock = clock;
     this.timeout = timeout;
     this.backoff = retries;
+    this.keyGroups = keyGroups;
   }
 
   /**
@@ -175,7 +180,11 @@ public final class CheckpointCoordinator {
     }
     lastPositions = Map.copyOf(resume);
     return new Recovery(
-        maxId + 1, resume, floors, persisted.map(Checkpoint::state).orElse(Map.of()));
+        maxId + 1,
+        resume,
+        floors,
+        persisted.map(Checkpoint::state).orElse(Map.of()),
+        persisted.map(Checkpoint::keyGroups).orElse(0));
   }
 
   /**
@@ -218,7 +227,7 @@ public final class CheckpointCoordinator {
 
       doing("persisting checkpoint " + id);
       Checkpoint cp =
-          new Checkpoint(pipelineId, id, clock.millis(), positions, committables, state);
+          new Checkpoint(pipelineId, id, clock.millis(), positions, committables, state, keyGroups);
       store.persist(cp);
       listener.reached(Phase.PERSISTED, id);
 

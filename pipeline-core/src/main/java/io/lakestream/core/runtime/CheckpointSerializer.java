@@ -23,11 +23,12 @@ import java.util.zip.CRC32;
  * body (long). Version 1 body: pipeline id (UTF), checkpoint id (long), created-at millis (long),
  * position count (int) then {split id (UTF), offset (long)}*, table count (int) then {table (UTF),
  * committable count (int), {records (long), length (int), bytes}*}*. Version 2 appends the tasks'
- * state: count (int) then {owner (UTF), length (int), bytes}*.
+ * state: count (int) then {owner (UTF), length (int), bytes}*. Version 3 appends the number of key
+ * groups (int); earlier versions read as 0, state split by {@code hash % parallelism}.
  */
 public final class CheckpointSerializer {
   static final int MAGIC = 0x4c53434b; // "LSCK"
-  static final int CURRENT_VERSION = 2;
+  static final int CURRENT_VERSION = 3;
 
   private CheckpointSerializer() {}
 
@@ -63,6 +64,7 @@ public final class CheckpointSerializer {
         out.writeInt(e.getValue().length);
         out.write(e.getValue());
       }
+      out.writeInt(checkpoint.keyGroups());
       out.flush();
       byte[] bodyBytes = body.toByteArray();
       ByteArrayOutputStream framed = new ByteArrayOutputStream(bodyBytes.length + 20);
@@ -99,7 +101,7 @@ public final class CheckpointSerializer {
       if (in.readLong() != crc(body)) {
         throw new CorruptCheckpointException("checksum mismatch");
       }
-      if (version == 1 || version == 2) {
+      if (version >= 1 && version <= CURRENT_VERSION) {
         return read(new DataInputStream(new ByteArrayInputStream(body)), version);
       }
       throw new CorruptCheckpointException(
@@ -139,7 +141,8 @@ public final class CheckpointSerializer {
         state.put(owner, in.readNBytes(in.readInt()));
       }
     }
-    return new Checkpoint(pipeline, id, createdAt, positions, tables, state);
+    int keyGroups = version >= 3 ? in.readInt() : 0;
+    return new Checkpoint(pipeline, id, createdAt, positions, tables, state, keyGroups);
   }
 
   private static long crc(byte[] body) {

@@ -2,12 +2,15 @@ package io.lakestream.core.runtime;
 
 import io.lakestream.core.error.RecordException;
 import io.lakestream.core.spec.TransformSpec.Dedupe.Keep;
+import io.lakestream.core.state.Bytes;
 import io.lakestream.core.state.StateStore;
 import io.lakestream.core.state.ValueCodec;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -263,12 +266,45 @@ final class DedupeOperator implements KeyedOperator {
     }
   }
 
+  /**
+   * Where a rescale puts this step's state: a key's time to the key's task; an expiry bucket's keys
+   * split per task, each part under a new entry of the same bucket (parts of one entry, or entries
+   * of several stores merged into one, must not overwrite each other).
+   */
+  static StateRouting routing(KeyColumns key) {
+    SplittableRandom random = new SplittableRandom();
+    return (k, v, to) -> {
+      if (k.length > 1 && k[0] == KEYS) {
+        to.put(to.owner(key.storedHash(k, 1)), k, v);
+      } else if (k.length == 17 && k[0] == EXPIRY) {
+        Map<Integer, List<byte[]>> byTask = new HashMap<>();
+        for (byte[] expiring : unpack(v)) {
+          byTask
+              .computeIfAbsent(to.owner(key.storedHash(expiring, 1)), t -> new ArrayList<>())
+              .add(expiring);
+        }
+        long bucket = ValueCodec.readLongOrdered(k, 1);
+        byTask.forEach(
+            (task, keys) -> to.put(task, bucketKey(bucket, random.nextLong()), pack(keys)));
+      } else {
+        throw new IllegalArgumentException("Not an entry of a dedupe's state: " + new Bytes(k));
+      }
+    };
+  }
+
   private static byte[] bucketKey(long bucket, long suffix) {
     byte[] k = new byte[17];
     k[0] = EXPIRY;
     ValueCodec.writeLongOrdered(k, 1, bucket);
     ValueCodec.writeLongOrdered(k, 9, suffix);
     return k;
+  }
+
+  /** The keys of an expiry bucket as {@link ExpiryBuckets} writes them: length, bytes, .... */
+  private static byte[] pack(List<byte[]> keys) {
+    ByteBuffer out = ByteBuffer.allocate(keys.stream().mapToInt(k -> 4 + k.length).sum());
+    keys.forEach(k -> out.putInt(k.length).put(k));
+    return out.array();
   }
 
   private static List<byte[]> unpack(byte[] packed) {

@@ -20,10 +20,13 @@ final class Exchange {
 
   private final ArrayBlockingQueue<ExchangeItem>[][] channels;
   private final AtomicReferenceArray<Thread> readers;
+  private final KeyGroups keyGroups;
   private volatile boolean closed;
 
+  /** An exchange whose downstream tasks own ranges of {@code keyGroups}. */
   @SuppressWarnings("unchecked")
-  Exchange(int upstream, int downstream) {
+  Exchange(int upstream, int downstream, KeyGroups keyGroups) {
+    this.keyGroups = keyGroups;
     channels = new ArrayBlockingQueue[upstream][downstream];
     for (int u = 0; u < upstream; u++) {
       for (int d = 0; d < downstream; d++) {
@@ -39,12 +42,6 @@ final class Exchange {
 
   int downstream() {
     return channels[0].length;
-  }
-
-  /** The downstream task that owns a key with this hash. */
-  static int owner(int hash, int downstream) {
-    int h = hash * 0x9E3779B9; // spread hashes of small integers over all tasks
-    return Math.floorMod(h ^ (h >>> 16), downstream);
   }
 
   /** Makes every blocked sender give up: the pipeline is shutting down. */
@@ -84,10 +81,12 @@ final class Exchange {
       this.sizes = new int[downstream()];
     }
 
-    int downstream() {
-      return Exchange.this.downstream();
+    /** The downstream task that owns a key with this hash ({@link KeyColumns#hash}). */
+    int owner(int keyHash) {
+      return keyGroups.owner(keyHash, open.length);
     }
 
+    /** Sends {@code event} to downstream task {@code d}, in a batch. */
     void send(Event event, int d) {
       Event[] batch = open[d];
       if (batch == null) {

@@ -54,8 +54,7 @@ final class ExchangeTarget implements RecordProcessor.RowTarget {
     } else {
       time = TimeUnit.MILLISECONDS.toMicros(clock.millis());
     }
-    int owner = Exchange.owner(key.hash(row), sender.downstream());
-    sender.send(new Event(row, time, record), owner);
+    sender.send(new Event(row, time, record), sender.owner(key.hash(row)));
   }
 
   /** The source task reads one more split, numbered after the ones before. */

@@ -10,6 +10,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -76,9 +77,29 @@ final class KeyColumns {
       if (v == null) {
         throw new RecordException(what + " " + keySchema.field(i).name() + " is null");
       }
-      h = 31 * h + v.hashCode();
+      h = hashStep(h, v);
     }
     return h;
+  }
+
+  /**
+   * The {@link #hash} of a key read back from state: its {@link #bytes} are {@code stored} from
+   * {@code from} to the end. How a rescale finds the key group of a stored key.
+   *
+   * @throws IllegalArgumentException if those bytes are not a key of these columns
+   */
+  int storedHash(byte[] stored, int from) {
+    Object[] values =
+        ValueCodec.decodeKey(keySchema, Arrays.copyOfRange(stored, from, stored.length));
+    int h = 1;
+    for (Object v : values) {
+      h = hashStep(h, v);
+    }
+    return h;
+  }
+
+  private static int hashStep(int h, Object value) {
+    return 31 * h + value.hashCode();
   }
 
   /**

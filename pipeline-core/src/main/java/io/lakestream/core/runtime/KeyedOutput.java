@@ -62,9 +62,7 @@ final class KeyedOutput implements Emitter, AutoCloseable {
       }
     }
     if (next != null) {
-      next.send(
-          new Event(row, cause.eventTime(), cause.origin()),
-          Exchange.owner(nextKey.hash(row), next.downstream()));
+      next.send(new Event(row, cause.eventTime(), cause.origin()), next.owner(nextKey.hash(row)));
     } else {
       table.writer.write(row);
       metrics.out.increment();

@@ -28,7 +28,9 @@ import java.util.function.LongSupplier;
  * </ul>
  */
 final class KeyedTask {
-  private static final byte[] WATERMARK_KEY = {0};
+  /** The key the task keeps its watermark under, beside the operator's entries. */
+  static final byte[] WATERMARK_KEY = {0};
+
   private static final long PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
 
   private final int taskId;

@@ -147,7 +147,8 @@ public final class Pipeline {
                 options.phaseListener(),
                 options.clock(),
                 spec.checkpoint().timeout(),
-                new Backoff(options.clock(), spec.checkpoint().retryTimeout()));
+                new Backoff(options.clock(), spec.checkpoint().retryTimeout()),
+                stateful ? spec.state().keyGroups() : 0);
         Recovery recovery = coordinator.recover();
         if (stateful) {
           StateResume.check(spec, recovery);

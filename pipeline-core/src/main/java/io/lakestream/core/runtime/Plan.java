@@ -51,7 +51,7 @@ final class Plan {
     List<TransformSpec> keyed = new ArrayList<>();
     segments.add(new ArrayList<>());
     for (TransformSpec spec : specs) {
-      if (spec instanceof TransformSpec.Dedupe || spec instanceof TransformSpec.Window) {
+      if (spec.keyed()) {
         keyed.add(spec);
         segments.add(new ArrayList<>());
       } else {

@@ -10,12 +10,14 @@ import java.util.Map;
  *     source's start rule
  * @param floors by table, by split: records below are already in that table and are skipped for it
  * @param state the tasks' state of the recovered checkpoint, by owner; empty without one
+ * @param keyGroups the key groups that state is split into, as {@link Checkpoint#keyGroups}
  */
 public record Recovery(
     long nextCheckpointId,
     Map<String, Long> positions,
     Map<String, Map<String, Long>> floors,
-    Map<String, byte[]> state) {
+    Map<String, byte[]> state,
+    int keyGroups) {
   public Recovery {
     positions = Map.copyOf(positions);
     floors = Map.copyOf(floors);

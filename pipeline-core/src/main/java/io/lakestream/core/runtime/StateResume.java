@@ -11,15 +11,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The rules of a stateful pipeline's state across runs: it resumes only from a checkpoint that
- * holds its state, with exactly the number of keyed tasks that wrote it (keys are owned by {@code
- * hash % parallelism}), and state snapshots no retained checkpoint refers to are dropped.
+ * holds its state, over the key groups that wrote it (any parallelism; {@link KeyedState} moves the
+ * state), and state snapshots no retained checkpoint refers to are dropped.
  */
 final class StateResume {
   private static final Logger LOG = LoggerFactory.getLogger(StateResume.class);
 
   private StateResume() {}
 
-  /** Refuses to resume without the state the recovered positions need. */
+  /** Refuses to resume without the state the recovered positions need, or over other key groups. */
   static void check(PipelineSpec spec, Recovery recovery) {
     boolean hasKeyedState = recovery.state().keySet().stream().anyMatch(k -> !isSourceState(k));
     if (!hasKeyedState && !recovery.positions().isEmpty()) {
@@ -32,21 +32,17 @@ final class StateResume {
               + " state would write wrong results: restore the checkpoint directory, or start"
               + " over with a new pipeline id and new tables.");
     }
-    int stored =
-        recovery.state().keySet().stream()
-                .filter(owner -> !isSourceState(owner))
-                .mapToInt(owner -> Integer.parseInt(owner.substring(owner.lastIndexOf('-') + 1)))
-                .max()
-                .orElse(-1)
-            + 1;
-    if (stored > 0 && stored != spec.parallelism()) {
+    int stored = recovery.keyGroups();
+    if (stored != 0 && stored != spec.state().keyGroups()) {
       throw new PipelineException(
-          "The checkpoint holds the state of "
+          "The checkpoint in "
+              + spec.checkpoint().dir()
+              + " holds state split into "
               + stored
-              + " keyed tasks per step, but parallelism is now "
-              + spec.parallelism()
-              + ": the state is split among the tasks by key, so a stateful pipeline cannot change"
-              + " its parallelism yet. Run it with parallelism: "
+              + " key groups, but state.key-groups is now "
+              + spec.state().keyGroups()
+              + ": the number of key groups is fixed for the life of a pipeline. Set"
+              + " state.key-groups: "
               + stored
               + ", or start over with a new pipeline id and new tables.");
     }

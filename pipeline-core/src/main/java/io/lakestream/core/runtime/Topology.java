@@ -15,8 +15,6 @@ import io.lakestream.core.spec.PipelineSpec;
 import io.lakestream.core.spec.TransformSpec;
 import io.lakestream.core.state.StateBackend;
 import io.lakestream.core.state.StateStore;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -196,14 +194,28 @@ final class Topology implements AutoCloseable {
     int sourceCount = shares.size();
     int keyedCount = spec.parallelism();
     int upstream = sourceCount;
+    KeyGroups keyGroups = new KeyGroups(spec.state().keyGroups());
     for (int i = 0; i < plan.stages.size(); i++) {
-      exchanges.add(new Exchange(upstream, keyedCount));
+      exchanges.add(new Exchange(upstream, keyedCount, keyGroups));
       upstream = keyedCount;
     }
     for (int s = plan.stages.size() - 1; s >= 0; s--) {
+      Plan.Stage stage = plan.stages.get(s);
+      boolean window = stage.step() instanceof TransformSpec.Window;
+      KeyColumns key =
+          new KeyColumns(stage.input(), stage.key(), window ? "group-by column" : "key column");
+      List<StateStore> stores =
+          KeyedState.open(
+              state,
+              stage::owner,
+              keyedCount,
+              keyGroups,
+              recovery.state(),
+              recovery.keyGroups(),
+              window ? WindowOperator.routing(key) : DedupeOperator.routing(key));
       for (int i = 0; i < keyedCount; i++) {
         int taskId = sourceCount + s * keyedCount + i;
-        keyed.add(keyedTask(plan, s, i, taskId, state));
+        keyed.add(keyedTask(plan, s, i, taskId, stores.get(i), key));
       }
     }
     for (int taskId = 0; taskId < sourceCount; taskId++) {
@@ -279,15 +291,9 @@ final class Topology implements AutoCloseable {
         options.nanoTime());
   }
 
-  private KeyedTask keyedTask(Plan plan, int s, int i, int taskId, StateBackend state) {
+  private KeyedTask keyedTask(
+      Plan plan, int s, int i, int taskId, StateStore store, KeyColumns key) {
     Plan.Stage stage = plan.stages.get(s);
-    String owner = stage.owner(i);
-    StateStore store;
-    try {
-      store = state.open(owner, recovery.state().get(owner));
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot restore the state of " + owner, e);
-    }
     boolean last = s == plan.stages.size() - 1;
     TableOutput deadLetter =
         spec.errors().policy() == ErrorSpec.Policy.DEAD_LETTER
@@ -296,19 +302,13 @@ final class Topology implements AutoCloseable {
     KeyedOperator operator;
     TableOutput late = null;
     if (stage.step() instanceof TransformSpec.Window w) {
-      operator =
-          new WindowOperator(
-              w,
-              new KeyColumns(stage.input(), w.groupBy(), "group-by column"),
-              Plan.aggregates(w, stage.input()),
-              store,
-              metrics.late);
+      operator = new WindowOperator(w, key, Plan.aggregates(w, stage.input()), store, metrics.late);
       late = keyedOutput(w.lateTable(), taskId);
     } else {
       TransformSpec.Dedupe d = (TransformSpec.Dedupe) stage.step();
       operator =
           new DedupeOperator(
-              new KeyColumns(stage.input(), d.key(), "key column"),
+              key,
               TimeUnit.NANOSECONDS.toMicros(d.ttl().toNanos()),
               d.keep(),
               store,
@@ -328,7 +328,7 @@ final class Topology implements AutoCloseable {
             metrics);
     return new KeyedTask(
         taskId,
-        owner,
+        stage.owner(i),
         exchanges.get(s),
         i,
         operator,

@@ -400,6 +400,17 @@ final class WindowOperator implements KeyedOperator {
     }
   }
 
+  /** Where a rescale puts this step's state: a group's windows and timers to the group's task. */
+  static StateRouting routing(KeyColumns group) {
+    return (k, v, to) -> {
+      int from = k.length >= 1 && k[0] == GROUPS ? 1 : k.length >= 9 && k[0] == TIMERS ? 9 : -1;
+      if (from < 0) {
+        throw new IllegalArgumentException("Not an entry of a window's state: " + new Bytes(k));
+      }
+      to.put(to.owner(group.storedHash(k, from)), k, v);
+    };
+  }
+
   /** {@code 0x02, time, group key without its 0x01 prefix}. */
   private static byte[] timerKey(long time, byte[] groupKey) {
     int rest = Math.max(0, groupKey.length - 1);

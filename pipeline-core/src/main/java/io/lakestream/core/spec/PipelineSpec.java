@@ -42,8 +42,7 @@ public record PipelineSpec(
 
   /** Whether a step keeps state between records (dedupe, window). */
   public boolean stateful() {
-    return transforms.stream()
-        .anyMatch(t -> t instanceof TransformSpec.Dedupe || t instanceof TransformSpec.Window);
+    return transforms.stream().anyMatch(TransformSpec::keyed);
   }
 
   /**

@@ -141,7 +141,24 @@ public final class SpecOptions {
                   + " incrementally; `memory` keeps it on the heap and writes it in full at every"
                   + " checkpoint (tests and small jobs).");
 
-  public static final List<SpecOption<?>> STATE_OPTIONS = List.of(STATE_BACKEND);
+  /** The default number of key groups: stateful steps can run on up to this many tasks. */
+  public static final int DEFAULT_KEY_GROUPS = 128;
+
+  /** The most key groups a pipeline may have. */
+  public static final int MAX_KEY_GROUPS = 32_768;
+
+  public static final SpecOption<Integer> STATE_KEY_GROUPS =
+      SpecOption.key("key-groups")
+          .intType()
+          .defaultValue(DEFAULT_KEY_GROUPS)
+          .withDescription(
+              "How many parts the state of `dedupe` and `window` steps is split into, 1 to 32768."
+                  + " Each task owns a contiguous range of them, so `parallelism` can change"
+                  + " between runs up to this number; the number itself is fixed for the life of"
+                  + " the pipeline (a checkpoint records it and a run with another number is"
+                  + " refused).");
+
+  public static final List<SpecOption<?>> STATE_OPTIONS = List.of(STATE_BACKEND, STATE_KEY_GROUPS);
 
   // ---- source.kafka
 

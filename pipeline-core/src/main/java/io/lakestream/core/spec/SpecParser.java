@@ -23,6 +23,7 @@ import static io.lakestream.core.spec.SpecOptions.SINK_TABLE;
 import static io.lakestream.core.spec.SpecOptions.SOURCE;
 import static io.lakestream.core.spec.SpecOptions.STATE;
 import static io.lakestream.core.spec.SpecOptions.STATE_BACKEND;
+import static io.lakestream.core.spec.SpecOptions.STATE_KEY_GROUPS;
 import static io.lakestream.core.spec.SpecOptions.STATE_OPTIONS;
 import static io.lakestream.core.spec.SpecOptions.TOP_LEVEL_OPTIONS;
 import static io.lakestream.core.spec.SpecOptions.TRANSFORMS;
@@ -174,6 +175,7 @@ public final class SpecParser {
     Section stateSection =
         Section.read(top.value(STATE), top.pathOf(STATE), STATE_OPTIONS, problems);
     StateSpec.Backend backend = stateSection.choice(STATE_BACKEND);
+    Integer keyGroups = stateSection.integer(STATE_KEY_GROUPS, 1, SpecOptions.MAX_KEY_GROUPS);
 
     List<TransformSpec> transforms =
         new TransformReader(problems, columns, eventTime == null ? null : eventTime.field())
@@ -185,6 +187,20 @@ public final class SpecParser {
     }
     if (transforms != null && sink != null) {
       transforms = withLateTables(transforms, sink.table());
+    }
+    if (transforms != null
+        && parallelism != null
+        && keyGroups != null
+        && keyGroups < parallelism
+        && transforms.stream().anyMatch(TransformSpec::keyed)) {
+      problems.add(
+          stateSection.pathOf(STATE_KEY_GROUPS),
+          "must be at least parallelism ("
+              + parallelism
+              + ") in a pipeline with dedupe or window steps: each task owns at least one key"
+              + " group (got "
+              + keyGroups
+              + ")");
     }
 
     Section checkpointSection =
@@ -214,7 +230,7 @@ public final class SpecParser {
         errors,
         parallelism,
         eventTime,
-        new StateSpec(backend));
+        new StateSpec(backend, keyGroups));
   }
 
   /** Gives every window without a late-records table the default, {@code <sink table>_late}. */

@@ -4,8 +4,9 @@ package io.lakestream.core.spec;
  * The {@code state} section: where stateful steps keep their state.
  *
  * @param backend the store kind
+ * @param keyGroups how many key groups keyed state is split into; fixed for the pipeline's life
  */
-public record StateSpec(Backend backend) {
+public record StateSpec(Backend backend, int keyGroups) {
 
   /** The state stores. */
   public enum Backend {

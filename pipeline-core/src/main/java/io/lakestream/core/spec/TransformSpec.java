@@ -8,6 +8,11 @@ import java.util.Map;
 /** One step of the {@code transforms} list, applied to every record in order. */
 public sealed interface TransformSpec {
 
+  /** Whether the step keeps state by key (dedupe, window), so its records are split by key. */
+  default boolean keyed() {
+    return this instanceof Dedupe || this instanceof Window;
+  }
+
   /** Keeps records for which the expression is true: {@code - filter: "amount > 0"}. */
   record Filter(String expression) implements TransformSpec {}
 

@@ -67,6 +67,15 @@ final class InMemoryStateBackend implements StateBackend {
     }
   }
 
+  @Override
+  public void read(byte[] handle, StateStore.EntryVisitor visitor) throws IOException {
+    for (Map.Entry<byte[], byte[]> e : read(Snapshot.decode(handle)).entrySet()) {
+      if (!visitor.visit(e.getKey(), e.getValue())) {
+        return;
+      }
+    }
+  }
+
   private NavigableMap<byte[], byte[]> read(Snapshot snapshot) throws IOException {
     byte[] bytes;
     try {

@@ -29,6 +29,8 @@ import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
 import org.rocksdb.TablePropertiesCollectorFactory;
 import org.rocksdb.WriteOptions;
 import org.slf4j.Logger;
@@ -215,6 +217,35 @@ final class RocksDbStateBackend implements StateBackend {
         discard(working);
         throw e;
       }
+    }
+  }
+
+  /** Opens a copy of the snapshot (hard links) read-only in {@code tmp/} and scans it. */
+  @Override
+  public void read(byte[] handle, StateStore.EntryVisitor visitor) throws IOException {
+    Snapshot snapshot = Snapshot.decode(handle);
+    Path copy = tmpDir.resolve("read-" + UUID.randomUUID());
+    try {
+      synchronized (lock) {
+        if (closed) {
+          throw new IllegalStateException("The RocksDB state backend is closed");
+        }
+        Files.createDirectories(copy);
+        restoreFiles(snapshot, copy);
+      }
+      try (RocksDB db = RocksDB.openReadOnly(options, copy.toString());
+          RocksIterator it = db.newIterator()) {
+        for (it.seekToFirst(); it.isValid(); it.next()) {
+          if (!visitor.visit(it.key(), it.value())) {
+            return;
+          }
+        }
+        it.status();
+      } catch (RocksDBException e) {
+        throw new IOException(snapshot.describe() + " cannot be read: " + e.getMessage(), e);
+      }
+    } finally {
+      discard(copy);
     }
   }
 

@@ -63,6 +63,16 @@ public interface StateBackend extends AutoCloseable {
   StateStore open(String owner, byte[] handle) throws IOException;
 
   /**
+   * Visits every entry of the snapshot {@code handle} refers to, in key order, without opening it
+   * as its owner's store: how the state of one owner is split among others when the parallelism
+   * changes. Safe beside open stores, snapshots and {@link #retainOnly}.
+   *
+   * @throws IOException as {@link #open} does for an unreadable handle or a missing or corrupt
+   *     snapshot
+   */
+  void read(byte[] handle, StateStore.EntryVisitor visitor) throws IOException;
+
+  /**
    * Deletes the snapshot files no live handle refers to: those of checkpoints no longer kept and
    * those of snapshots whose checkpoint was never persisted. Never deletes a file that one of
    * {@code liveHandles} refers to, nor one of the newest snapshot of each owner this backend took

@@ -51,7 +51,8 @@ class CheckpointCoordinatorTest {
         (phase, id) -> phases.add(phase + " " + id),
         clock,
         Duration.ofMinutes(10),
-        new Backoff(clock, RETRY_LIMIT, Duration.ofMillis(1), Duration.ofMillis(4)));
+        new Backoff(clock, RETRY_LIMIT, Duration.ofMillis(1), Duration.ofMillis(4)),
+        0);
   }
 
   private static Committable file(String name) {
@@ -177,7 +178,8 @@ class CheckpointCoordinatorTest {
               0,
               Map.of("t:0", 30L),
               Map.of("out", List.of(file("c")), "dlq", List.of()),
-              Map.of()));
+              Map.of(),
+              0));
       output.last = new CommittedCheckpoint(2, Map.of("t:0", 20L));
       deadLetter.last = new CommittedCheckpoint(2, Map.of("t:0", 20L));
 
@@ -198,7 +200,7 @@ class CheckpointCoordinatorTest {
     try (CheckpointStore store = new CheckpointStore(dir, "p")) {
       store.persist(
           new Checkpoint(
-              "p", 3, 0, Map.of("t:0", 30L), Map.of("out", List.of(file("c"))), Map.of()));
+              "p", 3, 0, Map.of("t:0", 30L), Map.of("out", List.of(file("c"))), Map.of(), 0));
       output.last = new CommittedCheckpoint(3, Map.of("t:0", 30L));
       deadLetter.last = new CommittedCheckpoint(2, Map.of("t:0", 20L));
 

@@ -56,7 +56,8 @@ class CheckpointLoopTest {
               options.phaseListener(),
               options.clock(),
               spec.checkpoint().timeout(),
-              new Backoff(options.clock(), spec.checkpoint().retryTimeout()));
+              new Backoff(options.clock(), spec.checkpoint().retryTimeout()),
+              0);
       coordinator.recover();
       CheckpointLoop loop =
           new CheckpointLoop(

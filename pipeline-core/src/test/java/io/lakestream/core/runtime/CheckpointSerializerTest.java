@@ -28,7 +28,8 @@ class CheckpointSerializerTest {
             "window-0",
             "handle-0".getBytes(StandardCharsets.UTF_8),
             "split:orders:0",
-            new byte[] {1, 2, 3}));
+            new byte[] {1, 2, 3}),
+        128);
   }
 
   @Test
@@ -51,6 +52,7 @@ class CheckpointSerializerTest {
     assertThat(read.state()).containsOnlyKeys("window-0", "split:orders:0");
     assertThat(read.state().get("window-0")).isEqualTo(original.state().get("window-0"));
     assertThat(read.state().get("split:orders:0")).containsExactly(1, 2, 3);
+    assertThat(read.keyGroups()).isEqualTo(128);
   }
 
   /** The fixture was written by format version 1; every later version must still read it. */
@@ -72,6 +74,7 @@ class CheckpointSerializerTest {
                 read.committablesFor("analytics.orders").get(0).bytes(), StandardCharsets.UTF_8))
         .isEqualTo("manifest-a");
     assertThat(read.state()).isEmpty();
+    assertThat(read.keyGroups()).isZero();
   }
 
   /** The fixture was written by format version 2 (task state); later versions must read it. */
@@ -90,6 +93,7 @@ class CheckpointSerializerTest {
     assertThat(new String(read.state().get("window-0"), StandardCharsets.UTF_8))
         .isEqualTo("handle-0");
     assertThat(read.state().get("split:orders:0")).containsExactly(1, 2, 3);
+    assertThat(read.keyGroups()).isZero();
   }
 
   @Test

@@ -17,7 +17,7 @@ class CheckpointStoreTest {
   @TempDir Path dir;
 
   private static Checkpoint checkpoint(long id) {
-    return new Checkpoint("p", id, id * 1000, Map.of("t:0", id * 10), Map.of(), Map.of());
+    return new Checkpoint("p", id, id * 1000, Map.of("t:0", id * 10), Map.of(), Map.of(), 0);
   }
 
   @Test
@@ -74,7 +74,7 @@ class CheckpointStoreTest {
     try (CheckpointStore store = new CheckpointStore(dir, "p")) {
       store.persist(
           new Checkpoint(
-              "p", 9, 1, Map.of("a:0", 5L, "a:1", 6L), Map.of("t", List.of()), Map.of()));
+              "p", 9, 1, Map.of("a:0", 5L, "a:1", 6L), Map.of("t", List.of()), Map.of(), 0));
       assertThat(store.latest().orElseThrow().positions()).isEqualTo(Map.of("a:0", 5L, "a:1", 6L));
     }
   }

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExchangeAndAlignmentTest {
   private static final Duration PATIENCE = Duration.ofSeconds(20);
+  private static final KeyGroups KEY_GROUPS = new KeyGroups(128);
 
   @TempDir Path dir;
   private final List<Thread> threads = new ArrayList<>();
@@ -81,7 +82,7 @@ class ExchangeAndAlignmentTest {
 
   /** The task among {@code n} that owns event {@code id}, as the source tasks route it. */
   private static int owner(long id, int n) {
-    return Exchange.owner(Long.hashCode(id), n);
+    return KEY_GROUPS.owner(Long.hashCode(id), n);
   }
 
   /**
@@ -208,7 +209,7 @@ class ExchangeAndAlignmentTest {
 
   @Test
   void aCheckpointHoldsExactlyTheEventsBeforeTheBarrierOfEveryUpstreamTask() throws Exception {
-    Exchange exchange = new Exchange(2, 2);
+    Exchange exchange = new Exchange(2, 2, KEY_GROUPS);
     Exchange.Sender first = exchange.sender(0);
     Exchange.Sender second = exchange.sender(1);
     RecordingOperator[] operators = {startTask(exchange, 0, null), startTask(exchange, 1, null)};
@@ -281,7 +282,7 @@ class ExchangeAndAlignmentTest {
 
   @Test
   void theWatermarkIsTheSmallestOfTheActiveUpstreamTasksAndSurvivesARestart() throws Exception {
-    Exchange exchange = new Exchange(2, 1);
+    Exchange exchange = new Exchange(2, 1, KEY_GROUPS);
     Exchange.Sender first = exchange.sender(0);
     Exchange.Sender second = exchange.sender(1);
     RecordingOperator op = startTask(exchange, 0, null);
@@ -312,7 +313,7 @@ class ExchangeAndAlignmentTest {
     byte[] handle = get(f).state().get("keyed-0");
     stopTasks();
 
-    Exchange again = new Exchange(2, 1);
+    Exchange again = new Exchange(2, 1, KEY_GROUPS);
     Exchange.Sender firstAgain = again.sender(0);
     Exchange.Sender secondAgain = again.sender(1);
     RecordingOperator restored = startTask(again, 0, handle);
@@ -334,7 +335,7 @@ class ExchangeAndAlignmentTest {
 
   @Test
   void aSenderWaitsWhileItsChannelIsFullInsteadOfBuffering() throws Exception {
-    Exchange exchange = new Exchange(1, 1);
+    Exchange exchange = new Exchange(1, 1, KEY_GROUPS);
     Exchange.Sender sender = exchange.sender(0);
     int total = 20 * Exchange.BATCH;
     AtomicInteger sent = new AtomicInteger();
@@ -379,7 +380,7 @@ class ExchangeAndAlignmentTest {
 
   @Test
   void closingTheExchangeReleasesASenderWaitingForAFullChannel() throws Exception {
-    Exchange exchange = new Exchange(1, 1);
+    Exchange exchange = new Exchange(1, 1, KEY_GROUPS);
     Exchange.Sender sender = exchange.sender(0);
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Thread producer =

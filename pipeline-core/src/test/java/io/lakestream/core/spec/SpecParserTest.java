@@ -151,7 +151,7 @@ class SpecParserTest {
             new ErrorSpec(Policy.DEAD_LETTER, "analytics.orders_dead_letter"),
             2,
             null,
-            new StateSpec(StateSpec.Backend.ROCKSDB));
+            new StateSpec(StateSpec.Backend.ROCKSDB, SpecOptions.DEFAULT_KEY_GROUPS));
     assertThat(spec).isEqualTo(expected);
   }
 
