@@ -52,6 +52,27 @@ class SpecParserTest {
   }
 
   @Test
+  void aStatefulPipelineNeedsAKeyGroupPerTask() {
+    String keyed =
+        MINIMAL
+            + """
+            parallelism: 8
+            state: {key-groups: 4}
+            transforms:
+              - dedupe: {key: [id], ttl: 1h}
+            """;
+    String stateless = MINIMAL + "parallelism: 8\nstate: {key-groups: 4}\n";
+
+    assertThat(problemsOf(keyed))
+        .containsExactly(
+            "state.key-groups: must be at least parallelism (8) in a pipeline with dedupe or window"
+                + " steps: each task owns at least one key group (got 4)");
+    assertThat(SpecParser.parse(stateless).state().keyGroups()).isEqualTo(4);
+    assertThat(problemsOf(MINIMAL + "state: {key-groups: 0}\n"))
+        .containsExactly("state.key-groups: must be between 1 and 32768 (got 0)");
+  }
+
+  @Test
   void parsesAFullSpecIntoRecords() {
     PipelineSpec spec =
         SpecParser.parse(

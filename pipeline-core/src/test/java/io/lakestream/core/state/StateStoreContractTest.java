@@ -203,6 +203,30 @@ class StateStoreContractTest {
 
   @ParameterizedTest
   @ValueSource(strings = {StateBackend.ROCKSDB, StateBackend.MEMORY})
+  void readVisitsASnapshotInKeyOrderWhileItsOwnerIsOpenAndStops(String kind) throws IOException {
+    StateBackend backend = backend(kind);
+    NavigableMap<byte[], byte[]> model = newModel();
+    StateStore store = backend.open("window-0", null);
+    putAll(store, model, "a", 300);
+    byte[] handle = store.snapshot(3);
+    store.put(bytes("a-00001"), bytes("changed after the snapshot"));
+
+    List<String> read = new ArrayList<>();
+    backend.read(handle, (k, v) -> read.add(HEX.formatHex(k) + "=" + HEX.formatHex(v)));
+    List<String> firstTen = new ArrayList<>();
+    backend.read(handle, (k, v) -> firstTen.add(HEX.formatHex(k)) && firstTen.size() < 10);
+
+    assertThat(read).isEqualTo(contents(model));
+    assertThat(firstTen).hasSize(10);
+    assertThat(contents(store))
+        .contains(
+            HEX.formatHex(bytes("a-00001"))
+                + "="
+                + HEX.formatHex(bytes("changed after the snapshot")));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {StateBackend.ROCKSDB, StateBackend.MEMORY})
   void aRestoredStoreSnapshotsOnFromItsRestoredContents(String kind) throws IOException {
     StateBackend backend = backend(kind);
     NavigableMap<byte[], byte[]> model = newModel();
