@@ -18,6 +18,7 @@ import java.util.List;
  * @param allowedLatenessMillis 0 leaves {@code allowed-lateness} out (its default is 0)
  * @param earlyFireMillis 0 leaves {@code early-fire} out
  * @param stateBackend {@code rocksdb} or {@code memory}, or null to leave {@code state} out
+ * @param parallelism how many tasks read and how many run each keyed step (2 unless changed)
  */
 record WindowPipeline(
     TestPipeline tables,
@@ -27,7 +28,8 @@ record WindowPipeline(
     List<Aggregate> aggregates,
     long allowedLatenessMillis,
     long earlyFireMillis,
-    String stateBackend) {
+    String stateBackend,
+    int parallelism) {
 
   static final long OUT_OF_ORDERNESS_MILLIS = 5_000;
   static final long IDLE_TIMEOUT_MILLIS = 1_000;
@@ -49,12 +51,21 @@ record WindowPipeline(
         aggregates,
         0,
         0,
-        null);
+        null,
+        2);
   }
 
   WindowPipeline withAllowedLateness(long millis) {
     return new WindowPipeline(
-        tables, table, lateRecordsTable, window, aggregates, millis, earlyFireMillis, stateBackend);
+        tables,
+        table,
+        lateRecordsTable,
+        window,
+        aggregates,
+        millis,
+        earlyFireMillis,
+        stateBackend,
+        parallelism);
   }
 
   WindowPipeline withEarlyFire(long millis) {
@@ -66,7 +77,8 @@ record WindowPipeline(
         aggregates,
         allowedLatenessMillis,
         millis,
-        stateBackend);
+        stateBackend,
+        parallelism);
   }
 
   WindowPipeline withLateRecordsTable(String name) {
@@ -78,7 +90,8 @@ record WindowPipeline(
         aggregates,
         allowedLatenessMillis,
         earlyFireMillis,
-        stateBackend);
+        stateBackend,
+        parallelism);
   }
 
   WindowPipeline withStateBackend(String backend) {
@@ -90,7 +103,21 @@ record WindowPipeline(
         aggregates,
         allowedLatenessMillis,
         earlyFireMillis,
-        backend);
+        backend,
+        parallelism);
+  }
+
+  WindowPipeline withParallelism(int tasks) {
+    return new WindowPipeline(
+        tables,
+        table,
+        lateRecordsTable,
+        window,
+        aggregates,
+        allowedLatenessMillis,
+        earlyFireMillis,
+        stateBackend,
+        tasks);
   }
 
   String topic() {
@@ -128,7 +155,7 @@ record WindowPipeline(
   Path writeSpec() {
     List<String> lines = new ArrayList<>();
     lines.add("pipeline: " + pipelineId());
-    lines.add("parallelism: 2");
+    lines.add("parallelism: " + parallelism);
     lines.add("source:");
     lines.add("  kafka:");
     lines.add("    bootstrap-servers: \"" + tables.servers() + "\"");
