@@ -1,5 +1,6 @@
 package io.lakestream.catalog;
 
+import io.lakestream.core.spec.WriterId;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -15,12 +16,16 @@ import java.util.TreeMap;
  *
  * <ul>
  *   <li>{@value #PIPELINE_ID}: the pipeline id;
+ *   <li>{@value #WRITER}: the name of the pipeline's writer that committed; a commit without it
+ *       (written before writers had names) is the default writer's;
  *   <li>{@value #CHECKPOINT_ID}: the checkpoint id, a decimal {@code long};
  *   <li>{@value #SOURCE_POSITIONS}: the source positions after the last record included, as {@code
  *       split=position} pairs sorted by split id and joined by {@code ,}, e.g. {@code
  *       orders:0=42,orders:1=17}; the empty string when there are none;
  *   <li>{@code lakestream.epoch.<pipeline-id>} (a table property, not a commit key): the fencing
- *       epoch of the instance that owns the pipeline, a decimal {@code long}.
+ *       epoch of the instance that owns the pipeline's default writer, a decimal {@code long};
+ *       {@code lakestream.epoch.<pipeline-id>/<writer>} that of another writer ({@code /} never
+ *       occurs in a pipeline id).
  * </ul>
  *
  * In Iceberg these are snapshot-summary entries; in Hudi, commit extra metadata.
@@ -29,6 +34,9 @@ public final class CommitMetadata {
 
   /** Commit key holding the pipeline id. */
   public static final String PIPELINE_ID = "lakestream.pipeline-id";
+
+  /** Commit key holding the writer's name. */
+  public static final String WRITER = "lakestream.writer";
 
   /** Commit key holding the checkpoint id. */
   public static final String CHECKPOINT_ID = "lakestream.checkpoint-id";
@@ -42,35 +50,39 @@ public final class CommitMetadata {
   private CommitMetadata() {}
 
   /**
-   * What one commit records for a pipeline.
+   * What one commit records.
    *
-   * @param pipelineId the pipeline that committed
+   * @param writer the pipeline and writer that committed
    * @param checkpointId the checkpoint committed
    * @param positions source positions after the last record included, by split id
    */
-  public record Checkpoint(String pipelineId, long checkpointId, Map<String, Long> positions) {
+  public record Checkpoint(WriterId writer, long checkpointId, Map<String, Long> positions) {
     public Checkpoint {
-      Objects.requireNonNull(pipelineId, "pipelineId");
+      Objects.requireNonNull(writer, "writer");
       positions = Map.copyOf(positions);
     }
   }
 
-  /** The table property holding the fencing epoch of {@code pipelineId}. */
-  public static String epochProperty(String pipelineId) {
-    return EPOCH_PROPERTY_PREFIX + pipelineId;
+  /** The table property holding the fencing epoch of {@code writer}. */
+  public static String epochProperty(WriterId writer) {
+    return EPOCH_PROPERTY_PREFIX
+        + writer.pipeline()
+        + (writer.isDefault() ? "" : "/" + writer.name());
   }
 
   /**
-   * The commit entries recording a checkpoint: {@link #PIPELINE_ID}, {@link #CHECKPOINT_ID} and
-   * {@link #SOURCE_POSITIONS}.
+   * The commit entries recording a checkpoint: {@link #PIPELINE_ID}, {@link #WRITER}, {@link
+   * #CHECKPOINT_ID} and {@link #SOURCE_POSITIONS}.
    *
    * @throws IllegalArgumentException if a split id contains {@code =} or {@code ,}
    */
   public static Map<String, String> toCommitEntries(
-      String pipelineId, long checkpointId, Map<String, Long> positions) {
+      WriterId writer, long checkpointId, Map<String, Long> positions) {
     return Map.of(
         PIPELINE_ID,
-        pipelineId,
+        writer.pipeline(),
+        WRITER,
+        writer.name(),
         CHECKPOINT_ID,
         Long.toString(checkpointId),
         SOURCE_POSITIONS,
@@ -78,30 +90,42 @@ public final class CommitMetadata {
   }
 
   /**
-   * Reads what a commit recorded for {@code pipelineId}; empty when the commit was made by another
-   * pipeline or by another tool.
+   * Reads what a commit recorded for {@code writer}; empty when the commit was made by another
+   * writer, another pipeline or another tool.
    *
    * @param entries a commit's metadata (an Iceberg snapshot summary)
-   * @throws IllegalArgumentException if the commit belongs to the pipeline but its entries are
+   * @throws IllegalArgumentException if the commit belongs to the writer but its entries are
    *     malformed
    */
   public static Optional<Checkpoint> fromCommitEntries(
-      Map<String, String> entries, String pipelineId) {
-    if (entries == null || !pipelineId.equals(entries.get(PIPELINE_ID))) {
+      Map<String, String> entries, WriterId writer) {
+    return fromCommitEntries(entries).filter(c -> c.writer().equals(writer));
+  }
+
+  /**
+   * Reads what a commit recorded, whichever lakestream writer made it; empty for a commit of
+   * another tool.
+   *
+   * @throws IllegalArgumentException if the commit names a pipeline but its entries are malformed
+   */
+  public static Optional<Checkpoint> fromCommitEntries(Map<String, String> entries) {
+    String pipelineId = entries == null ? null : entries.get(PIPELINE_ID);
+    if (pipelineId == null) {
       return Optional.empty();
     }
+    WriterId writer = new WriterId(pipelineId, entries.getOrDefault(WRITER, WriterId.DEFAULT));
     String checkpoint = entries.get(CHECKPOINT_ID);
     if (checkpoint == null) {
       throw new IllegalArgumentException(
-          "Commit of pipeline " + pipelineId + " has no " + CHECKPOINT_ID);
+          "Commit of " + writer.describe() + " has no " + CHECKPOINT_ID);
     }
     long checkpointId;
     try {
       checkpointId = Long.parseLong(checkpoint);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "Commit of pipeline "
-              + pipelineId
+          "Commit of "
+              + writer.describe()
               + " has a malformed "
               + CHECKPOINT_ID
               + ": "
@@ -111,7 +135,7 @@ public final class CommitMetadata {
     String positions = entries.get(SOURCE_POSITIONS);
     return Optional.of(
         new Checkpoint(
-            pipelineId, checkpointId, positions == null ? Map.of() : decodePositions(positions)));
+            writer, checkpointId, positions == null ? Map.of() : decodePositions(positions)));
   }
 
   /**
@@ -169,12 +193,12 @@ public final class CommitMetadata {
   }
 
   /**
-   * Reads a pipeline's fencing epoch from table properties; empty if the pipeline never fenced.
+   * Reads a writer's fencing epoch from table properties; empty if the writer never fenced.
    *
    * @throws IllegalArgumentException if the property is not a number
    */
-  public static Optional<Long> epoch(Map<String, String> tableProperties, String pipelineId) {
-    String value = tableProperties.get(epochProperty(pipelineId));
+  public static Optional<Long> epoch(Map<String, String> tableProperties, WriterId writer) {
+    String value = tableProperties.get(epochProperty(writer));
     if (value == null) {
       return Optional.empty();
     }
@@ -182,7 +206,7 @@ public final class CommitMetadata {
       return Optional.of(Long.parseLong(value));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
-          "Table property " + epochProperty(pipelineId) + " is not a number: " + value, e);
+          "Table property " + epochProperty(writer) + " is not a number: " + value, e);
     }
   }
 }

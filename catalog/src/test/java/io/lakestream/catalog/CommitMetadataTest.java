@@ -3,6 +3,7 @@ package io.lakestream.catalog;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lakestream.core.spec.WriterId;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -52,34 +53,60 @@ class CommitMetadataTest {
         .isInstanceOf(IllegalArgumentException.class);
   }
 
+  private static final WriterId LIVE = WriterId.of("orders-to-lake");
+  private static final WriterId BACKFILL = new WriterId("orders-to-lake", "backfill-1");
+
   @Test
-  void commitEntriesRoundTripForTheirPipeline() {
+  void commitEntriesRoundTripForTheirWriter() {
     Map<String, String> entries =
-        CommitMetadata.toCommitEntries("orders-to-lake", 7, Map.of("orders:0", 100L));
+        CommitMetadata.toCommitEntries(BACKFILL, 7, Map.of("orders:0", 100L));
 
     assertThat(entries)
         .containsEntry("lakestream.pipeline-id", "orders-to-lake")
+        .containsEntry("lakestream.writer", "backfill-1")
         .containsEntry("lakestream.checkpoint-id", "7")
         .containsEntry("lakestream.source-positions", "orders:0=100");
-    assertThat(CommitMetadata.fromCommitEntries(entries, "orders-to-lake"))
-        .contains(new CommitMetadata.Checkpoint("orders-to-lake", 7, Map.of("orders:0", 100L)));
+    assertThat(CommitMetadata.fromCommitEntries(entries, BACKFILL))
+        .contains(new CommitMetadata.Checkpoint(BACKFILL, 7, Map.of("orders:0", 100L)));
+    assertThat(CommitMetadata.fromCommitEntries(entries))
+        .map(CommitMetadata.Checkpoint::writer)
+        .contains(BACKFILL);
   }
 
   @Test
-  void commitsOfOtherPipelinesOrToolsRecordNothingForThisPipeline() {
-    Map<String, String> entries = CommitMetadata.toCommitEntries("other", 7, Map.of());
+  void commitsOfOtherWritersPipelinesOrToolsRecordNothingForThisWriter() {
+    Map<String, String> other = CommitMetadata.toCommitEntries(WriterId.of("other"), 7, Map.of());
+    Map<String, String> backfill = CommitMetadata.toCommitEntries(BACKFILL, 7, Map.of());
 
-    assertThat(CommitMetadata.fromCommitEntries(entries, "orders-to-lake")).isEmpty();
-    assertThat(CommitMetadata.fromCommitEntries(Map.of("added-records", "5"), "orders-to-lake"))
+    assertThat(CommitMetadata.fromCommitEntries(other, LIVE)).isEmpty();
+    assertThat(CommitMetadata.fromCommitEntries(backfill, LIVE)).isEmpty();
+    assertThat(CommitMetadata.fromCommitEntries(Map.of("added-records", "5"), LIVE)).isEmpty();
+    assertThat(CommitMetadata.fromCommitEntries(Map.of("added-records", "5"))).isEmpty();
+    assertThat(CommitMetadata.fromCommitEntries(null, LIVE)).isEmpty();
+  }
+
+  @Test
+  void aCommitWrittenBeforeWritersHadNamesIsTheDefaultWriters() {
+    Map<String, String> before =
+        Map.of(
+            "lakestream.pipeline-id", "orders-to-lake",
+            "lakestream.checkpoint-id", "3",
+            "lakestream.source-positions", "orders:0=9");
+
+    assertThat(CommitMetadata.fromCommitEntries(before, LIVE))
+        .contains(new CommitMetadata.Checkpoint(LIVE, 3, Map.of("orders:0", 9L)));
+    assertThat(CommitMetadata.fromCommitEntries(before, BACKFILL)).isEmpty();
+  }
+
+  @Test
+  void epochLivesInAPropertyNamedAfterTheWriter() {
+    assertThat(CommitMetadata.epochProperty(LIVE)).isEqualTo("lakestream.epoch.orders-to-lake");
+    assertThat(CommitMetadata.epochProperty(BACKFILL))
+        .isEqualTo("lakestream.epoch.orders-to-lake/backfill-1");
+    assertThat(CommitMetadata.epoch(Map.of("lakestream.epoch.p", "3"), WriterId.of("p")))
+        .contains(3L);
+    assertThat(CommitMetadata.epoch(Map.of("lakestream.epoch.p", "3"), new WriterId("p", "b")))
         .isEmpty();
-    assertThat(CommitMetadata.fromCommitEntries(null, "orders-to-lake")).isEmpty();
-  }
-
-  @Test
-  void epochLivesInAPropertyNamedAfterThePipeline() {
-    assertThat(CommitMetadata.epochProperty("orders-to-lake"))
-        .isEqualTo("lakestream.epoch.orders-to-lake");
-    assertThat(CommitMetadata.epoch(Map.of("lakestream.epoch.p", "3"), "p")).contains(3L);
-    assertThat(CommitMetadata.epoch(Map.of(), "p")).isEmpty();
+    assertThat(CommitMetadata.epoch(Map.of(), WriterId.of("p"))).isEmpty();
   }
 }

@@ -98,6 +98,20 @@ final class DescribeCommand implements Callable<Integer> {
           c.type(),
           c.required() ? "required" : "optional");
     }
+    out.println("  writers (the last checkpoint each committed):");
+    if (d.writers().isEmpty()) {
+      out.println("    none: no lakestream pipeline has committed to this table");
+    }
+    for (TableDescription.WriterCheckpoint w : d.writers()) {
+      out.printf(
+          Locale.ROOT,
+          "    %-22s %-12s checkpoint %d at %s  %s%n",
+          w.writer().pipeline(),
+          w.writer().name(),
+          w.checkpointId(),
+          w.committedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+          positions(w.sourcePositions()));
+    }
     out.printf(
         Locale.ROOT,
         "  snapshots (%d of %d, newest first):%n",
@@ -105,11 +119,12 @@ final class DescribeCommand implements Callable<Integer> {
         d.commitCount());
     out.printf(
         Locale.ROOT,
-        "    %-20s %-24s %-10s %-22s %10s %8s %12s  %s%n",
+        "    %-20s %-24s %-10s %-22s %-12s %10s %8s %12s  %s%n",
         "SNAPSHOT",
         "COMMITTED AT",
         "OPERATION",
         "PIPELINE",
+        "WRITER",
         "CHECKPOINT",
         "+FILES",
         "+ROWS",
@@ -117,11 +132,12 @@ final class DescribeCommand implements Callable<Integer> {
     for (TableDescription.Commit s : d.commits()) {
       out.printf(
           Locale.ROOT,
-          "    %-20d %-24s %-10s %-22s %10s %8d %,12d  %s%n",
+          "    %-20d %-24s %-10s %-22s %-12s %10s %8d %,12d  %s%n",
           s.id(),
           s.committedAt().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
           s.operation(),
-          s.pipelineId() == null ? "-" : s.pipelineId(),
+          s.writer() == null ? "-" : s.writer().pipeline(),
+          s.writer() == null ? "-" : s.writer().name(),
           s.checkpointId() == null ? "-" : s.checkpointId().toString(),
           s.addedFiles(),
           s.addedRecords(),

@@ -52,6 +52,18 @@ final class TableJson {
         .put("equality_delete_files", t.equalityDeleteFiles())
         .put("equality_deletes", t.equalityDeletes())
         .put("live_rows", t.liveRows());
+    ArrayNode writers = root.putArray("writers");
+    for (TableDescription.WriterCheckpoint w : d.writers()) {
+      ObjectNode node =
+          writers
+              .addObject()
+              .put("pipeline", w.writer().pipeline())
+              .put("writer", w.writer().name())
+              .put("checkpoint", w.checkpointId())
+              .put("committed_at", w.committedAt().toString());
+      ObjectNode positions = node.putObject("source_positions");
+      new TreeMap<String, Long>(w.sourcePositions()).forEach(positions::put);
+    }
     root.put("snapshot_count", d.commitCount());
     ArrayNode snapshots = root.putArray("snapshots");
     for (TableDescription.Commit s : d.commits()) {
@@ -61,7 +73,8 @@ final class TableJson {
               .put("snapshot_id", s.id())
               .put("committed_at", s.committedAt().toString())
               .put("operation", s.operation())
-              .put("pipeline", s.pipelineId())
+              .put("pipeline", s.writer() == null ? null : s.writer().pipeline())
+              .put("writer", s.writer() == null ? null : s.writer().name())
               .put("checkpoint", s.checkpointId())
               .put("added_files", s.addedFiles())
               .put("added_rows", s.addedRecords());

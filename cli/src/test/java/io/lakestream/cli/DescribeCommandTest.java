@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestream.catalog.Catalogs;
 import io.lakestream.catalog.CommitMetadata;
+import io.lakestream.core.spec.WriterId;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -63,7 +64,7 @@ class DescribeCommandTest {
               Map.of("owner", "team-a"));
       table.replaceSortOrder().asc("id").commit();
       AppendFiles append = table.newAppend();
-      CommitMetadata.toCommitEntries("users-sync", 7, POSITIONS).forEach(append::set);
+      CommitMetadata.toCommitEntries(WriterId.of("users-sync"), 7, POSITIONS).forEach(append::set);
       append.commit();
     } finally {
       ((AutoCloseable) catalog).close();

@@ -13,7 +13,7 @@ public final class PostgresChangeSourceFactory implements SourceFactory {
   }
 
   @Override
-  public PostgresChangeSource open(SourceSpec spec, String pipelineId, Clock clock) {
+  public PostgresChangeSource open(SourceSpec spec, String writerName, Clock clock) {
     return new PostgresChangeSource((PostgresSourceSpec) spec);
   }
 }

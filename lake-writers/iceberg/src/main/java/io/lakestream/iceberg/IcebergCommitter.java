@@ -6,6 +6,7 @@ import io.lakestream.core.error.FencedException;
 import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.sink.Committable;
 import io.lakestream.core.sink.SinkCommitter;
+import io.lakestream.core.spec.WriterId;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,25 +65,25 @@ final class IcebergCommitter implements SinkCommitter {
   private final Table table;
   private final TableOperations ops;
   private final String tableName;
-  private final String pipelineId;
+  private final WriterId writer;
   private Long epoch;
 
   /**
    * @param table the committer's own instance of the table, refreshed before every decision
    * @param ops the table's operations
    */
-  IcebergCommitter(Table table, TableOperations ops, String tableName, String pipelineId) {
+  IcebergCommitter(Table table, TableOperations ops, String tableName, WriterId writer) {
     this.table = table;
     this.ops = ops;
     this.tableName = tableName;
-    this.pipelineId = pipelineId;
+    this.writer = writer;
     this.epoch = epochOf(ops.current());
   }
 
   @Override
   public void fence() {
     TransientFaults.retriable(
-        "Cannot fence pipeline " + pipelineId + " in table " + tableName,
+        "Cannot fence " + writer.describe() + " in table " + tableName,
         () -> {
           fenceOnce();
           return null;
@@ -97,16 +98,16 @@ final class IcebergCommitter implements SinkCommitter {
       try {
         guarded
             .updateProperties()
-            .set(CommitMetadata.epochProperty(pipelineId), Long.toString(next))
+            .set(CommitMetadata.epochProperty(writer), Long.toString(next))
             .commit();
         epoch = next;
-        LOG.info("Fenced pipeline {} in table {} with epoch {}", pipelineId, tableName, next);
+        LOG.info("Fenced {} in table {} with epoch {}", writer.describe(), tableName, next);
         return;
       } catch (EpochRaced e) {
         if (attempt == FENCE_ATTEMPTS) {
           throw new PipelineException(
-              "Cannot fence pipeline "
-                  + pipelineId
+              "Cannot fence "
+                  + writer.describe()
                   + " in table "
                   + tableName
                   + ": other instances changed its epoch "
@@ -127,7 +128,7 @@ final class IcebergCommitter implements SinkCommitter {
     Snapshot snapshot = metadata.currentSnapshot();
     while (snapshot != null) {
       Optional<CommitMetadata.Checkpoint> recorded =
-          CommitMetadata.fromCommitEntries(snapshot.summary(), pipelineId);
+          CommitMetadata.fromCommitEntries(snapshot.summary(), writer);
       if (recorded.isPresent()) {
         return Optional.of(
             new CommittedCheckpoint(recorded.get().checkpointId(), recorded.get().positions()));
@@ -215,7 +216,7 @@ final class IcebergCommitter implements SinkCommitter {
       deletes.forEach(delta::addDeletes);
       update = delta;
     }
-    CommitMetadata.toCommitEntries(pipelineId, checkpointId, positions).forEach(update::set);
+    CommitMetadata.toCommitEntries(writer, checkpointId, positions).forEach(update::set);
     try {
       update.commit();
       if (transaction != null) {
@@ -264,10 +265,10 @@ final class IcebergCommitter implements SinkCommitter {
     Snapshot snapshot = snapshotOf(ops.current(), checkpointId);
     deletePendingManifests(manifests);
     LOG.info(
-        "Committed checkpoint {} of pipeline {} to table {}: {} files, {} records, {} delete files,"
-            + " {} deletes in {} ms (snapshot {})",
+        "Committed checkpoint {} of {} to table {}: {} files, {} records, {} delete files, {}"
+            + " deletes in {} ms (snapshot {})",
         checkpointId,
-        pipelineId,
+        writer.describe(),
         tableName,
         written.files(),
         written.records(),
@@ -289,9 +290,9 @@ final class IcebergCommitter implements SinkCommitter {
       TableMetadata metadata) {
     deletePendingManifests(manifestsOf(committables));
     LOG.info(
-        "Skipped checkpoint {} of pipeline {} for table {}: the table already records checkpoint {}",
+        "Skipped checkpoint {} of {} for table {}: the table already records checkpoint {}",
         checkpointId,
-        pipelineId,
+        writer.describe(),
         tableName,
         recorded.checkpointId());
     Snapshot snapshot = metadata.currentSnapshot();
@@ -329,7 +330,7 @@ final class IcebergCommitter implements SinkCommitter {
         s != null;
         s = s.parentId() == null ? null : metadata.snapshot(s.parentId())) {
       Optional<CommitMetadata.Checkpoint> recorded =
-          CommitMetadata.fromCommitEntries(s.summary(), pipelineId);
+          CommitMetadata.fromCommitEntries(s.summary(), writer);
       if (recorded.isPresent() && recorded.get().checkpointId() == checkpointId) {
         return s;
       }
@@ -352,7 +353,7 @@ final class IcebergCommitter implements SinkCommitter {
   }
 
   private Long epochOf(TableMetadata metadata) {
-    return CommitMetadata.epoch(metadata.properties(), pipelineId).orElse(null);
+    return CommitMetadata.epoch(metadata.properties(), writer).orElse(null);
   }
 
   private void requireEpoch(
@@ -368,7 +369,8 @@ final class IcebergCommitter implements SinkCommitter {
   private FencedException fenced(Long ours, Long theirs) {
     return new FencedException(
         "Pipeline "
-            + pipelineId
+            + writer.pipeline()
+            + (writer.isDefault() ? "" : ", writer " + writer.name() + ",")
             + " is owned by another instance: table "
             + tableName
             + " holds fencing epoch "

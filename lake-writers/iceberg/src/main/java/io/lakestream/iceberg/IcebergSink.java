@@ -3,6 +3,7 @@ package io.lakestream.iceberg;
 import io.lakestream.core.sink.Sink;
 import io.lakestream.core.sink.SinkCommitter;
 import io.lakestream.core.sink.SinkWriter;
+import io.lakestream.core.spec.WriterId;
 import java.util.List;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
@@ -25,7 +26,7 @@ final class IcebergSink implements Sink {
   private final Schema fileSchema;
   private final io.lakestream.core.record.Schema newColumns;
   private final long targetFileSize;
-  private final String pipelineId;
+  private final WriterId writer;
   private final List<String> key;
   private final IcebergCommitter committer;
 
@@ -47,7 +48,7 @@ final class IcebergSink implements Sink {
       TableOperations commitOps,
       Schema fileSchema,
       long targetFileSize,
-      String pipelineId,
+      WriterId writer,
       List<String> key,
       io.lakestream.core.record.Schema newColumns) {
     this.catalog = catalog;
@@ -56,10 +57,10 @@ final class IcebergSink implements Sink {
     this.writeOps = writeOps;
     this.fileSchema = fileSchema;
     this.targetFileSize = targetFileSize;
-    this.pipelineId = pipelineId;
+    this.writer = writer;
     this.key = List.copyOf(key);
     this.newColumns = newColumns;
-    this.committer = new IcebergCommitter(commitTable, commitOps, tableName, pipelineId);
+    this.committer = new IcebergCommitter(commitTable, commitOps, tableName, writer);
   }
 
   @Override
@@ -70,16 +71,29 @@ final class IcebergSink implements Sink {
   @Override
   public SinkWriter createWriter(int taskId) {
     if (!key.isEmpty()) {
-      UpsertSinkWriter writer =
+      UpsertSinkWriter upsert =
           new UpsertSinkWriter(
-              tableName, writeTable, writeOps, fileSchema, key, targetFileSize, pipelineId, taskId);
+              tableName,
+              writeTable,
+              writeOps,
+              fileSchema,
+              key,
+              targetFileSize,
+              this.writer.qualifiedName(),
+              taskId);
       if (newColumns != null) {
-        writer.evolve(newColumns); // columns the source gained: the first commit adds them
+        upsert.evolve(newColumns); // columns the source gained: the first commit adds them
       }
-      return writer;
+      return upsert;
     }
     return new IcebergSinkWriter(
-        tableName, writeTable, writeOps, fileSchema, targetFileSize, pipelineId, taskId);
+        tableName,
+        writeTable,
+        writeOps,
+        fileSchema,
+        targetFileSize,
+        writer.qualifiedName(),
+        taskId);
   }
 
   @Override

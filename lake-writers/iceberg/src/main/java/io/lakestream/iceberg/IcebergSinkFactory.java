@@ -76,7 +76,7 @@ public final class IcebergSinkFactory implements SinkFactory {
         key.isEmpty()
             ? context
             : new SinkContext(
-                context.pipelineId(),
+                context.writer(),
                 context.config(),
                 context.table(),
                 KeyColumns.requireKeys(context.schema(), key, context.table()),
@@ -114,7 +114,7 @@ public final class IcebergSinkFactory implements SinkFactory {
           ((HasTableOperations) commitTable).operations(),
           fileSchema,
           config.targetFileSize(),
-          context.pipelineId(),
+          context.writer(),
           key,
           newColumns);
     } catch (RuntimeException e) {

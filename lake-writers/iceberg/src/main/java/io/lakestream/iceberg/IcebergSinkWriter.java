@@ -46,7 +46,7 @@ final class IcebergSinkWriter implements SinkWriter {
       TableOperations ops,
       Schema fileSchema,
       long targetFileSize,
-      String pipelineId,
+      String writerName,
       int taskId) {
     this.task =
         new TaskFiles(
@@ -55,7 +55,7 @@ final class IcebergSinkWriter implements SinkWriter {
             ops,
             new RowFileWriterFactory(fileSchema, table.properties(), MetricsConfig.forTable(table)),
             targetFileSize,
-            pipelineId,
+            writerName,
             taskId);
     this.fileView = RowStruct.forWriting(fileSchema.asStruct());
     this.keyView = RowStruct.of(fileSchema.asStruct());

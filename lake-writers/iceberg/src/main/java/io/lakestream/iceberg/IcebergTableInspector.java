@@ -6,6 +6,7 @@ import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.inspect.ScanStats;
 import io.lakestream.core.inspect.TableDescription;
 import io.lakestream.core.inspect.TableInspector;
+import io.lakestream.core.spec.WriterId;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -15,7 +16,9 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -36,6 +39,7 @@ import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.util.SnapshotUtil;
 
 /**
  * Lists, describes and scans the tables of an Iceberg catalog for {@code lakestream tables}, {@code
@@ -44,6 +48,8 @@ import org.apache.iceberg.io.CloseableIterable;
  */
 final class IcebergTableInspector implements TableInspector {
   private static final Pattern PARAMETERIZED = Pattern.compile("(\\w+)\\[(\\d+)]");
+  private static final Comparator<WriterId> WRITER_ORDER =
+      Comparator.comparing(WriterId::pipeline).thenComparing(WriterId::name);
 
   private final Catalog catalog;
 
@@ -135,6 +141,7 @@ final class IcebergTableInspector implements TableInspector {
         t.properties(),
         commits,
         all.size(),
+        writers(t),
         totals(t, table));
   }
 
@@ -210,34 +217,45 @@ final class IcebergTableInspector implements TableInspector {
 
   private static TableDescription.Commit commit(Snapshot s) {
     Map<String, String> summary = s.summary() == null ? Map.of() : s.summary();
-    String pipeline = summary.get(CommitMetadata.PIPELINE_ID);
-    String checkpoint = summary.get(CommitMetadata.CHECKPOINT_ID);
-    Long checkpointId = null;
-    if (checkpoint != null) {
-      try {
-        checkpointId = Long.parseLong(checkpoint);
-      } catch (NumberFormatException e) {
-        // a foreign writer's malformed entry; show the snapshot without it
-      }
-    }
-    Map<String, Long> positions = Map.of();
-    String encoded = summary.get(CommitMetadata.SOURCE_POSITIONS);
-    if (encoded != null) {
-      try {
-        positions = CommitMetadata.decodePositions(encoded);
-      } catch (IllegalArgumentException e) {
-        // a foreign writer's malformed entry; show the snapshot without it
-      }
-    }
+    Optional<CommitMetadata.Checkpoint> recorded = recorded(s);
     return new TableDescription.Commit(
         s.snapshotId(),
         Instant.ofEpochMilli(s.timestampMillis()),
         s.operation(),
-        pipeline,
-        checkpointId,
+        recorded.map(CommitMetadata.Checkpoint::writer).orElse(null),
+        recorded.map(CommitMetadata.Checkpoint::checkpointId).orElse(null),
         number(summary, SnapshotSummary.ADDED_FILES_PROP),
         number(summary, SnapshotSummary.ADDED_RECORDS_PROP),
-        positions);
+        recorded.map(CommitMetadata.Checkpoint::positions).orElse(Map.of()));
+  }
+
+  /** What a snapshot records of a lakestream checkpoint; empty for another tool's snapshot. */
+  private static Optional<CommitMetadata.Checkpoint> recorded(Snapshot s) {
+    try {
+      return CommitMetadata.fromCommitEntries(s.summary());
+    } catch (IllegalArgumentException e) {
+      return Optional.empty(); // a malformed entry: the snapshot is shown without it
+    }
+  }
+
+  /** The newest checkpoint of every writer in the current snapshot's history. */
+  private static List<TableDescription.WriterCheckpoint> writers(Table t) {
+    Map<WriterId, TableDescription.WriterCheckpoint> last = new TreeMap<>(WRITER_ORDER);
+    if (t.currentSnapshot() != null) {
+      for (Snapshot s : SnapshotUtil.ancestorsOf(t.currentSnapshot().snapshotId(), t::snapshot)) {
+        recorded(s)
+            .ifPresent(
+                c ->
+                    last.putIfAbsent(
+                        c.writer(),
+                        new TableDescription.WriterCheckpoint(
+                            c.writer(),
+                            c.checkpointId(),
+                            Instant.ofEpochMilli(s.timestampMillis()),
+                            c.positions())));
+      }
+    }
+    return List.copyOf(last.values());
   }
 
   private static long number(Map<String, String> summary, String key) {

@@ -49,10 +49,10 @@ final class PendingManifests {
       int formatVersion,
       PartitionSpec spec,
       List<DataFile> files,
-      String pipelineId,
+      String writerName,
       long checkpointId,
       int taskId) {
-    String location = ops.metadataFileLocation(name(pipelineId, checkpointId, taskId, "data"));
+    String location = ops.metadataFileLocation(name(writerName, checkpointId, taskId, "data"));
     ManifestWriter<DataFile> writer =
         ManifestFiles.write(
             formatVersion, spec, ops.io().newOutputFile(location), PLACEHOLDER_SNAPSHOT_ID);
@@ -69,19 +69,19 @@ final class PendingManifests {
       int formatVersion,
       PartitionSpec spec,
       List<DeleteFile> files,
-      String pipelineId,
+      String writerName,
       long checkpointId,
       int taskId) {
-    String location = ops.metadataFileLocation(name(pipelineId, checkpointId, taskId, "deletes"));
+    String location = ops.metadataFileLocation(name(writerName, checkpointId, taskId, "deletes"));
     ManifestWriter<DeleteFile> writer =
         ManifestFiles.writeDeleteManifest(
             formatVersion, spec, ops.io().newOutputFile(location), PLACEHOLDER_SNAPSHOT_ID);
     return writeAll(writer, files, location, PendingManifest.Content.DELETES);
   }
 
-  private static String name(String pipelineId, long checkpointId, int taskId, String kind) {
+  private static String name(String writerName, long checkpointId, int taskId, String kind) {
     return PREFIX
-        + pipelineId.replaceAll("[^A-Za-z0-9_-]", "_")
+        + writerName.replaceAll("[^A-Za-z0-9_-]", "_")
         + "-"
         + checkpointId
         + "-"

@@ -29,7 +29,7 @@ final class TaskFiles {
   private final int formatVersion;
   private final PartitionSpec spec;
   private final long targetFileSize;
-  private final String pipelineId;
+  private final String writerName;
   private final int taskId;
   private final OutputFileFactory files;
   private final RowFileWriterFactory writers;
@@ -45,14 +45,14 @@ final class TaskFiles {
       TableOperations ops,
       RowFileWriterFactory writers,
       long targetFileSize,
-      String pipelineId,
+      String writerName,
       int taskId) {
     this.tableName = tableName;
     this.ops = ops;
     this.formatVersion = ops.current().formatVersion();
     this.spec = table.spec();
     this.targetFileSize = targetFileSize;
-    this.pipelineId = pipelineId;
+    this.writerName = writerName;
     this.taskId = taskId;
     this.files = OutputFileFactory.builderFor(table, taskId, 0).format(FileFormat.PARQUET).build();
     this.writers = writers;
@@ -88,13 +88,13 @@ final class TaskFiles {
   /** Lists a checkpoint's data files in a new pending manifest. */
   PendingManifest dataManifest(List<DataFile> dataFiles, long checkpointId) {
     return PendingManifests.write(
-        ops, formatVersion, spec, dataFiles, pipelineId, checkpointId, taskId);
+        ops, formatVersion, spec, dataFiles, writerName, checkpointId, taskId);
   }
 
   /** Lists a checkpoint's delete files in a new pending delete manifest. */
   PendingManifest deleteManifest(List<DeleteFile> deleteFiles, long checkpointId) {
     return PendingManifests.writeDeletes(
-        ops, formatVersion, spec, deleteFiles, pipelineId, checkpointId, taskId);
+        ops, formatVersion, spec, deleteFiles, writerName, checkpointId, taskId);
   }
 
   /** The error of a writer used after a failure. */

@@ -64,7 +64,7 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
   private final Table table;
   private final TableOperations ops;
   private final long targetFileSize;
-  private final String pipelineId;
+  private final String writerName;
   private final int taskId;
   private final Schema keySchema;
   private final int lastColumnId;
@@ -104,7 +104,7 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
       Schema fileSchema,
       List<String> keyColumns,
       long targetFileSize,
-      String pipelineId,
+      String writerName,
       int taskId) {
     List<Types.NestedField> columns = fileSchema.columns();
     List<Types.NestedField> keyFields = new ArrayList<>(keyColumns.size());
@@ -122,7 +122,7 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
     this.table = table;
     this.ops = ops;
     this.targetFileSize = targetFileSize;
-    this.pipelineId = pipelineId;
+    this.writerName = writerName;
     this.taskId = taskId;
     this.lastColumnId = ops.current().lastColumnId();
     this.spec = table.spec();
@@ -144,7 +144,7 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
                 keySchema,
                 MetricsConfig.forPositionDelete()),
             targetFileSize,
-            pipelineId,
+            writerName,
             taskId);
     this.fileView = RowStruct.forWriting(schema.asStruct());
     this.partitionView = RowStruct.of(schema.asStruct());

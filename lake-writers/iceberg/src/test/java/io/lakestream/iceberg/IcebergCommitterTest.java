@@ -10,6 +10,7 @@ import io.lakestream.core.sink.Sink;
 import io.lakestream.core.sink.SinkCommitter.CommitResult;
 import io.lakestream.core.sink.SinkCommitter.CommittedCheckpoint;
 import io.lakestream.core.sink.SinkContext;
+import io.lakestream.core.spec.WriterId;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,10 +36,14 @@ class IcebergCommitterTest {
   }
 
   private Sink openAs(String pipeline) {
+    return openAs(WriterId.of(pipeline));
+  }
+
+  private Sink openAs(WriterId writer) {
     return new IcebergSinkFactory()
         .open(
             new SinkContext(
-                pipeline,
+                writer,
                 TestTables.config(dir, Map.of()),
                 TestTables.TABLE,
                 Orders.SCHEMA,
@@ -200,6 +205,51 @@ class IcebergCommitterTest {
 
     List<Object> expected = new ArrayList<>(Orders.expected(first));
     expected.addAll(Orders.expected(fromNewOwner));
+    assertThat(TestTables.read(dir))
+        .extracting(TestTables::plain)
+        .containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
+  void twoWritersOfAPipelineCommitBesideEachOtherAndEachIsFencedOnlyByItself() {
+    WriterId backfill = new WriterId(TestTables.PIPELINE, "backfill");
+    List<Orders> live = Orders.generate(6, 0, 40);
+    List<Orders> replayed = Orders.generate(7, 1_000, 30);
+    List<Orders> fromZombie = Orders.generate(8, 2_000, 20);
+    try (Sink first = open();
+        Sink second = openAs(backfill);
+        Sink secondAgain = openAs(backfill)) {
+      first.committer().fence();
+      second.committer().fence();
+      first
+          .committer()
+          .commit(1, Map.of("orders:0", 40L), TestTables.write(first, 0, Orders.rows(live), 1));
+      second
+          .committer()
+          .commit(
+              1, Map.of("replay:0", 30L), TestTables.write(second, 0, Orders.rows(replayed), 1));
+      // the same checkpoint id of another writer is not "already committed" for this one
+      assertThat(first.committer().lastCommitted())
+          .contains(new CommittedCheckpoint(1, Map.of("orders:0", 40L)));
+      assertThat(second.committer().lastCommitted())
+          .contains(new CommittedCheckpoint(1, Map.of("replay:0", 30L)));
+
+      secondAgain.committer().fence(); // a second instance of the backfill writer
+      List<Committable> late = TestTables.write(second, 1, Orders.rows(fromZombie), 2);
+
+      assertThatThrownBy(() -> second.committer().commit(2, Map.of("replay:0", 50L), late))
+          .isInstanceOf(FencedException.class)
+          .hasMessage(
+              "Pipeline orders-to-lake, writer backfill, is owned by another instance: table"
+                  + " analytics.orders holds fencing epoch 2, this instance holds 1. Stop this"
+                  + " instance.");
+      first.committer().commit(2, Map.of("orders:0", 40L), List.of()); // the default is not fenced
+      assertThat(first.committer().lastCommitted())
+          .contains(new CommittedCheckpoint(2, Map.of("orders:0", 40L)));
+    }
+
+    List<Object> expected = new ArrayList<>(Orders.expected(live));
+    expected.addAll(Orders.expected(replayed));
     assertThat(TestTables.read(dir))
         .extracting(TestTables::plain)
         .containsExactlyInAnyOrderElementsOf(expected);

@@ -11,6 +11,7 @@ import io.lakestream.core.sink.Sink;
 import io.lakestream.core.sink.SinkCommitter.CommitResult;
 import io.lakestream.core.sink.SinkContext;
 import io.lakestream.core.sink.SinkWriter;
+import io.lakestream.core.spec.WriterId;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -372,7 +373,7 @@ class IcebergSinkWriteTest {
   void deadLetterTableIsPartitionedByDayOfFailure() {
     SinkContext context =
         new SinkContext(
-            TestTables.PIPELINE,
+            WriterId.of(TestTables.PIPELINE),
             TestTables.config(dir, Map.of("partition-by", List.of("bucket(4, topic)"))),
             TestTables.TABLE,
             io.lakestream.core.error.DeadLetter.SCHEMA,

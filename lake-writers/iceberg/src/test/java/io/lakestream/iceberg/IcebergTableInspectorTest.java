@@ -14,6 +14,7 @@ import io.lakestream.core.sink.SinkContext;
 import io.lakestream.core.sink.SinkWriter;
 import io.lakestream.core.sink.SupportsDelete;
 import io.lakestream.core.spec.SpecException;
+import io.lakestream.core.spec.WriterId;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -32,7 +33,7 @@ class IcebergTableInspectorTest {
             new IcebergSinkFactory()
                 .open(
                     new SinkContext(
-                        TestTables.PIPELINE,
+                        WriterId.of(TestTables.PIPELINE),
                         TestTables.config(dir, Map.of()),
                         "ops.dead_letters",
                         io.lakestream.core.error.DeadLetter.SCHEMA,
@@ -83,13 +84,47 @@ class IcebergTableInspectorTest {
     assertThat(newest.checkpointId()).isEqualTo(2L);
     assertThat(newest.addedFiles()).isZero();
     assertThat(first.checkpointId()).isEqualTo(1L);
-    assertThat(first.pipelineId()).isEqualTo(TestTables.PIPELINE);
+    assertThat(first.writer()).isEqualTo(WriterId.of(TestTables.PIPELINE));
     assertThat(first.operation()).isEqualTo("append");
     assertThat(first.addedRecords()).isEqualTo(100);
     assertThat(first.addedFiles()).isPositive();
     assertThat(d.totals().records()).isEqualTo(100);
     assertThat(d.totals().dataFiles()).isEqualTo(first.addedFiles());
     assertThat(d.totals().bytes()).isPositive();
+  }
+
+  @Test
+  void describeShowsEveryWritersLastCheckpoint() {
+    WriterId live = WriterId.of(TestTables.PIPELINE);
+    WriterId backfill = new WriterId(TestTables.PIPELINE, "backfill");
+    try (Sink first = TestTables.open(dir, Orders.SCHEMA, Map.of());
+        Sink second =
+            new IcebergSinkFactory()
+                .open(
+                    new SinkContext(
+                        backfill,
+                        TestTables.config(dir, Map.of()),
+                        TestTables.TABLE,
+                        Orders.SCHEMA,
+                        SinkContext.Role.OUTPUT))) {
+      first.committer().commit(1, Map.of("orders:0", 5L), List.of());
+      second.committer().commit(1, Map.of("replay:0", 7L), List.of());
+      first.committer().commit(2, Map.of("orders:0", 9L), List.of());
+    }
+
+    try (TableInspector tables = TableInspectors.open(TestTables.catalog(dir))) {
+      TableDescription d = tables.describe("analytics.orders", 1);
+
+      assertThat(d.writers())
+          .extracting(
+              TableDescription.WriterCheckpoint::writer,
+              TableDescription.WriterCheckpoint::checkpointId,
+              TableDescription.WriterCheckpoint::sourcePositions)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple(backfill, 1L, Map.of("replay:0", 7L)),
+              org.assertj.core.groups.Tuple.tuple(live, 2L, Map.of("orders:0", 9L)));
+      assertThat(d.commits().get(0).writer()).isEqualTo(live);
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import io.lakestream.core.sink.Committable;
 import io.lakestream.core.sink.Sink;
 import io.lakestream.core.sink.SinkContext;
 import io.lakestream.core.sink.SinkWriter;
+import io.lakestream.core.spec.WriterId;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -45,7 +46,7 @@ final class TestTables {
   }
 
   static SinkContext context(Map<String, Object> config, Schema schema) {
-    return new SinkContext(PIPELINE, config, TABLE, schema, SinkContext.Role.OUTPUT);
+    return new SinkContext(WriterId.of(PIPELINE), config, TABLE, schema, SinkContext.Role.OUTPUT);
   }
 
   static Sink open(Path dir, Schema schema, Map<String, Object> extra) {

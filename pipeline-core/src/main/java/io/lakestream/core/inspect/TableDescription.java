@@ -1,5 +1,6 @@
 package io.lakestream.core.inspect;
 
+import io.lakestream.core.spec.WriterId;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,8 @@ import java.util.Map;
  * @param properties the table properties
  * @param commits the newest commits, newest first (at most the limit asked for)
  * @param commitCount how many commits the table keeps in all
+ * @param writers the last checkpoint of every lakestream writer the table's current version
+ *     records, by pipeline then writer
  * @param totals the current version's totals; {@link Totals#EMPTY} for a table without commits
  */
 public record TableDescription(
@@ -35,6 +38,7 @@ public record TableDescription(
     Map<String, String> properties,
     List<Commit> commits,
     int commitCount,
+    List<WriterCheckpoint> writers,
     Totals totals) {
 
   public TableDescription {
@@ -42,6 +46,7 @@ public record TableDescription(
     key = List.copyOf(key);
     properties = Map.copyOf(properties);
     commits = List.copyOf(commits);
+    writers = List.copyOf(writers);
   }
 
   /**
@@ -61,7 +66,7 @@ public record TableDescription(
    * @param committedAt when it was committed
    * @param operation the format's name for what the commit did, e.g. {@code append} or {@code
    *     overwrite}
-   * @param pipelineId the lakestream pipeline that committed it, or null for another writer
+   * @param writer the lakestream pipeline and writer that committed it, or null for another tool
    * @param checkpointId the lakestream checkpoint it holds, or null
    * @param addedFiles data files it added
    * @param addedRecords rows it added
@@ -72,12 +77,27 @@ public record TableDescription(
       long id,
       Instant committedAt,
       String operation,
-      String pipelineId,
+      WriterId writer,
       Long checkpointId,
       long addedFiles,
       long addedRecords,
       Map<String, Long> sourcePositions) {
     public Commit {
+      sourcePositions = Map.copyOf(sourcePositions);
+    }
+  }
+
+  /**
+   * The last checkpoint one lakestream writer committed to the table.
+   *
+   * @param writer the pipeline and writer
+   * @param checkpointId its last checkpoint in the table
+   * @param committedAt when that checkpoint was committed
+   * @param sourcePositions the source positions it recorded, by split id
+   */
+  public record WriterCheckpoint(
+      WriterId writer, long checkpointId, Instant committedAt, Map<String, Long> sourcePositions) {
+    public WriterCheckpoint {
       sourcePositions = Map.copyOf(sourcePositions);
     }
   }

@@ -53,7 +53,7 @@ public final class KafkaSource implements RecordSource, AcknowledgesPositions, R
   private static final Duration LAG_TIMEOUT = Duration.ofSeconds(3);
 
   private final KafkaSourceSpec spec;
-  private final String pipelineId;
+  private final String writerName;
   private final String groupId;
   private final Admin admin;
   private final Clock clock;
@@ -63,16 +63,16 @@ public final class KafkaSource implements RecordSource, AcknowledgesPositions, R
   private final AtomicReference<Map<TopicPartition, Long>> unacknowledged = new AtomicReference<>();
   private volatile boolean acknowledgeFailed;
 
-  public KafkaSource(KafkaSourceSpec spec, String pipelineId, Clock clock) {
+  public KafkaSource(KafkaSourceSpec spec, String writerName, Clock clock) {
     this.spec = spec;
-    this.pipelineId = pipelineId;
+    this.writerName = writerName;
     this.clock = clock;
-    this.groupId = spec.properties().getOrDefault("group.id", "lakestream-" + pipelineId);
+    this.groupId = spec.properties().getOrDefault("group.id", "lakestream-" + writerName);
     Properties props = new Properties();
     props.putAll(spec.properties());
     props.remove("group.id");
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, spec.bootstrapServers());
-    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "lakestream-" + pipelineId + "-admin");
+    props.put(AdminClientConfig.CLIENT_ID_CONFIG, "lakestream-" + writerName + "-admin");
     this.admin = Admin.create(props);
   }
 
@@ -120,7 +120,7 @@ public final class KafkaSource implements RecordSource, AcknowledgesPositions, R
   @Override
   public KafkaSplitReader reader(String taskName, boolean bounded) {
     return new KafkaSplitReader(
-        this, newConsumer("lakestream-" + pipelineId + "-" + taskName), bounded);
+        this, newConsumer("lakestream-" + writerName + "-" + taskName), bounded);
   }
 
   /**

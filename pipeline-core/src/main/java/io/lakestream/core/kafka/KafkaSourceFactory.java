@@ -14,7 +14,7 @@ public final class KafkaSourceFactory implements SourceFactory {
   }
 
   @Override
-  public KafkaSource open(SourceSpec spec, String pipelineId, Clock clock) {
-    return new KafkaSource((KafkaSourceSpec) spec, pipelineId, clock);
+  public KafkaSource open(SourceSpec spec, String writerName, Clock clock) {
+    return new KafkaSource((KafkaSourceSpec) spec, writerName, clock);
   }
 }

@@ -60,7 +60,7 @@ final class OutputTables implements AutoCloseable {
         (table, t) ->
             tables.add(
                 new SinkContext(
-                    spec.pipeline(),
+                    spec.writerId(),
                     spec.sink().config(),
                     table,
                     t.schema(),

@@ -120,7 +120,8 @@ public final class Pipeline {
     PipelineChecks.require(spec); // the checks of lakestream validate, before anything opens
     SourceFactory factory = sourceFactory();
     try (Source<?> source =
-        whileStarting(() -> factory.open(spec.source(), spec.pipeline(), options.clock()))) {
+        whileStarting(
+            () -> factory.open(spec.source(), spec.writerId().qualifiedName(), options.clock()))) {
       // the source is asked for its splits before any table or checkpoint is touched
       LOG.info("Asking {} for its splits", source.describe());
       List<String> splits = whileStarting(source::splits);

@@ -7,6 +7,7 @@ import io.lakestream.core.sink.TablePlan;
 import io.lakestream.core.spec.ErrorSpec;
 import io.lakestream.core.spec.PipelineSpec;
 import io.lakestream.core.spec.TransformSpec;
+import io.lakestream.core.spec.WriterId;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,7 +23,7 @@ final class TablePlans {
   static List<TablePlan> of(PipelineSpec spec, Plan plan) {
     String section = "sink." + spec.sink().type();
     String sinkTablePath = section + ".table";
-    String id = spec.pipeline();
+    WriterId id = spec.writerId();
     var config = spec.sink().config();
     List<TablePlan> tables = new ArrayList<>();
     tables.add(

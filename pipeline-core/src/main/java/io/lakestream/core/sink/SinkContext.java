@@ -1,6 +1,7 @@
 package io.lakestream.core.sink;
 
 import io.lakestream.core.record.Schema;
+import io.lakestream.core.spec.WriterId;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -8,7 +9,7 @@ import java.util.Objects;
 /**
  * What a {@link SinkFactory} needs to open one table for one pipeline.
  *
- * @param pipelineId the pipeline's id, recorded in every commit
+ * @param writer who commits: the pipeline and the writer's name, recorded in every commit
  * @param config the sink's validated section of the spec
  * @param table the table to write, fully qualified ({@code namespace.name})
  * @param schema the schema of the rows the pipeline will write
@@ -17,7 +18,7 @@ import java.util.Objects;
  *     keep-last dedupe): the sink must write them as upserts by these columns; empty otherwise
  */
 public record SinkContext(
-    String pipelineId,
+    WriterId writer,
     Map<String, Object> config,
     String table,
     Schema schema,
@@ -33,12 +34,12 @@ public record SinkContext(
 
   /** A context for rows without a pipeline-given key. */
   public SinkContext(
-      String pipelineId, Map<String, Object> config, String table, Schema schema, Role role) {
-    this(pipelineId, config, table, schema, role, List.of());
+      WriterId writer, Map<String, Object> config, String table, Schema schema, Role role) {
+    this(writer, config, table, schema, role, List.of());
   }
 
   public SinkContext {
-    Objects.requireNonNull(pipelineId, "pipelineId");
+    Objects.requireNonNull(writer, "writer");
     config = Map.copyOf(config);
     Objects.requireNonNull(table, "table");
     Objects.requireNonNull(schema, "schema");

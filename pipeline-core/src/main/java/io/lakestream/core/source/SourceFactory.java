@@ -15,9 +15,12 @@ public interface SourceFactory {
   /**
    * Opens the source; connects only as far as {@link Source#splits()} needs.
    *
+   * @param writerName a name unique to the pipeline's writer ({@link
+   *     io.lakestream.core.spec.WriterId#qualifiedName}), for what each writer needs its own of,
+   *     such as a Kafka consumer group
    * @param clock the pipeline's clock
    * @throws io.lakestream.core.error.PipelineException if the source cannot be reached or what the
    *     spec names does not exist
    */
-  Source<?> open(SourceSpec spec, String pipelineId, Clock clock);
+  Source<?> open(SourceSpec spec, String writerName, Clock clock);
 }

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param parallelism how many tasks read and write in parallel
  * @param eventTime where event time comes from, or null when the pipeline does not use it
  * @param state where stateful steps keep their state
+ * @param writer the name this run commits under; {@link WriterId#DEFAULT} unless the spec names
+ *     another
  */
 public record PipelineSpec(
     String pipeline,
@@ -28,7 +30,8 @@ public record PipelineSpec(
     ErrorSpec errors,
     int parallelism,
     EventTimeSpec eventTime,
-    StateSpec state) {
+    StateSpec state,
+    String writer) {
   public PipelineSpec {
     Objects.requireNonNull(pipeline, "pipeline");
     Objects.requireNonNull(source, "source");
@@ -38,6 +41,12 @@ public record PipelineSpec(
     Objects.requireNonNull(checkpoint, "checkpoint");
     Objects.requireNonNull(errors, "errors");
     Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(writer, "writer");
+  }
+
+  /** Who this run's commits are made by. */
+  public WriterId writerId() {
+    return new WriterId(pipeline, writer);
   }
 
   /** Whether a step keeps state between records (dedupe, window). */
@@ -69,6 +78,7 @@ public record PipelineSpec(
         errors,
         parallelism,
         eventTime,
-        state);
+        state,
+        writer);
   }
 }

@@ -32,6 +32,18 @@ public final class SpecOptions {
               "The pipeline's id: letters, digits, `.`, `_` and `-`. It is recorded in every table"
                   + " commit, so two pipelines writing one table need different ids.");
 
+  public static final SpecOption<String> WRITER =
+      SpecOption.key("writer")
+          .stringType()
+          .defaultValue(WriterId.DEFAULT)
+          .withDescription(
+              "The name this run commits under: letters, digits, `.`, `_` and `-`. Fencing and"
+                  + " recovery are per writer, so a second process or a backfill of the same"
+                  + " pipeline, under its own writer name and with its own input, commits to the"
+                  + " same tables beside the default writer without fencing it. A writer other"
+                  + " than `default` keeps its checkpoints in `<checkpoint.dir>/writers/<name>`"
+                  + " and acknowledges Kafka offsets under its own consumer group.");
+
   public static final SpecOption<Integer> PARALLELISM =
       SpecOption.key("parallelism")
           .intType()
@@ -91,6 +103,7 @@ public final class SpecOptions {
   public static final List<SpecOption<?>> TOP_LEVEL_OPTIONS =
       List.of(
           PIPELINE,
+          WRITER,
           PARALLELISM,
           SOURCE,
           SCHEMA,

@@ -27,6 +27,7 @@ import static io.lakestream.core.spec.SpecOptions.STATE_KEY_GROUPS;
 import static io.lakestream.core.spec.SpecOptions.STATE_OPTIONS;
 import static io.lakestream.core.spec.SpecOptions.TOP_LEVEL_OPTIONS;
 import static io.lakestream.core.spec.SpecOptions.TRANSFORMS;
+import static io.lakestream.core.spec.SpecOptions.WRITER;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -135,6 +136,13 @@ public final class SpecParser {
           "must be letters, digits, '.', '_' and '-' (got " + Section.quote(pipeline) + ")");
       pipeline = null;
     }
+    String writer = top.string(WRITER);
+    if (writer != null && !PIPELINE_ID.matcher(writer).matches()) {
+      problems.add(
+          top.pathOf(WRITER),
+          "must be letters, digits, '.', '_' and '-' (got " + Section.quote(writer) + ")");
+      writer = null;
+    }
     Integer parallelism = top.integer(PARALLELISM, 1, MAX_PARALLELISM);
     if (parallelism == null && !top.has(PARALLELISM)) {
       parallelism = Math.min(Runtime.getRuntime().availableProcessors(), MAX_PARALLELISM);
@@ -208,6 +216,9 @@ public final class SpecParser {
     Duration interval =
         checkpointSection.duration(CHECKPOINT_INTERVAL, SpecOptions.MIN_CHECKPOINT_INTERVAL);
     Path dir = checkpointDir(checkpointSection, pipeline);
+    if (dir != null && writer != null && !writer.equals(WriterId.DEFAULT)) {
+      dir = dir.resolve("writers").resolve(writer); // each writer recovers from its own
+    }
     Duration checkpointTimeout =
         checkpointSection.duration(CHECKPOINT_TIMEOUT, SpecOptions.MIN_CHECKPOINT_TIMEOUT);
     Duration retryTimeout =
@@ -230,7 +241,8 @@ public final class SpecParser {
         errors,
         parallelism,
         eventTime,
-        new StateSpec(backend, keyGroups));
+        new StateSpec(backend, keyGroups),
+        writer);
   }
 
   /** Gives every window without a late-records table the default, {@code <sink table>_late}. */

@@ -172,7 +172,8 @@ class SpecParserTest {
             new ErrorSpec(Policy.DEAD_LETTER, "analytics.orders_dead_letter"),
             2,
             null,
-            new StateSpec(StateSpec.Backend.ROCKSDB, SpecOptions.DEFAULT_KEY_GROUPS));
+            new StateSpec(StateSpec.Backend.ROCKSDB, SpecOptions.DEFAULT_KEY_GROUPS),
+            WriterId.DEFAULT);
     assertThat(spec).isEqualTo(expected);
   }
 
