@@ -3,6 +3,7 @@ package io.lakestream.catalog;
 import io.lakestream.core.error.Failures;
 import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.spec.Problems;
+import io.lakestream.core.spec.Secrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -301,7 +302,8 @@ public final class Catalogs {
    * A copy of catalog properties fit for printing: values of keys that look like secrets
    * (passwords, tokens, credentials, secret and access keys) are replaced by {@code ******}, and so
    * are {@code password=}, {@code secret=} and {@code token=} parameters inside values such as JDBC
-   * URLs.
+   * URLs; values read from the environment or files show their references ({@link
+   * Secrets#maskText}).
    */
   public static Map<String, String> masked(Map<String, String> properties) {
     Map<String, String> out = new LinkedHashMap<>();
@@ -311,7 +313,7 @@ public final class Catalogs {
                 k,
                 SECRET_KEY.matcher(k).matches()
                     ? "******"
-                    : SECRET_IN_URI.matcher(v).replaceAll("$1******")));
+                    : Secrets.maskText(SECRET_IN_URI.matcher(v).replaceAll("$1******"))));
     return out;
   }
 }
