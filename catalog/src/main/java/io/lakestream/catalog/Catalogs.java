@@ -112,19 +112,9 @@ public final class Catalogs {
               + masked(props)
               + "): "
               + Failures.describe(e)
-              + hint(kind)
               + (advice.isEmpty() ? "" : ". " + advice),
           e);
     }
-  }
-
-  private static String hint(String kind) {
-    return switch (kind == null ? "" : kind) {
-      case "hive" -> "; the hive catalog needs iceberg-hive-metastore and Hive on the class path";
-      case "nessie" -> "; the nessie catalog needs iceberg-nessie on the class path";
-      case "glue" -> "; the glue catalog needs iceberg-aws and the AWS SDK on the class path";
-      default -> "";
-    };
   }
 
   /**
@@ -227,7 +217,8 @@ public final class Catalogs {
 
   /**
    * Checks a {@code catalog} section and adds one problem per mistake, each with its path below
-   * {@code path} (for example {@code sink.iceberg.catalog.type}). Never connects to anything.
+   * {@code path} (for example {@code sink.iceberg.catalog.type}), a catalog type whose optional
+   * jars are not on the class path included. Never connects to anything.
    *
    * @param catalogSection the section as parsed from YAML, may be null (the default catalog)
    * @param path the section's path in the spec
@@ -254,6 +245,9 @@ public final class Catalogs {
       problems.add(
           path + "." + TYPE,
           "unknown catalog type \"" + type + "\" (known: " + String.join(", ", TYPES) + ")");
+    } else if (typeName != null && CatalogJars.missing(typeName) != null) {
+      // a missing jar is known without connecting, so validate says it, not the first run
+      problems.add(path + "." + TYPE, CatalogJars.missing(typeName));
     } else if (type != null && !(type instanceof String)) {
       problems.add(
           path + "." + TYPE,

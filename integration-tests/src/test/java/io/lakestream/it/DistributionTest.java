@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -94,6 +96,37 @@ class DistributionTest {
     assertThat(version.exitCode()).as(version.stderr()).isZero();
     assertThat(version.stdout())
         .isEqualTo("lakestream " + System.getProperty("lakestream.expected-version") + "\n");
+  }
+
+  @Test
+  void putsJarsInLibExtOnTheClassPathAndNamesTheJarsACatalogLacks() throws Exception {
+    Path probe = lakestream.resolve("lib/ext/probe.jar");
+    try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(probe))) {
+      jar.putNextEntry(new JarEntry("probe.txt"));
+    }
+    Path spec = dir.resolve("nessie.yaml");
+    Files.writeString(
+        spec,
+        Files.readString(lakestream.resolve("examples/quickstart.yaml"))
+            .replace(
+                "catalog: {type: jdbc, uri: \"jdbc:sqlite:quickstart-work/warehouse/catalog.db\",",
+                "catalog: {type: nessie, uri: \"http://127.0.0.1:1/api/v2\","));
+
+    Result settings =
+        run(
+            dir.resolve("anywhere"),
+            Map.of("LAKESTREAM_JAVA_OPTS", "-Xmx256m -XshowSettings:properties"),
+            "--version");
+    Result nessie = run(dir.resolve("anywhere"), Map.of(), "validate", spec.toString());
+
+    assertThat(settings.exitCode()).isZero();
+    assertThat(settings.stderr()).contains("java.class.path = ").contains(probe.toString());
+    assertThat(nessie.exitCode()).isEqualTo(2);
+    assertThat(nessie.stderr())
+        .contains(
+            "sink.iceberg.catalog.type: the nessie catalog needs jars that lakestream does not"
+                + " ship: add iceberg-nessie-")
+        .contains("to lib/ext/");
   }
 
   @Test
