@@ -139,6 +139,13 @@ class DistributionTest {
     // sample events have event_id 0..N-1 and amounts of at least 0.01, so the filter keeps them all
     assertThat(eventIds(work, "shop.orders"))
         .isEqualTo(LongStream.range(0, EVENTS).boxed().toList());
+    // the next step it suggests works from here too
+    Path example = lakestream.resolve("examples/quickstart.yaml");
+    assertThat(quickstart.stdout())
+        .contains("Next: " + lakestream.resolve("bin/lakestream") + " tables --spec " + example);
+    Result tables = run(work, Map.of(), "tables", "--spec", example.toString());
+    assertThat(tables.exitCode()).as(tables.stderr()).isZero();
+    assertThat(tables.stdout().lines()).containsExactly("shop.orders", "shop.orders_dead_letter");
   }
 
   @Test
