@@ -41,9 +41,9 @@ class ReferencesTest {
                 "${env:KAFKA_HOST}:${env:KAFKA_PORT:-9092}",
                 "[\"${env:TOPIC_PREFIX:-raw}-orders\", \"${env:EMPTY:-fallback}\"]",
                 "parallelism: ${env:TASKS:-3}\n"),
-            Map.of("KAFKA_HOST", "broker-1", "EMPTY", ""));
+            Map.of("KAFKA_HOST", "kafka-host-from-env", "EMPTY", ""));
 
-    assertThat(spec.kafka().bootstrapServers()).isEqualTo("broker-1:9092");
+    assertThat(spec.kafka().bootstrapServers()).isEqualTo("kafka-host-from-env:9092");
     assertThat(spec.kafka().topics()).containsExactly("raw-orders", "fallback");
     assertThat(spec.parallelism()).isEqualTo(3);
   }
