@@ -3,6 +3,7 @@ package io.lakestream.catalog;
 import io.lakestream.core.error.Failures;
 import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.spec.Problems;
+import io.lakestream.core.spec.Secrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -111,19 +112,9 @@ public final class Catalogs {
               + masked(props)
               + "): "
               + Failures.describe(e)
-              + hint(kind)
               + (advice.isEmpty() ? "" : ". " + advice),
           e);
     }
-  }
-
-  private static String hint(String kind) {
-    return switch (kind == null ? "" : kind) {
-      case "hive" -> "; the hive catalog needs iceberg-hive-metastore and Hive on the class path";
-      case "nessie" -> "; the nessie catalog needs iceberg-nessie on the class path";
-      case "glue" -> "; the glue catalog needs iceberg-aws and the AWS SDK on the class path";
-      default -> "";
-    };
   }
 
   /**
@@ -226,7 +217,8 @@ public final class Catalogs {
 
   /**
    * Checks a {@code catalog} section and adds one problem per mistake, each with its path below
-   * {@code path} (for example {@code sink.iceberg.catalog.type}). Never connects to anything.
+   * {@code path} (for example {@code sink.iceberg.catalog.type}), a catalog type whose optional
+   * jars are not on the class path included. Never connects to anything.
    *
    * @param catalogSection the section as parsed from YAML, may be null (the default catalog)
    * @param path the section's path in the spec
@@ -253,6 +245,9 @@ public final class Catalogs {
       problems.add(
           path + "." + TYPE,
           "unknown catalog type \"" + type + "\" (known: " + String.join(", ", TYPES) + ")");
+    } else if (typeName != null && CatalogJars.missing(typeName) != null) {
+      // a missing jar is known without connecting, so validate says it, not the first run
+      problems.add(path + "." + TYPE, CatalogJars.missing(typeName));
     } else if (type != null && !(type instanceof String)) {
       problems.add(
           path + "." + TYPE,
@@ -301,7 +296,8 @@ public final class Catalogs {
    * A copy of catalog properties fit for printing: values of keys that look like secrets
    * (passwords, tokens, credentials, secret and access keys) are replaced by {@code ******}, and so
    * are {@code password=}, {@code secret=} and {@code token=} parameters inside values such as JDBC
-   * URLs.
+   * URLs; values read from the environment or files show their references ({@link
+   * Secrets#maskText}).
    */
   public static Map<String, String> masked(Map<String, String> properties) {
     Map<String, String> out = new LinkedHashMap<>();
@@ -311,7 +307,7 @@ public final class Catalogs {
                 k,
                 SECRET_KEY.matcher(k).matches()
                     ? "******"
-                    : SECRET_IN_URI.matcher(v).replaceAll("$1******")));
+                    : Secrets.maskText(SECRET_IN_URI.matcher(v).replaceAll("$1******"))));
     return out;
   }
 }

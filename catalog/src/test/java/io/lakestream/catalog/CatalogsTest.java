@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.iceberg.IcebergBuild;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
@@ -159,10 +160,46 @@ class CatalogsTest {
     Problems problems = new Problems();
     Catalogs.validate(null, "catalog", problems);
     Catalogs.validate(Map.of(), "catalog", problems);
-    Catalogs.validate(Map.of("type", "hive", "uri", "thrift://h:9083"), "catalog", problems);
-    Catalogs.validate(Map.of("type", "glue", "warehouse", "s3://b/w"), "catalog", problems);
+    Catalogs.validate(Map.of("type", "rest", "uri", "http://h:8181"), "catalog", problems);
+    Catalogs.validate(Map.of("type", "hadoop", "warehouse", "wh"), "catalog", problems);
 
     assertThat(problems.list()).isEmpty();
+  }
+
+  @Test
+  void namesTheJarsToAddForACatalogWhoseJarsAreAbsent() {
+    String v = IcebergBuild.version();
+    Problems problems = new Problems();
+    Catalogs.validate(Map.of("type", "hive", "uri", "thrift://h:9083"), "c", problems);
+    Catalogs.validate(Map.of("type", "glue", "warehouse", "s3://b/w"), "c", problems);
+    Catalogs.validate(Map.of("type", "nessie", "uri", "http://h:19120/api/v2"), "c", problems);
+
+    assertThat(problems.list())
+        .map(SpecProblem::toString)
+        .containsExactly(
+            "c.type: the hive catalog needs jars that lakestream does not ship: add"
+                + " iceberg-hive-metastore-"
+                + v
+                + ".jar (org.apache.iceberg:iceberg-hive-metastore:"
+                + v
+                + ") and the Hive Metastore client (org.apache.hive:hive-metastore and its"
+                + " dependencies) to lib/ext/ (docs/catalogs.md says more)",
+            "c.type: the glue catalog needs jars that lakestream does not ship: add iceberg-aws-"
+                + v
+                + ".jar (org.apache.iceberg:iceberg-aws:"
+                + v
+                + ") and iceberg-aws-bundle-"
+                + v
+                + ".jar (org.apache.iceberg:iceberg-aws-bundle:"
+                + v
+                + ") to lib/ext/ (docs/catalogs.md says more)",
+            "c.type: the nessie catalog needs jars that lakestream does not ship: add"
+                + " iceberg-nessie-"
+                + v
+                + ".jar (org.apache.iceberg:iceberg-nessie:"
+                + v
+                + ") and the Nessie client (org.projectnessie.nessie:nessie-client and its"
+                + " dependencies) to lib/ext/ (docs/catalogs.md says more)");
   }
 
   @Test
@@ -173,15 +210,14 @@ class CatalogsTest {
   }
 
   @Test
-  void loadExplainsAMissingCatalogImplementation() {
+  void loadRefusesACatalogWhoseJarsAreAbsentBeforeTryingIt() {
     assertThatThrownBy(
             () ->
                 Catalogs.load(
                     Map.of("type", "hive", "uri", "thrift://127.0.0.1:1", "warehouse", "wh"), dir))
-        .isInstanceOf(PipelineException.class)
-        .hasMessageStartingWith("Cannot load Iceberg catalog \"lakestream\" of type hive")
-        .hasMessageEndingWith(
-            "; the hive catalog needs iceberg-hive-metastore and Hive on the class path");
+        .isInstanceOf(SpecException.class)
+        .hasMessageContaining("catalog.type: the hive catalog needs jars")
+        .hasMessageContaining("to lib/ext/");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.lakestream.cli;
 import io.lakestream.core.inspect.TableDescription;
 import io.lakestream.core.inspect.TableInspector;
 import io.lakestream.core.inspect.TableInspectors;
+import io.lakestream.core.spec.Secrets;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
@@ -88,7 +89,7 @@ final class DescribeCommand implements Callable<Integer> {
             ? " (counted by reading the table)"
             : "");
     out.println("  properties:");
-    new TreeMap<>(d.properties()).forEach((k, v) -> out.printf(Locale.ROOT, "    %s = %s%n", k, v));
+    shownProperties(d).forEach((k, v) -> out.printf(Locale.ROOT, "    %s = %s%n", k, v));
     out.println("  columns:");
     for (TableDescription.Column c : d.columns()) {
       out.printf(
@@ -144,6 +145,17 @@ final class DescribeCommand implements Callable<Integer> {
           positions(s.sourcePositions()));
     }
     out.flush();
+  }
+
+  /**
+   * A table's properties as {@code describe} shows them, sorted by key: a value whose key names a
+   * secret masked, and a value read from the environment or a file shown as its reference.
+   */
+  static Map<String, String> shownProperties(TableDescription d) {
+    Map<String, String> shown = new TreeMap<>();
+    d.properties()
+        .forEach((k, v) -> shown.put(k, Secrets.isSecret(k) ? Secrets.MASK : Secrets.maskText(v)));
+    return shown;
   }
 
   /** {@code orders:0=42, orders:1=17}, or {@code -} when the commit recorded none. */

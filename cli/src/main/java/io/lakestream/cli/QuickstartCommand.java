@@ -104,16 +104,39 @@ final class QuickstartCommand implements Callable<Integer> {
       DescribeCommand.print(tables.describe(spec.errors().deadLetterTable(), 5), out);
     }
     out.println();
-    out.println("Next: bin/lakestream tables --spec examples/quickstart.yaml");
+    String lakestream = installed("bin/lakestream");
+    String example = installed("examples/quickstart.yaml");
+    out.println("Next: " + lakestream + " tables --spec " + example);
     out.println(
-        "      bin/lakestream run examples/quickstart.yaml   (resumes after this run: nothing new"
-            + " to read until more arrives; Ctrl-C stops)");
+        "      "
+            + lakestream
+            + " run "
+            + example
+            + "   (resumes after this run: nothing new to read until more arrives; Ctrl-C stops)");
     out.println(
         "      rm -rf "
             + WORK_DIR
-            + " && bin/lakestream run examples/quickstart.yaml --sample-events 100000 --stop-at-end");
+            + " && "
+            + lakestream
+            + " run "
+            + example
+            + " --sample-events 100000 --stop-at-end");
     out.flush();
     return 0;
+  }
+
+  /**
+   * A file of the installation {@code bin/lakestream} runs from ({@code lakestream.home}), as the
+   * user can type it here: relative when it is under the working directory, else absolute.
+   */
+  private static String installed(String file) {
+    String home = System.getProperty("lakestream.home");
+    if (home == null) {
+      return file;
+    }
+    Path cwd = Path.of("").toAbsolutePath();
+    Path path = Path.of(home, file).toAbsolutePath().normalize();
+    return (path.startsWith(cwd) ? cwd.relativize(path) : path).toString();
   }
 
   private static String bundledSpec() throws IOException {

@@ -37,7 +37,7 @@ final class TableJson {
     root.put("sort_order", d.sortOrder());
     d.key().forEach(root.putArray("identifier_fields")::add);
     ObjectNode properties = root.putObject("properties");
-    new TreeMap<>(d.properties()).forEach(properties::put);
+    DescribeCommand.shownProperties(d).forEach(properties::put);
     ArrayNode columns = root.putArray("columns");
     for (TableDescription.Column c : d.columns()) {
       columns.addObject().put("name", c.name()).put("type", c.type()).put("required", c.required());

@@ -61,7 +61,7 @@ class DescribeCommandTest {
               TableIdentifier.of("shop", "users"),
               schema,
               PartitionSpec.unpartitioned(),
-              Map.of("owner", "team-a"));
+              Map.of("owner", "team-a", "s3.secret-access-key", "tablesecret"));
       table.replaceSortOrder().asc("id").commit();
       AppendFiles append = table.newAppend();
       CommitMetadata.toCommitEntries(WriterId.of("users-sync"), 7, POSITIONS).forEach(append::set);
@@ -91,7 +91,9 @@ class DescribeCommandTest {
             "  current:      0 rows in 0 data files, 0 B",
             "  deletes:      0 position-delete files (0 rows), 0 equality-delete files (0 keys)",
             "  live rows:    0",
-            "    owner = team-a");
+            "    owner = team-a",
+            "    s3.secret-access-key = ******");
+    assertThat(out.toString()).doesNotContain("tablesecret");
     String snapshot = lines.get(lines.size() - 1);
     assertThat(snapshot)
         .contains(" users-sync ")
@@ -108,6 +110,7 @@ class DescribeCommandTest {
     assertThat(d.get("identifier_fields").get(0).asText()).isEqualTo("id");
     assertThat(d.get("sort_order").asText()).isEqualTo("id ASC NULLS FIRST");
     assertThat(d.get("properties").get("owner").asText()).isEqualTo("team-a");
+    assertThat(d.get("properties").get("s3.secret-access-key").asText()).isEqualTo("******");
     assertThat(d.get("current").get("live_rows").asLong()).isZero();
     JsonNode snapshot = d.get("snapshots").get(0);
     assertThat(snapshot.get("pipeline").asText()).isEqualTo("users-sync");

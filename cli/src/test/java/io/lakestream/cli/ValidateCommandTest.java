@@ -178,4 +178,74 @@ class ValidateCommandTest {
     assertThat(err.toString())
         .isEqualTo(dir + " is invalid: 1 problem\n  " + dir + ": is a directory, not a file\n");
   }
+
+  @Test
+  void showsReferencesNeverTheSecretsTheyResolveTo() throws Exception {
+    String secret = "s3cr3t-" + System.nanoTime();
+    Files.writeString(dir.resolve("pg-password"), secret + "\n");
+    Path spec =
+        write(
+            "pg.yaml",
+            String.join(
+                "\n",
+                "pipeline: shop",
+                "source:",
+                "  postgres:",
+                "    url: jdbc:postgresql://db:5432/shop?user=lake&ssl=${file:pg-password}",
+                "    user: lake",
+                "    password: ${file:pg-password}",
+                "    tables: [public.orders]",
+                "sink:",
+                "  iceberg:",
+                "    table: lake.orders",
+                "    catalog: {type: rest, uri: \"http://cat:8181\", token: \"${file:pg-password}\"}",
+                ""));
+    Path bad = write("bad.yaml", Files.readString(spec).replace("table: lake.orders", "table: x"));
+
+    int valid = run("validate", spec.toString());
+    int invalid = run("validate", "--json", bad.toString());
+
+    assertThat(valid).as(err.toString()).isZero();
+    assertThat(invalid).isEqualTo(2);
+    assertThat(out.toString())
+        .contains("jdbc:postgresql://db:5432/shop?user=lake&ssl=${file:pg-password}")
+        .doesNotContain(secret);
+    assertThat(err.toString()).doesNotContain(secret);
+  }
+
+  @Test
+  void reportsEveryUnresolvedReferenceAndRunRejectsTheSameSpec() throws Exception {
+    String unset = "LAKESTREAM_TEST_UNSET_" + System.nanoTime();
+    Path spec =
+        write(
+            "env.yaml",
+            VALID
+                .replace("localhost:9092", "\"${env:" + unset + "}\"")
+                .replace("lake.orders", "\"${file:no-such-file}\""));
+    String expected =
+        spec
+            + " is invalid: 2 problems\n"
+            + "  source.kafka.bootstrap-servers: cannot resolve ${env:"
+            + unset
+            + "}: the environment variable "
+            + unset
+            + " is not set (set it, or give a default: ${env:"
+            + unset
+            + ":-default})\n"
+            + "  sink.iceberg.table: cannot resolve ${file:no-such-file}: file not found: "
+            + dir.resolve("no-such-file")
+            + "\n";
+
+    int validate = run("validate", spec.toString());
+    String validateErr = err.toString();
+    err.getBuffer().setLength(0);
+    int runCode = run("run", spec.toString());
+
+    assertThat(validate).isEqualTo(2);
+    assertThat(validateErr).isEqualTo(expected);
+    assertThat(runCode).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(
+            expected.replace(spec + " is invalid: 2 problems", "2 problems in the pipeline spec:"));
+  }
 }

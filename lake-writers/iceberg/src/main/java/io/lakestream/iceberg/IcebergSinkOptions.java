@@ -29,9 +29,9 @@ public final class IcebergSinkOptions {
                   + " path is resolved against the working directory), and any other Iceberg"
                   + " catalog property such as `uri`. Shipped and working: `jdbc` on SQLite (the"
                   + " default) and on PostgreSQL, `rest` (Iceberg's REST client) and `hadoop`."
-                  + " `hive`, `nessie` and `glue` are accepted but need jars lakestream does not"
-                  + " ship yet (iceberg-hive-metastore, iceberg-nessie, iceberg-aws); without them"
-                  + " the pipeline stops when it opens the catalog.");
+                  + " `hive`, `nessie` and `glue` need jars lakestream does not ship, added to"
+                  + " `lib/ext/` ([catalogs.md](../catalogs.md)); without them `validate` and"
+                  + " `run` name the jars to add.");
 
   /** The table, declared with the spec's other sink-independent keys. */
   public static final SpecOption<String> TABLE = SpecOptions.SINK_TABLE;

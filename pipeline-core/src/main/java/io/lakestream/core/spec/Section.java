@@ -99,18 +99,19 @@ public final class Section {
 
   /** A whole number within {@code [min, max]}, or the default. */
   public Integer integer(SpecOption<Integer> option, int min, int max) {
-    JsonNode value = value(option);
-    if (value == null) {
+    JsonNode given = value(option);
+    if (given == null) {
       return option.defaultValue();
     }
+    JsonNode value = scalar(given);
     if (!value.isIntegralNumber()) {
-      problems.add(pathOf(option), "must be a whole number (got " + describe(value) + ")");
+      problems.add(pathOf(option), "must be a whole number (got " + describe(given) + ")");
       return null;
     }
     if (!value.canConvertToInt() || value.intValue() < min || value.intValue() > max) {
       problems.add(
           pathOf(option),
-          "must be between " + min + " and " + max + " (got " + describe(value) + ")");
+          "must be between " + min + " and " + max + " (got " + describe(given) + ")");
       return null;
     }
     return value.intValue();
@@ -118,12 +119,13 @@ public final class Section {
 
   /** {@code true} or {@code false}, or the default. */
   public Boolean bool(SpecOption<Boolean> option) {
-    JsonNode value = value(option);
-    if (value == null) {
+    JsonNode given = value(option);
+    if (given == null) {
       return option.defaultValue();
     }
+    JsonNode value = scalar(given);
     if (!value.isBoolean()) {
-      problems.add(pathOf(option), "must be true or false (got " + describe(value) + ")");
+      problems.add(pathOf(option), "must be true or false (got " + describe(given) + ")");
       return null;
     }
     return value.booleanValue();
@@ -263,6 +265,13 @@ public final class Section {
 
   // ---- helpers shared by the readers of this package
 
+  /**
+   * A value from a reference read as the number or boolean its text is; other values as they are.
+   */
+  private static JsonNode scalar(JsonNode value) {
+    return value instanceof References.ResolvedText resolved ? resolved.scalar() : value;
+  }
+
   /** The text of a string node, or null after reporting that it is not a non-blank string. */
   static String text(JsonNode value, String at, Problems problems) {
     if (!value.isTextual()) {
@@ -308,10 +317,16 @@ public final class Section {
     return path + "[" + i + "]";
   }
 
-  /** A value as shown in a problem: strings quoted, lists and maps named, not printed. */
+  /**
+   * A value as shown in a problem: strings quoted, lists and maps named, not printed; a value from
+   * a reference by its reference, never by what it resolved to.
+   */
   static String describe(JsonNode node) {
     if (isAbsent(node)) {
       return "nothing";
+    }
+    if (node instanceof References.ResolvedText resolved) {
+      return "the value of " + resolved.written();
     }
     if (node.isTextual()) {
       return quote(node.textValue());

@@ -48,6 +48,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -64,6 +65,10 @@ import java.util.regex.Pattern;
  * key under {@code sink:}. Both are found with {@link ServiceLoader}, and their problems join the
  * same list.
  *
+ * <p>Before anything is checked, references to the environment and to files in string values
+ * ({@code ${env:NAME}}, {@code ${env:NAME:-default}}, {@code ${file:PATH}}) are replaced by what
+ * they name, as {@link References} describes; one that cannot be resolved is a problem at its path.
+ *
  * <p>The keys, their defaults and their descriptions are declared in {@link SpecOptions} and by the
  * source types and formats; {@code docs/spec-reference.md} is generated from those declarations by
  * {@link SpecReference}.
@@ -77,9 +82,14 @@ public final class SpecParser {
 
   private final Problems problems = new Problems();
   private final Path baseDir;
+  private final References references;
 
-  private SpecParser(Path baseDir) {
+  /** How many of the problems are about references; they come first. */
+  private int referenceProblems;
+
+  private SpecParser(Path baseDir, Function<String, String> env) {
     this.baseDir = baseDir;
+    this.references = new References(env, baseDir, problems);
   }
 
   /**
@@ -109,7 +119,7 @@ public final class SpecParser {
               + (e.getMessage() == null ? "" : ": " + e.getMessage().toLowerCase(Locale.ROOT)));
     }
     Path dir = file.toAbsolutePath().getParent();
-    return new SpecParser(dir).read(yaml);
+    return new SpecParser(dir, References.systemEnvironment()).read(yaml);
   }
 
   /**
@@ -119,7 +129,12 @@ public final class SpecParser {
    * @throws SpecException listing every problem in the spec
    */
   public static PipelineSpec parse(String yaml) {
-    return new SpecParser(Path.of("")).read(yaml);
+    return parse(yaml, References.systemEnvironment());
+  }
+
+  /** Like {@link #parse(String)}, with {@code env} as the environment references read. */
+  static PipelineSpec parse(String yaml, Function<String, String> env) {
+    return new SpecParser(Path.of(""), env).read(yaml);
   }
 
   private PipelineSpec read(String yaml) {
@@ -127,6 +142,8 @@ public final class SpecParser {
     if (root == null) {
       throw failure();
     }
+    references.resolve(root, "");
+    referenceProblems = problems.list().size();
     Section top = Section.read(root, "", TOP_LEVEL_OPTIONS, problems);
 
     String pipeline = top.string(PIPELINE);
@@ -410,9 +427,17 @@ public final class SpecParser {
 
   // ---- problems
 
-  /** The exception listing every problem found, each once, in the order found. */
+  /**
+   * The exception listing every problem found, each once, in the order found; of a value whose
+   * reference could not be resolved, only that.
+   */
   private SpecException failure() {
-    return new SpecException(new ArrayList<>(new LinkedHashSet<>(problems.list())));
+    List<SpecProblem> found = problems.list();
+    List<SpecProblem> shown = new ArrayList<>(found.subList(0, referenceProblems));
+    found.subList(referenceProblems, found.size()).stream()
+        .filter(p -> !references.aboutUnresolved(p))
+        .forEach(shown::add);
+    return new SpecException(new ArrayList<>(new LinkedHashSet<>(shown)));
   }
 
   private static SpecException single(String path, String message) {

@@ -90,6 +90,7 @@ public final class SpecReference {
     section(md, "checkpoint", null, SpecOptions.CHECKPOINT_OPTIONS);
     section(md, "errors", null, SpecOptions.ERRORS_OPTIONS);
     values(md);
+    references(md);
     return md.toString();
   }
 
@@ -205,6 +206,58 @@ public final class SpecReference {
         .append("- Names of fields and columns: ")
         .append(TypeNames.NAME_RULE.replace("must be ", ""))
         .append(".\n");
+  }
+
+  private static void references(StringBuilder md) {
+    md.append("## Values from the environment and from files\n\n")
+        .append(
+            "Any string value, or a part of one, can be a reference that is replaced by what it"
+                + " names when the spec is read, by `validate` and `run` alike (keys are never"
+                + " replaced):\n\n")
+        .append("| Reference | Replaced by |\n|---|---|\n")
+        .append("| `${env:NAME}` | the environment variable `NAME`; a problem if it is not set |\n")
+        .append(
+            "| `${env:NAME:-default}` | the variable, or `default` (up to the first `}`) when it"
+                + " is unset or empty |\n")
+        .append(
+            "| `${file:PATH}` | the content of the UTF-8 file `PATH` without its final line"
+                + " break, for secrets mounted as files; a relative `PATH` is relative to the spec"
+                + " file |\n")
+        .append("| `$${` | a literal `${` |\n\n")
+        .append("<!-- spec: fragment -->\n")
+        .append("```yaml\n")
+        .append("source:\n")
+        .append("  kafka:\n")
+        .append("    bootstrap-servers: ${env:KAFKA_BOOTSTRAP:-localhost:9092}\n")
+        .append("    topics: [\"${env:TOPIC}\"]      # quote references inside [ ] and { }\n")
+        .append("    properties:\n")
+        .append("      sasl.jaas.config: ${file:/run/secrets/kafka-jaas}\n")
+        .append("parallelism: ${env:TASKS:-2}\n")
+        .append("```\n\n")
+        .append(
+            "- A value with references is read as a number or `true`/`false` where the key"
+                + " takes one, so `parallelism: ${env:TASKS:-2}` works.\n")
+        .append(
+            "- Inside YAML flow collections (`[...]`, `{...}`) a reference must be quoted:"
+                + " `topics: [\"${env:TOPIC}\"]`.\n")
+        .append(
+            "- Every reference that cannot be resolved is reported with the path of its value,"
+                + " together with the spec's other problems; nothing else is said about that value,"
+                + " since it is unknown.\n")
+        .append(
+            "- What a reference resolves to is never printed: problems say `the value of"
+                + " ${env:NAME}`, and whatever the command line prints (the `validate` summary,"
+                + " errors from Kafka, catalogs or drivers) shows the reference wherever its value"
+                + " would appear. Values shorter than ")
+        .append(Secrets.MIN_HIDDEN_LENGTH)
+        .append(
+            " characters, `true` and `false` are the exception: they cannot be secrets, and"
+                + " hiding them would garble messages; so is a default, which the spec shows. The catalog properties logged when a catalog"
+                + " loads are shown the same way; other log lines name topics, servers and tables"
+                + " as resolved.\n")
+        .append(
+            "- `validate` resolves references in its own environment: run it where the pipeline"
+                + " runs, with the same variables and files.\n");
   }
 
   /** Text safe inside a Markdown table cell. */

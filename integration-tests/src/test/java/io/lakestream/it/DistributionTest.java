@@ -1,0 +1,189 @@
+package io.lakestream.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The distribution as a user gets it: {@code lakestream-<version>-bin.tar.gz} (built by {@code mvn
+ * package} in the cli module) unpacked with {@code tar} in a temporary directory outside the build
+ * tree, and run by its own {@code bin/lakestream} from another directory, with an environment that
+ * holds only {@code PATH}, an empty {@code HOME} and {@code JAVA_HOME}: no Maven, no {@code ~/.m2},
+ * no build tree.
+ */
+class DistributionTest {
+  private static final int EVENTS = 1000;
+
+  @TempDir static Path dir;
+  private static Path lakestream;
+
+  @BeforeAll
+  static void unpack() throws Exception {
+    Path tarball = Path.of(System.getProperty("lakestream.distribution"));
+    assertThat(tarball)
+        .as("the distribution is built by 'mvn package' in cli; run mvn verify, not mvn test")
+        .isRegularFile();
+    Path unpacked = Files.createDirectories(dir.resolve("opt"));
+    Process tar =
+        new ProcessBuilder("tar", "-xzf", tarball.toString(), "-C", unpacked.toString())
+            .inheritIO()
+            .start();
+    assertThat(tar.waitFor(2, TimeUnit.MINUTES)).isTrue();
+    assertThat(tar.exitValue()).isZero();
+    lakestream =
+        unpacked.resolve("lakestream-" + System.getProperty("lakestream.expected-version"));
+  }
+
+  /** What a run printed and how it ended. */
+  private record Result(int exitCode, String stdout, String stderr) {}
+
+  /**
+   * {@code bin/lakestream ARGS} in {@code workDir}, with the clean environment plus {@code env}.
+   */
+  private static Result run(Path workDir, Map<String, String> env, String... args)
+      throws IOException, InterruptedException {
+    Files.createDirectories(workDir);
+    Path home = Files.createDirectories(dir.resolve("home"));
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    List<String> command = new ArrayList<>();
+    command.add(lakestream.resolve("bin/lakestream").toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .directory(workDir.toFile())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
+    builder.environment().clear();
+    builder.environment().put("PATH", "/usr/bin:/bin");
+    builder.environment().put("HOME", home.toString());
+    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    builder.environment().put("LAKESTREAM_JAVA_OPTS", "-Xmx512m -XX:TieredStopAtLevel=1");
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    try {
+      assertThat(process.waitFor(3, TimeUnit.MINUTES)).as("lakestream finished").isTrue();
+      return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+    } finally {
+      process.destroyForcibly();
+    }
+  }
+
+  private static List<Long> eventIds(Path workDir, String table) {
+    TestPipeline tables = TestPipeline.of(workDir.resolve("quickstart-work"), "unused", "orders");
+    return LakeTables.rows(tables, table).stream()
+        .map(r -> (Long) r.getField("event_id"))
+        .sorted()
+        .toList();
+  }
+
+  @Test
+  void printsItsVersion() throws Exception {
+    Result version = run(dir.resolve("anywhere"), Map.of(), "--version");
+
+    assertThat(version.exitCode()).as(version.stderr()).isZero();
+    assertThat(version.stdout())
+        .isEqualTo("lakestream " + System.getProperty("lakestream.expected-version") + "\n");
+  }
+
+  @Test
+  void putsJarsInLibExtOnTheClassPathAndNamesTheJarsACatalogLacks() throws Exception {
+    Path probe = lakestream.resolve("lib/ext/probe.jar");
+    try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(probe))) {
+      jar.putNextEntry(new JarEntry("probe.txt"));
+    }
+    Path spec = dir.resolve("nessie.yaml");
+    Files.writeString(
+        spec,
+        Files.readString(lakestream.resolve("examples/quickstart.yaml"))
+            .replace(
+                "catalog: {type: jdbc, uri: \"jdbc:sqlite:quickstart-work/warehouse/catalog.db\",",
+                "catalog: {type: nessie, uri: \"http://127.0.0.1:1/api/v2\","));
+
+    Result settings =
+        run(
+            dir.resolve("anywhere"),
+            Map.of("LAKESTREAM_JAVA_OPTS", "-Xmx256m -XshowSettings:properties"),
+            "--version");
+    Result nessie = run(dir.resolve("anywhere"), Map.of(), "validate", spec.toString());
+
+    assertThat(settings.exitCode()).isZero();
+    assertThat(settings.stderr()).contains("java.class.path = ").contains(probe.toString());
+    assertThat(nessie.exitCode()).isEqualTo(2);
+    assertThat(nessie.stderr())
+        .contains(
+            "sink.iceberg.catalog.type: the nessie catalog needs jars that lakestream does not"
+                + " ship: add iceberg-nessie-")
+        .contains("to lib/ext/");
+  }
+
+  @Test
+  void runsTheReadmeQuickstartFromAnotherDirectory() throws Exception {
+    Path work = dir.resolve("quickstart");
+
+    Result quickstart = run(work, Map.of(), "quickstart", "--events", String.valueOf(EVENTS));
+
+    assertThat(quickstart.exitCode()).as(quickstart.stderr()).isZero();
+    // sample events have event_id 0..N-1 and amounts of at least 0.01, so the filter keeps them all
+    assertThat(eventIds(work, "shop.orders"))
+        .isEqualTo(LongStream.range(0, EVENTS).boxed().toList());
+    // the next step it suggests works from here too
+    Path example = lakestream.resolve("examples/quickstart.yaml");
+    assertThat(quickstart.stdout())
+        .contains("Next: " + lakestream.resolve("bin/lakestream") + " tables --spec " + example);
+    Result tables = run(work, Map.of(), "tables", "--spec", example.toString());
+    assertThat(tables.exitCode()).as(tables.stderr()).isZero();
+    assertThat(tables.stdout().lines()).containsExactly("shop.orders", "shop.orders_dead_letter");
+  }
+
+  @Test
+  void runsTheShippedExampleWithValuesFromTheEnvironmentAndNeverPrintsTheSecret() throws Exception {
+    Path work = dir.resolve("bounded");
+    String example = Files.readString(lakestream.resolve("examples/quickstart.yaml"));
+    Path spec = work.resolve("orders.yaml");
+    Files.createDirectories(work);
+    Files.writeString(
+        spec,
+        example
+            .replace("table: shop.orders\n", "table: ${env:ORDERS_TABLE}\n")
+            .replace(
+                "    format: json\n",
+                "    format: json\n    properties:\n      ssl.key.password: ${env:KEY_PASSWORD}\n"));
+    String secret = "kp-" + System.nanoTime();
+    Map<String, String> env = Map.of("ORDERS_TABLE", "shop.orders_env", "KEY_PASSWORD", secret);
+
+    Result missing = run(work, Map.of("KEY_PASSWORD", secret), "validate", spec.toString());
+    Result bounded =
+        run(
+            work,
+            env,
+            "run",
+            spec.toString(),
+            "--sample-events",
+            String.valueOf(EVENTS),
+            "--stop-at-end");
+
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.stderr())
+        .contains(
+            "sink.iceberg.table: cannot resolve ${env:ORDERS_TABLE}: the environment variable"
+                + " ORDERS_TABLE is not set");
+    assertThat(bounded.exitCode()).as(bounded.stderr()).isZero();
+    assertThat(eventIds(work, "shop.orders_env"))
+        .isEqualTo(LongStream.range(0, EVENTS).boxed().toList());
+    assertThat(missing.stdout() + missing.stderr() + bounded.stdout() + bounded.stderr())
+        .doesNotContain(secret);
+  }
+}
