@@ -52,6 +52,21 @@ class SpecParserTest {
   }
 
   @Test
+  void aNamedWriterCheckpointsInItsOwnDirectory() {
+    PipelineSpec live = SpecParser.parse(MINIMAL + "checkpoint: {dir: /var/lake/orders}\n");
+    PipelineSpec backfill =
+        SpecParser.parse(MINIMAL + "writer: backfill-1\ncheckpoint: {dir: /var/lake/orders}\n");
+
+    assertThat(live.writerId()).isEqualTo(WriterId.of("orders"));
+    assertThat(live.checkpoint().dir()).isEqualTo(Path.of("/var/lake/orders"));
+    assertThat(backfill.writerId()).isEqualTo(new WriterId("orders", "backfill-1"));
+    assertThat(backfill.checkpoint().dir())
+        .isEqualTo(Path.of("/var/lake/orders/writers/backfill-1"));
+    assertThat(problemsOf(MINIMAL + "writer: \"two words\"\n"))
+        .containsExactly("writer: must be letters, digits, '.', '_' and '-' (got \"two words\")");
+  }
+
+  @Test
   void aStatefulPipelineNeedsAKeyGroupPerTask() {
     String keyed =
         MINIMAL
@@ -213,8 +228,8 @@ class SpecParserTest {
 
     assertThat(problems)
         .containsExactly(
-            "sinks: unknown key, did you mean \"sink\"? (known: pipeline, parallelism, source,"
-                + " schema, event-time, state, transforms, sink, checkpoint, errors)",
+            "sinks: unknown key, did you mean \"sink\"? (known: pipeline, writer, parallelism,"
+                + " source, schema, event-time, state, transforms, sink, checkpoint, errors)",
             "pipeline: must be letters, digits, '.', '_' and '-' (got \"my pipeline\")",
             "parallelism: must be between 1 and 1024 (got 0)",
             "source.kafka.topicz: unknown key, did you mean \"topics\"? (known: bootstrap-servers,"
