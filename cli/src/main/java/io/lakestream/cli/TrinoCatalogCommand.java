@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
           + " in Trino.",
       "Run it in the directory the pipeline runs in: relative paths in the spec are resolved"
           + " against it, as run does. Secrets are written as $${ENV:VAR}, which Trino reads from"
-          + " its environment; see trino-examples/README.md for a walk-through.",
+          + " its environment.",
+      "From a running pipeline to query results, step by step: trino-examples/README.md",
       ""
     },
     footer = {

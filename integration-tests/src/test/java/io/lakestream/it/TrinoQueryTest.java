@@ -33,13 +33,15 @@ class TrinoQueryTest {
   private static final int UPDATED = 50;
   private static final List<Long> DELETED = List.of(100L, 101L, 150L, 199L);
 
+  private static final Path EXAMPLES = Path.of(System.getProperty("lakestream.it.trino.examples"));
+
   @TempDir Path dir;
 
   @Test
   void trinoReadsTheFinalUpsertStateAndDeadLettersFromTheSqliteCatalog(
       EmbeddedKafkaBroker broker, TrinoServer trino) throws Exception {
     TestPipeline p = TestPipeline.of(dir, broker.bootstrapServers(), "trino-sqlite");
-    upsertAndQuery(broker, trino, p, "it_sqlite", List.of());
+    upsertAndQuery(broker, trino, p, "it_sqlite");
   }
 
   @Test
@@ -50,23 +52,34 @@ class TrinoQueryTest {
             .withCatalog(
                 Map.of(
                     "uri",
-                    pg.createDatabase("trino_catalog"),
+                    pg.createDatabase("lakestream_catalog"),
                     "jdbc.user",
                     pg.user(),
                     "jdbc.password",
                     pg.password()));
-    // Trino reads the password from its environment (TrinoServer sets this variable), never in
-    // clear
-    upsertAndQuery(
-        broker, trino, p, "it_postgres", List.of("--secret-env", TrinoServer.PASSWORD_ENV));
+    // Trino reads the password from its environment (TrinoServer sets the variable), never in clear
+    Path catalogFile = upsertAndQuery(broker, trino, p, "it_postgres");
+
+    // the folder's example is what the command prints, but for the catalog's name and location
+    Path example = EXAMPLES.resolve("catalog/lakestream-postgresql.properties");
+    assertThat(properties(catalogFile))
+        .isEqualTo(
+            properties(example).stream()
+                .map(
+                    line ->
+                        line.replace("127.0.0.1:5432", "127.0.0.1:" + pg.port())
+                            .replace("/path/to/lakestream/warehouse", p.warehouse().toString()))
+                .toList());
   }
 
-  private void upsertAndQuery(
-      EmbeddedKafkaBroker broker,
-      TrinoServer trino,
-      TestPipeline plain,
-      String catalog,
-      List<String> catalogArgs)
+  /** The {@code key=value} lines of a catalog file. */
+  private static List<String> properties(Path file) throws Exception {
+    return Files.readAllLines(file).stream().filter(l -> !l.startsWith("#")).toList();
+  }
+
+  /** Runs the pipeline twice, then queries its tables; returns the catalog file Trino loaded. */
+  private Path upsertAndQuery(
+      EmbeddedKafkaBroker broker, TrinoServer trino, TestPipeline plain, String catalog)
       throws Exception {
     TestPipeline p = plain.withPolicy("dead-letter").withPartitionBy("[\"bucket(4, event_id)\"]");
     String servers = broker.bootstrapServers();
@@ -107,7 +120,6 @@ class TrinoQueryTest {
     Path catalogFile = p.dir().resolve(catalog + ".properties");
     List<String> args = new ArrayList<>(List.of("trino-catalog", "--spec", spec.toString()));
     args.addAll(List.of("--name", catalog, "--output", catalogFile.toString()));
-    args.addAll(catalogArgs);
     try (PipelineProcess print =
         PipelineProcess.start(p.dir().resolve("logs"), List.of(), args.toArray(String[]::new))) {
       assertThat(print.waitFor(Duration.ofMinutes(1))).as(print.tail()).isZero();
@@ -144,6 +156,7 @@ class TrinoQueryTest {
       assertThat(single(s, "SELECT count(*) FROM " + catalog + ".it.events_dead_letter"))
           .isEqualTo((long) BAD);
     }
+    return catalogFile;
   }
 
   private static void runToEnd(TestPipeline p, Path spec) throws Exception {

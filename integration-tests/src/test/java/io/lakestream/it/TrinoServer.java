@@ -58,10 +58,11 @@ final class TrinoServer implements AutoCloseable {
   static final String USER = "lakestream-it";
 
   /**
-   * An environment variable the server has, holding {@link PostgresServer#PASSWORD}: tests write
-   * catalog files that read the password from it ({@code ${ENV:...}}), as a deployment would.
+   * The environment variable that catalog files of {@code lakestream trino-catalog} read a database
+   * password from ({@code ${ENV:...}}); the server has it, holding {@link PostgresServer#PASSWORD},
+   * as a deployment would have the real one.
    */
-  static final String PASSWORD_ENV = "LAKESTREAM_IT_CATALOG_PASSWORD";
+  static final String PASSWORD_ENV = "LAKESTREAM_CATALOG_PASSWORD";
 
   private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);

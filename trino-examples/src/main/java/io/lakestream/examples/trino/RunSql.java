@@ -49,10 +49,17 @@ public final class RunSql {
       }
       parameters.put(nameAndValue[0], nameAndValue[1]);
     }
+    String statement;
+    try {
+      statement = sql(Path.of(args[1]), parameters);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
     String user = System.getProperty("user.name", "trino");
     try (Connection c = DriverManager.getConnection(args[0], user, null)) {
-      List<List<String>> rows = query(c, sql(Path.of(args[1]), parameters));
-      print(rows);
+      print(query(c, statement));
     }
   }
 
