@@ -94,7 +94,7 @@ final class TrinoServer implements AutoCloseable {
    *     come up (the message has the tail of its log)
    */
   static TrinoServer start(String maxHeap) throws IOException, InterruptedException {
-    Path javaHome = javaHome();
+    Path javaHome = javaHome(System.getenv("TRINO_JAVA_HOME"), Path.of("/usr/lib/jvm"));
     Path home = unpacked();
     Path runDir =
         Path.of(
@@ -318,11 +318,13 @@ final class TrinoServer implements AutoCloseable {
   }
 
   /**
-   * {@code $TRINO_JAVA_HOME}, else the newest JDK under {@code /usr/lib/jvm} whose {@code release}
-   * file says {@link #MIN_JAVA} or later.
+   * {@code configured} ({@code $TRINO_JAVA_HOME}), else the newest JDK in {@code jvms} ({@code
+   * /usr/lib/jvm}) whose {@code release} file says {@link #MIN_JAVA} or later.
+   *
+   * @throws IOException if there is none, or the configured one is older: the message says what it
+   *     found and what to do
    */
-  static Path javaHome() throws IOException {
-    String configured = System.getenv("TRINO_JAVA_HOME");
+  static Path javaHome(String configured, Path jvms) throws IOException {
     if (configured != null && !configured.isBlank()) {
       Path home = Path.of(configured);
       Optional<Runtime.Version> v = javaVersion(home);
@@ -338,7 +340,6 @@ final class TrinoServer implements AutoCloseable {
       }
       return home;
     }
-    Path jvms = Path.of("/usr/lib/jvm");
     List<String> seen = new ArrayList<>();
     Path best = null;
     Runtime.Version bestVersion = Runtime.Version.parse(MIN_JAVA);
