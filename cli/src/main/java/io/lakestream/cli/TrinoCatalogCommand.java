@@ -6,6 +6,7 @@ import io.lakestream.core.spec.SpecException;
 import io.lakestream.core.spec.SpecParser;
 import io.lakestream.core.spec.SpecProblem;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -82,7 +83,7 @@ final class TrinoCatalogCommand implements Callable<Integer> {
   boolean showSecrets;
 
   @Override
-  public Integer call() throws IOException {
+  public Integer call() {
     PipelineSpec p = SpecParser.parse(spec);
     if (!p.sink().type().equals("iceberg")) {
       throw new SpecException(
@@ -130,7 +131,11 @@ final class TrinoCatalogCommand implements Callable<Integer> {
       return 0;
     }
     Path file = Files.isDirectory(output) ? output.resolve(trinoName + ".properties") : output;
-    Files.writeString(file, text);
+    try {
+      Files.writeString(file, text);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot write the Trino catalog to " + file, e);
+    }
     command.commandLine().getOut().println("Wrote Trino catalog " + trinoName + " to " + file);
     return 0;
   }

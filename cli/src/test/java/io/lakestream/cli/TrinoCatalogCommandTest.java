@@ -189,7 +189,7 @@ class TrinoCatalogCommandTest {
   }
 
   @Test
-  void catalogsTrinoCannotShareAndBadNamesAreRefusedInWords() throws Exception {
+  void unsharableCatalogsBadNamesAndUnwritableFilesAreRefusedInWords() throws Exception {
     Path hadoop = spec("    catalog: {type: hadoop, warehouse: /tmp/wh}");
     assertThat(run("trino-catalog", "--spec", hadoop.toString())).isEqualTo(2);
     assertThat(err.toString())
@@ -203,5 +203,14 @@ class TrinoCatalogCommandTest {
     err.getBuffer().setLength(0);
     assertThat(run("trino-catalog", "--spec", mysql.toString(), "--name", "Bad-Name")).isEqualTo(2);
     assertThat(err.toString()).contains("--name must be lower-case letters");
+
+    err.getBuffer().setLength(0);
+    Path nowhere = dir.resolve("no/such/dir/lake.properties");
+    Path sqlite = spec("    catalog: {type: jdbc}");
+    assertThat(run("trino-catalog", "--spec", sqlite.toString(), "--output", nowhere.toString()))
+        .isEqualTo(1);
+    assertThat(err.toString())
+        .startsWith("error: Cannot write the Trino catalog to " + nowhere)
+        .doesNotContain("\tat ");
   }
 }
