@@ -36,6 +36,7 @@ import picocli.CommandLine.ScopeType;
       TablesCommand.class,
       DescribeCommand.class,
       BenchCommand.class,
+      TrinoCatalogCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Lakestream {

@@ -26,7 +26,8 @@ class CommandLineTest {
   }
 
   static List<String> commands() {
-    return List.of("quickstart", "validate", "run", "tables", "describe", "bench", "help");
+    return List.of(
+        "quickstart", "validate", "run", "tables", "describe", "bench", "trino-catalog", "help");
   }
 
   @ParameterizedTest

@@ -42,6 +42,7 @@ class DocsTest {
   static List<Path> documents() throws IOException {
     List<Path> docs = new ArrayList<>();
     docs.add(ROOT.resolve("README.md"));
+    docs.add(ROOT.resolve("trino-examples/README.md"));
     try (Stream<Path> files = Files.walk(ROOT.resolve("docs"))) {
       files.filter(f -> f.toString().endsWith(".md")).sorted().forEach(docs::add);
     }
@@ -50,9 +51,11 @@ class DocsTest {
 
   static List<Shown> specs() throws IOException {
     List<Shown> specs = new ArrayList<>();
-    try (Stream<Path> files = Files.list(ROOT.resolve("examples"))) {
-      for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-        specs.add(new Shown(f.toString(), Files.readString(f)));
+    for (String folder : List.of("examples", "trino-examples/pipelines")) {
+      try (Stream<Path> files = Files.list(ROOT.resolve(folder))) {
+        for (Path f : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+          specs.add(new Shown(f.toString(), Files.readString(f)));
+        }
       }
     }
     for (Path doc : documents()) {
@@ -131,6 +134,7 @@ class DocsTest {
   @Test
   void findsTheExamplesAndDocs() throws IOException {
     assertThat(specs()).extracting(Shown::where).anyMatch(w -> w.contains("quickstart.yaml"));
-    assertThat(commandsShown()).contains("run", "validate", "quickstart", "bench");
+    assertThat(specs()).extracting(Shown::where).anyMatch(w -> w.contains("customers.yaml"));
+    assertThat(commandsShown()).contains("run", "validate", "quickstart", "bench", "trino-catalog");
   }
 }
