@@ -16,8 +16,8 @@ import java.util.function.LongSupplier;
  *
  * <ul>
  *   <li><b>Watermark</b>: the smallest of the upstream tasks' watermarks, leaving out idle ones
- *       (when all are idle it stays); it never goes back, also across restarts (it is stored with
- *       the state).
+ *       (when all are idle, the smallest of all); it never goes back, also across restarts (it is
+ *       stored with the state).
  *   <li><b>Barriers</b> are aligned: once the barrier of checkpoint {@code n} has come from one
  *       upstream task, that task's channel is not read until it has come from all. Then the
  *       operator flushes, the barrier goes downstream, the state store is snapshotted and the
@@ -163,16 +163,23 @@ final class KeyedTask {
     }
   }
 
+  /**
+   * The smallest watermark of the active upstream tasks; when all are idle, the smallest of all of
+   * them, as a source task combines its splits. A bounded run's last watermark comes that way: a
+   * split that reaches its end offset is idle in the same poll that reads its last records.
+   */
   private long combinedWatermark() {
     long min = Long.MAX_VALUE;
+    long minOfAll = Long.MAX_VALUE;
     boolean anyActive = false;
     for (int u = 0; u < upstreamWatermarks.length; u++) {
+      minOfAll = Math.min(minOfAll, upstreamWatermarks[u]);
       if (!upstreamIdle[u]) {
         anyActive = true;
         min = Math.min(min, upstreamWatermarks[u]);
       }
     }
-    return anyActive ? min : watermark;
+    return anyActive ? min : minOfAll;
   }
 
   private void advanceTo(long candidate) {
