@@ -182,4 +182,52 @@ class WatermarkTest {
     WindowAssertions.assertLateRecords(spec, late, context);
     WindowAssertions.assertWindowTable(spec, expected.rows(), context);
   }
+
+  /**
+   * A bounded run ends with the watermark of everything it read, and the next run starts from it:
+   * it never goes back, also across restarts. A record produced after the first bounded run, 150 s
+   * behind the oldest partition, is too late for its window (no allowed lateness) in the second
+   * bounded run: it lands in the late-records table, and its window's row does not count it.
+   */
+  @Test
+  void aRecordBehindTheLastBoundedRunsWatermarkIsLateInTheNext(EmbeddedKafkaBroker broker)
+      throws Exception {
+    WindowPipeline spec =
+        WindowPipeline.of(
+            dir,
+            broker.bootstrapServers(),
+            "wm-late-after-bounded",
+            new WindowDef.Tumbling(MINUTE),
+            aggregates());
+    broker.createTopic(spec.topic(), PARTITIONS);
+    long seed = StatefulRuns.seed(spec.pipelineId());
+    String context = "seed " + seed;
+    // 300 s of event time in each partition, small enough to be read in one poll; no corrections,
+    // duplicates only within the bound: nothing of the first run is late
+    EventTimeline timeline =
+        new EventTimeline(
+            seed,
+            Settings.standard(PARTITIONS)
+                .withStep(1_000)
+                .withCorrectionRate(0)
+                .withDuplicatesWithin(8));
+    List<SentEvent> sent =
+        new ArrayList<>(
+            EventProducer.send(broker.bootstrapServers(), spec.topic(), 1, timeline.phase(300, 0)));
+    StatefulRuns.runToEnd(spec);
+    List<SentEvent> late =
+        EventProducer.send(
+            broker.bootstrapServers(), spec.topic(), 2, List.of(timeline.farBehind(2, 150_000)));
+    sent.addAll(late);
+    StatefulRuns.runToEnd(spec);
+
+    Expected expected = WindowReference.compute(spec, PARTITIONS, sent);
+    assertThat(expected.late()).isEqualTo(late);
+    long t = late.get(0).event().eventTime();
+    assertThat(expected.rows().keySet())
+        .as("the late record's window has other records")
+        .anyMatch(k -> k.startMicros() <= t * 1000 && t * 1000 < k.endMicros());
+    WindowAssertions.assertLateRecords(spec, late, context);
+    WindowAssertions.assertWindowTable(spec, expected.rows(), context);
+  }
 }
