@@ -149,7 +149,8 @@ public final class Pipeline {
                 options.clock(),
                 spec.checkpoint().timeout(),
                 new Backoff(options.clock(), spec.checkpoint().retryTimeout()),
-                stateful ? spec.state().keyGroups() : 0);
+                stateful ? spec.state().keyGroups() : 0,
+                tables.transactions());
         Recovery recovery = coordinator.recover();
         if (stateful) {
           StateResume.check(spec, recovery);
