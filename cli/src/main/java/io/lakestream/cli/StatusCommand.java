@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -157,7 +158,7 @@ final class StatusCommand implements Callable<Integer> {
   }
 
   private static void putLongs(ObjectNode node, Map<String, Long> values) {
-    new java.util.TreeMap<>(values).forEach(node::put);
+    new TreeMap<>(values).forEach(node::put);
   }
 
   private static double seconds(Instant from, Instant to) {

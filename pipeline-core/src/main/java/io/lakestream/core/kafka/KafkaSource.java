@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -318,7 +319,7 @@ public final class KafkaSource implements RecordSource, AcknowledgesPositions, R
     if (known.isEmpty()) {
       return Map.of();
     }
-    Map<String, Long> lag = new java.util.TreeMap<>();
+    Map<String, Long> lag = new TreeMap<>();
     for (Map.Entry<TopicPartition, Long> e :
         listOffsets(known, OffsetSpec.latest(), LAG_TIMEOUT).entrySet()) {
       String split = splitId(e.getKey());

@@ -1,5 +1,6 @@
 package io.lakestream.core.runtime;
 
+import io.lakestream.core.error.Failures;
 import io.lakestream.core.inspect.TableDescription;
 import io.lakestream.core.inspect.TableInspector;
 import io.lakestream.core.inspect.TableInspectors;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -111,7 +113,7 @@ public record PipelineStatus(
     try {
       lag = lag(spec, positions, clock);
     } catch (RuntimeException e) {
-      lagProblem = io.lakestream.core.error.Failures.describe(e);
+      lagProblem = Failures.describe(e);
     }
     Map<String, Instant> newest = new TreeMap<>();
     Instant watermark = null;
@@ -140,7 +142,7 @@ public record PipelineStatus(
   }
 
   private static Instant micros(long micros) {
-    return Instant.EPOCH.plus(micros, java.time.temporal.ChronoUnit.MICROS);
+    return Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
   }
 
   /** The tables the spec writes, then any other the checkpoint names. */
@@ -166,7 +168,7 @@ public record PipelineStatus(
         result.add(table(inspector, name, spec.pipeline()));
       }
     } catch (RuntimeException e) {
-      String problem = io.lakestream.core.error.Failures.describe(e);
+      String problem = Failures.describe(e);
       for (String name : names) {
         if (result.stream().noneMatch(t -> t.table().equals(name))) {
           result.add(new TableStatus(name, Metrics.DEFAULT_WRITER, null, null, null, problem));
@@ -186,13 +188,7 @@ public record PipelineStatus(
     try {
       d = inspector.describe(name, COMMITS_SEARCHED);
     } catch (RuntimeException e) {
-      return new TableStatus(
-          name,
-          Metrics.DEFAULT_WRITER,
-          null,
-          null,
-          null,
-          io.lakestream.core.error.Failures.describe(e));
+      return new TableStatus(name, Metrics.DEFAULT_WRITER, null, null, null, Failures.describe(e));
     }
     for (TableDescription.Commit c : d.commits()) {
       if (pipeline.equals(c.pipelineId()) && c.checkpointId() != null) {
