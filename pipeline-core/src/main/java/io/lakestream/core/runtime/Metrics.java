@@ -15,16 +15,13 @@ import java.util.stream.Collectors;
  * values of these, the metrics endpoint serves them, and {@link #markdown()} renders the list in
  * docs/operations.md. Names and labels are stable: a name is never reused for something else.
  *
- * <p>Every metric has the labels {@code pipeline} (the spec's id) and {@code writer} (the instance
- * writing, {@code default} until a pipeline can have several); some add {@code table}, {@code
- * split} (a source split: {@code topic:partition} for Kafka, the replication slot's split for
- * PostgreSQL) or {@code exchange} (the keyed step it feeds, counted from 0).
+ * <p>Every metric has the labels {@code pipeline} (the spec's id) and {@code writer} (the spec's
+ * writer, {@code default} unless it names one); some add {@code table}, {@code split} (a source
+ * split: {@code topic:partition} for Kafka, the replication slot's split for PostgreSQL) or {@code
+ * exchange} (the keyed step it feeds, counted from 0).
  */
 public final class Metrics {
   private Metrics() {}
-
-  /** The value of the {@code writer} label until a pipeline can run as several writers. */
-  public static final String DEFAULT_WRITER = "default";
 
   private static final List<String> PIPELINE = List.of("pipeline", "writer");
   private static final List<String> TABLE = List.of("pipeline", "writer", "table");

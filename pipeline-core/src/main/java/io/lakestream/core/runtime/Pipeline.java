@@ -163,9 +163,9 @@ public final class Pipeline {
    * thread; asks the source for its lag, which takes a few seconds at most.
    */
   public List<Metric.Sample> samples() {
-    List<String> labels = List.of(spec.pipeline(), Metrics.DEFAULT_WRITER);
+    List<String> labels = List.of(spec.pipeline(), spec.writer());
     List<Metric.Sample> result =
-        new ArrayList<>(metrics.samples(spec.pipeline(), options.clock().millis()));
+        new ArrayList<>(metrics.samples(spec.pipeline(), spec.writer(), options.clock().millis()));
     PipelineState now = state;
     boolean running = now == PipelineState.RUNNING || now == PipelineState.STOPPING;
     result.add(Metrics.RUNNING.sample(labels, running ? 1 : 0));

@@ -137,8 +137,8 @@ public final class PipelineMetrics {
    * its {@link Pipeline} adds. Asks the source for its lag (a few seconds at most) and walks the
    * state directory.
    */
-  List<Metric.Sample> samples(String pipeline, long nowMillis) {
-    List<String> p = List.of(pipeline, Metrics.DEFAULT_WRITER);
+  List<Metric.Sample> samples(String pipeline, String writer, long nowMillis) {
+    List<String> p = List.of(pipeline, writer);
     List<Metric.Sample> out = new ArrayList<>();
     Snapshot m = snapshot();
     out.add(Metrics.RECORDS_IN.sample(p, m.in()));
@@ -158,9 +158,7 @@ public final class PipelineMetrics {
           .get()
           .forEach(
               (split, lag) ->
-                  out.add(
-                      Metrics.SOURCE_LAG.sample(
-                          List.of(pipeline, Metrics.DEFAULT_WRITER, split), lag)));
+                  out.add(Metrics.SOURCE_LAG.sample(List.of(pipeline, writer, split), lag)));
     } catch (RuntimeException e) {
       // the source did not answer in time: no lag this scrape, rather than a wrong one
     }
@@ -171,7 +169,7 @@ public final class PipelineMetrics {
       for (Map.Entry<String, Long> e : newest.entrySet()) {
         out.add(
             Metrics.SOURCE_EVENT_TIME.sample(
-                List.of(pipeline, Metrics.DEFAULT_WRITER, e.getKey()), seconds(e.getValue())));
+                List.of(pipeline, writer, e.getKey()), seconds(e.getValue())));
         watermark = Math.min(watermark, e.getValue() - run.outOfOrderMicros());
         newestOfAll = Math.max(newestOfAll, e.getValue());
       }
@@ -181,7 +179,7 @@ public final class PipelineMetrics {
       if (run.eventTimeTable() != null) {
         out.add(
             Metrics.TABLE_FRESHNESS.sample(
-                List.of(pipeline, Metrics.DEFAULT_WRITER, run.eventTimeTable()),
+                List.of(pipeline, writer, run.eventTimeTable()),
                 nowSeconds - seconds(newestOfAll)));
       }
     }
@@ -201,7 +199,7 @@ public final class PipelineMetrics {
 
     tables.forEach(
         (name, t) -> {
-          List<String> labels = List.of(pipeline, Metrics.DEFAULT_WRITER, name);
+          List<String> labels = List.of(pipeline, writer, name);
           out.add(
               Metrics.TABLE_COMMIT_DURATION.summary(
                   labels, t.commits.sum(), t.commitNanos.sum() / 1e9));
@@ -219,8 +217,7 @@ public final class PipelineMetrics {
     for (int i = 0; i < exchanges.size(); i++) {
       out.add(
           Metrics.EXCHANGE_FILL.sample(
-              List.of(pipeline, Metrics.DEFAULT_WRITER, String.valueOf(i)),
-              exchanges.get(i).fill()));
+              List.of(pipeline, writer, String.valueOf(i)), exchanges.get(i).fill()));
     }
     return out;
   }

@@ -38,7 +38,7 @@ import java.util.concurrent.TimeoutException;
  * @param runningBy who holds the checkpoint directory (process id, host, since when), or null when
  *     no process runs the pipeline
  * @param checkpoint the newest persisted checkpoint, or null
- * @param tables each table's last commit by the pipeline, in the order of the spec
+ * @param tables each table's last commit by each writer of the pipeline, in the order of the spec
  * @param lag the records each split holds beyond the committed positions; empty when unknown
  * @param lagProblem why the lag is unknown, or null
  * @param newestEventTimes the newest event time per split the checkpoint holds (pipelines with
@@ -61,9 +61,6 @@ public record PipelineStatus(
   /** How long the source gets to tell its lag. */
   static final Duration SOURCE_TIMEOUT = Duration.ofSeconds(10);
 
-  /** How many of a table's newest commits are searched for the pipeline's last one. */
-  static final int COMMITS_SEARCHED = 100;
-
   /**
    * A persisted checkpoint.
    *
@@ -74,12 +71,13 @@ public record PipelineStatus(
   public record CheckpointInfo(long id, Instant createdAt, Map<String, Long> positions) {}
 
   /**
-   * One table's last commit by the pipeline.
+   * One table's last commit by one writer of the pipeline, as the table's current version records
+   * it.
    *
    * @param table the table
-   * @param writer the writer that committed it ({@link Metrics#DEFAULT_WRITER})
+   * @param writer the writer's name
    * @param checkpointId the checkpoint the commit holds, or null when the pipeline has not
-   *     committed to the table (among its newest {@value #COMMITS_SEARCHED} commits)
+   *     committed to the table
    * @param committedAt when, or null
    * @param rows rows the table holds now (before deletes), or null when it cannot be read
    * @param problem why the table cannot be read, or null
@@ -165,13 +163,13 @@ public record PipelineStatus(
     List<TableStatus> result = new ArrayList<>();
     try (TableInspector inspector = TableInspectors.open(catalog)) {
       for (String name : names) {
-        result.add(table(inspector, name, spec.pipeline()));
+        result.addAll(table(inspector, name, spec));
       }
     } catch (RuntimeException e) {
       String problem = Failures.describe(e);
       for (String name : names) {
         if (result.stream().noneMatch(t -> t.table().equals(name))) {
-          result.add(new TableStatus(name, Metrics.DEFAULT_WRITER, null, null, null, problem));
+          result.add(new TableStatus(name, spec.writer(), null, null, null, problem));
         }
       }
     }
@@ -183,25 +181,34 @@ public record PipelineStatus(
     return (Map<String, ?>) m;
   }
 
-  private static TableStatus table(TableInspector inspector, String name, String pipeline) {
+  /**
+   * One row per writer of the pipeline that committed to the table; one row for the spec's writer,
+   * without a checkpoint, when none did.
+   */
+  private static List<TableStatus> table(TableInspector inspector, String name, PipelineSpec spec) {
     TableDescription d;
     try {
-      d = inspector.describe(name, COMMITS_SEARCHED);
+      d = inspector.describe(name, 0);
     } catch (RuntimeException e) {
-      return new TableStatus(name, Metrics.DEFAULT_WRITER, null, null, null, Failures.describe(e));
+      return List.of(new TableStatus(name, spec.writer(), null, null, null, Failures.describe(e)));
     }
-    for (TableDescription.Commit c : d.commits()) {
-      if (pipeline.equals(c.pipelineId()) && c.checkpointId() != null) {
-        return new TableStatus(
-            name,
-            Metrics.DEFAULT_WRITER,
-            c.checkpointId(),
-            c.committedAt(),
-            d.totals().records(),
-            null);
+    List<TableStatus> rows = new ArrayList<>();
+    for (TableDescription.WriterCheckpoint w : d.writers()) {
+      if (w.writer().pipeline().equals(spec.pipeline())) {
+        rows.add(
+            new TableStatus(
+                name,
+                w.writer().name(),
+                w.checkpointId(),
+                w.committedAt(),
+                d.totals().records(),
+                null));
       }
     }
-    return new TableStatus(name, Metrics.DEFAULT_WRITER, null, null, d.totals().records(), null);
+    if (rows.isEmpty()) {
+      rows.add(new TableStatus(name, spec.writer(), null, null, d.totals().records(), null));
+    }
+    return rows;
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.lakestream.core.error.RetriableException;
 import io.lakestream.core.sink.Committable;
 import io.lakestream.core.sink.SinkCommitter;
+import io.lakestream.core.spec.WriterId;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -47,8 +48,8 @@ class MeasuredCommitterTest {
     backoff.run("commit", () -> measured.commit(1, Map.of("t:0", 12L), files), what -> {});
     measured.commit(1, Map.of("t:0", 12L), files); // already held: not counted
 
-    List<String> labels = List.of("p", Metrics.DEFAULT_WRITER, "lake.t");
-    assertThat(metrics.samples("p", NOW.toEpochMilli()))
+    List<String> labels = List.of("p", WriterId.DEFAULT, "lake.t");
+    assertThat(metrics.samples("p", WriterId.DEFAULT, NOW.toEpochMilli()))
         .contains(
             Metrics.TABLE_COMMIT_FAILURES.sample(labels, 2),
             Metrics.TABLE_COMMIT_DURATION.summary(labels, 1, 0.25),
