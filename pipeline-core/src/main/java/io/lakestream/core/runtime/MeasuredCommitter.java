@@ -52,6 +52,11 @@ final class MeasuredCommitter implements SinkCommitter {
   }
 
   @Override
+  public void close() {
+    delegate.close();
+  }
+
+  @Override
   public CommitResult commit(
       long checkpointId, Map<String, Long> positions, List<Committable> committables) {
     long start = nanoTime.getAsLong();
