@@ -17,8 +17,8 @@ import sun.misc.SignalHandler;
 
 /**
  * Runs one pipeline in this process the way every command does: starts the embedded broker when the
- * spec asks for it, turns SIGTERM / Ctrl-C into a clean stop (last checkpoint committed, exit 0),
- * and reports how the run ended.
+ * spec asks for it, serves metrics when it names a port, turns SIGTERM / Ctrl-C into a clean stop
+ * (last checkpoint committed, exit 0), and reports how the run ended.
  */
 final class PipelineRunner {
   private PipelineRunner() {}
@@ -68,9 +68,9 @@ final class PipelineRunner {
   }
 
   /**
-   * Runs {@code spec} on this thread until it ends. SIGTERM and SIGINT (Ctrl-C) ask it to commit
-   * the current checkpoint and stop, so the command exits 0; a second signal exits at once with
-   * 130.
+   * Runs {@code spec} on this thread until it ends, serving its metrics on {@code metrics.port}
+   * while it runs. SIGTERM and SIGINT (Ctrl-C) ask it to commit the current checkpoint and stop, so
+   * the command exits 0; a second signal exits at once with 130.
    */
   static RunResult run(PipelineSpec spec, RunOptions options, PrintStream err) {
     Pipeline pipeline = new Pipeline(spec, options);
@@ -86,7 +86,8 @@ final class PipelineRunner {
         };
     SignalHandler previousTerm = Signal.handle(new Signal("TERM"), handler);
     SignalHandler previousInt = Signal.handle(new Signal("INT"), handler);
-    try {
+    Integer port = spec.metrics().port();
+    try (MetricsEndpoint endpoint = port == null ? null : MetricsEndpoint.start(port, pipeline)) {
       return pipeline.run();
     } finally {
       Signal.handle(new Signal("TERM"), previousTerm);

@@ -9,9 +9,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "run",
@@ -56,9 +59,27 @@ final class RunCommand implements Callable<Integer> {
           "Partitions of the sample topic when --sample-events creates it. Default: ${DEFAULT-VALUE}.")
   int samplePartitions;
 
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Serve /metrics, /health and /ready on this port (1 to 65535) instead of the spec's"
+              + " metrics.port.")
+  Integer metricsPort;
+
+  @Spec CommandSpec command;
+
   @Override
   public Integer call() {
     PipelineSpec parsed = PipelineChecks.parse(spec);
+    if (metricsPort != null) {
+      if (metricsPort < 1 || metricsPort > 65535) {
+        throw new ParameterException(
+            command.commandLine(),
+            "--metrics-port must be between 1 and 65535 (got " + metricsPort + ")");
+      }
+      parsed = parsed.withMetrics(parsed.metrics().withPort(metricsPort));
+    }
     PrintStream out = System.out;
     PrintStream err = System.err;
     try (PipelineRunner.Source source =

@@ -22,6 +22,7 @@ import org.apache.iceberg.DeleteFile;
 import org.apache.iceberg.RowDelta;
 import org.apache.iceberg.SchemaParser;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.SnapshotUpdate;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableMetadata;
@@ -29,6 +30,7 @@ import org.apache.iceberg.TableOperations;
 import org.apache.iceberg.Transaction;
 import org.apache.iceberg.UpdateSchema;
 import org.apache.iceberg.metrics.MetricsReporter;
+import org.apache.iceberg.util.SnapshotUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,17 +68,21 @@ final class IcebergCommitter implements SinkCommitter {
   private final TableOperations ops;
   private final String tableName;
   private final WriterId writer;
+  private final String branch;
   private Long epoch;
 
   /**
    * @param table the committer's own instance of the table, refreshed before every decision
    * @param ops the table's operations
+   * @param branch the branch commits go to and recovery reads, or null for the main line
    */
-  IcebergCommitter(Table table, TableOperations ops, String tableName, WriterId writer) {
+  IcebergCommitter(
+      Table table, TableOperations ops, String tableName, WriterId writer, String branch) {
     this.table = table;
     this.ops = ops;
     this.tableName = tableName;
     this.writer = writer;
+    this.branch = branch == null ? SnapshotRef.MAIN_BRANCH : branch;
     this.epoch = epochOf(ops.current());
   }
 
@@ -125,7 +131,7 @@ final class IcebergCommitter implements SinkCommitter {
   }
 
   private Optional<CommittedCheckpoint> lastCommitted(TableMetadata metadata) {
-    Snapshot snapshot = metadata.currentSnapshot();
+    Snapshot snapshot = head(metadata);
     while (snapshot != null) {
       Optional<CommitMetadata.Checkpoint> recorded =
           CommitMetadata.fromCommitEntries(snapshot.summary(), writer);
@@ -217,6 +223,7 @@ final class IcebergCommitter implements SinkCommitter {
       update = delta;
     }
     CommitMetadata.toCommitEntries(writer, checkpointId, positions).forEach(update::set);
+    update.toBranch(branch); // a branch that does not exist yet starts at the main line's head
     try {
       update.commit();
       if (transaction != null) {
@@ -295,7 +302,7 @@ final class IcebergCommitter implements SinkCommitter {
         writer.describe(),
         tableName,
         recorded.checkpointId());
-    Snapshot snapshot = metadata.currentSnapshot();
+    Snapshot snapshot = head(metadata);
     return new CommitResult(
         false, 0, 0, snapshot == null ? null : Long.toString(snapshot.snapshotId()));
   }
@@ -326,7 +333,7 @@ final class IcebergCommitter implements SinkCommitter {
   }
 
   private Snapshot snapshotOf(TableMetadata metadata, long checkpointId) {
-    for (Snapshot s = metadata.currentSnapshot();
+    for (Snapshot s = head(metadata);
         s != null;
         s = s.parentId() == null ? null : metadata.snapshot(s.parentId())) {
       Optional<CommitMetadata.Checkpoint> recorded =
@@ -336,6 +343,11 @@ final class IcebergCommitter implements SinkCommitter {
       }
     }
     return null;
+  }
+
+  /** The newest snapshot of the committer's branch (the main line's while the branch is new). */
+  private Snapshot head(TableMetadata metadata) {
+    return SnapshotUtil.latestSnapshot(metadata, branch);
   }
 
   private void deletePendingManifests(List<PendingManifest> manifests) {

@@ -35,6 +35,7 @@ final class IcebergSink implements Sink {
    * @param writeTable the table as loaded at open, shared read-only by writers
    * @param commitTable a second instance of the table, refreshed by the committer only
    * @param fileSchema the schema data files are written with
+   * @param branch the branch commits go to, or null for the main line
    * @param key the key columns in upsert mode, empty in append mode
    * @param newColumns in upsert mode, the pipeline's rows when they have columns the table lacks (a
    *     change source gained them while the pipeline was stopped); otherwise null
@@ -49,6 +50,7 @@ final class IcebergSink implements Sink {
       Schema fileSchema,
       long targetFileSize,
       WriterId writer,
+      String branch,
       List<String> key,
       io.lakestream.core.record.Schema newColumns) {
     this.catalog = catalog;
@@ -60,7 +62,7 @@ final class IcebergSink implements Sink {
     this.writer = writer;
     this.key = List.copyOf(key);
     this.newColumns = newColumns;
-    this.committer = new IcebergCommitter(commitTable, commitOps, tableName, writer);
+    this.committer = new IcebergCommitter(commitTable, commitOps, tableName, writer, branch);
   }
 
   @Override

@@ -4,7 +4,7 @@ import io.lakestream.catalog.Catalogs;
 import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.sink.Sink;
 import io.lakestream.core.sink.SinkContext;
-import io.lakestream.core.sink.SinkFactory;
+import io.lakestream.core.sink.SupportsBranches;
 import io.lakestream.core.sink.TablePlan;
 import io.lakestream.core.spec.Problems;
 import java.util.List;
@@ -19,7 +19,7 @@ import org.apache.iceberg.catalog.Catalog;
  * The {@code iceberg} sink: appends rows to an Iceberg table, or upserts and deletes them by key,
  * and commits each checkpoint exactly once. Options are declared in {@link IcebergSinkOptions}.
  */
-public final class IcebergSinkFactory implements SinkFactory {
+public final class IcebergSinkFactory implements SupportsBranches {
 
   /** The key under {@code sink:} that selects this sink. */
   public static final String TYPE = "iceberg";
@@ -115,6 +115,7 @@ public final class IcebergSinkFactory implements SinkFactory {
           fileSchema,
           config.targetFileSize(),
           context.writer(),
+          context.branch(),
           key,
           newColumns);
     } catch (RuntimeException e) {

@@ -19,6 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.io.CloseableIterable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -253,6 +256,63 @@ class IcebergCommitterTest {
     assertThat(TestTables.read(dir))
         .extracting(TestTables::plain)
         .containsExactlyInAnyOrderElementsOf(expected);
+  }
+
+  @Test
+  void aBranchGetsTheCommitsAndRecoveryWhileTheMainLineStaysAsItWas() {
+    WriterId replay = new WriterId(TestTables.PIPELINE, "replay");
+    List<Orders> live = Orders.generate(6, 0, 40);
+    List<Orders> replayed = Orders.generate(7, 1_000, 30);
+    List<Orders> moreLive = Orders.generate(8, 2_000, 20);
+    try (Sink main = open();
+        Sink branch =
+            new IcebergSinkFactory()
+                .open(
+                    new SinkContext(
+                            replay,
+                            TestTables.config(dir, Map.of()),
+                            TestTables.TABLE,
+                            Orders.SCHEMA,
+                            SinkContext.Role.OUTPUT)
+                        .withBranch("replay"))) {
+      main.committer()
+          .commit(1, Map.of("orders:0", 40L), TestTables.write(main, 0, Orders.rows(live), 1));
+      branch
+          .committer()
+          .commit(
+              1, Map.of("orders:0", 30L), TestTables.write(branch, 0, Orders.rows(replayed), 1));
+      main.committer()
+          .commit(2, Map.of("orders:0", 60L), TestTables.write(main, 0, Orders.rows(moreLive), 2));
+
+      // the branch's writer recovers from the branch: the main line's checkpoint 2 is not its
+      assertThat(branch.committer().lastCommitted())
+          .contains(new CommittedCheckpoint(1, Map.of("orders:0", 30L)));
+      assertThat(branch.committer().commit(1, Map.of("orders:0", 30L), List.of()).committed())
+          .isFalse();
+    }
+
+    List<Object> onMain = new ArrayList<>(Orders.expected(live));
+    onMain.addAll(Orders.expected(moreLive));
+    List<Object> onBranch = new ArrayList<>(Orders.expected(live)); // it started at main's head
+    onBranch.addAll(Orders.expected(replayed));
+    assertThat(TestTables.read(dir))
+        .extracting(TestTables::plain)
+        .containsExactlyInAnyOrderElementsOf(onMain);
+    List<Object> branchRows =
+        TestTables.inspect(
+            dir,
+            t -> {
+              List<Object> rows = new ArrayList<>();
+              long head = t.refs().get("replay").snapshotId();
+              try (CloseableIterable<Record> it =
+                  IcebergGenerics.read(t).useSnapshot(head).build()) {
+                it.forEach(r -> rows.add(TestTables.plain(r)));
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+              return rows;
+            });
+    assertThat(branchRows).containsExactlyInAnyOrderElementsOf(onBranch);
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -308,20 +309,21 @@ public final class KafkaSource implements RecordSource, AcknowledgesPositions, R
   }
 
   /**
-   * The records the partitions hold beyond {@code positions}, asked with a short deadline so that a
-   * caller reporting progress is never held up by an outage.
+   * The records each partition holds beyond {@code positions}, by split id, asked with a short
+   * deadline so that a caller reporting progress is never held up by an outage.
    *
    * @throws PipelineException if the brokers do not answer in time
    */
   @Override
-  public long lag(Map<String, Long> positions) {
+  public Map<String, Long> lag(Map<String, Long> positions) {
     if (known.isEmpty()) {
-      return 0;
+      return Map.of();
     }
-    long lag = 0;
+    Map<String, Long> lag = new TreeMap<>();
     for (Map.Entry<TopicPartition, Long> e :
         listOffsets(known, OffsetSpec.latest(), LAG_TIMEOUT).entrySet()) {
-      lag += Math.max(0, e.getValue() - positions.getOrDefault(splitId(e.getKey()), 0L));
+      String split = splitId(e.getKey());
+      lag.put(split, Math.max(0, e.getValue() - positions.getOrDefault(split, 0L)));
     }
     return lag;
   }

@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * checkpoint {@code n}:
  *
  * <ol>
- *   <li>the coordinator asks every task for barrier {@code n} ({@link Task#barrier}); each answers
- *       on its own thread through {@link TaskControl}:
+ *   <li>the coordinator begins the transactions of the tables whose committers have them (the rows
+ *       after barrier {@code n} go into them) and asks every task for barrier {@code n} ({@link
+ *       Task#barrier}); each answers on its own thread through {@link TaskControl}:
  *       <ul>
  *         <li>a source task, between poll batches where its reader is at a boundary (between
  *             transactions for a database's log), records each split's position after the last
@@ -41,8 +42,9 @@ import org.slf4j.LoggerFactory;
  *             barrier goes downstream, and the state store is snapshotted, so the snapshot holds
  *             exactly the effect of the events before the barrier;
  *         <li>then every task's writers close their files and return committables for {@code n}
- *             ({@link Phase#PREPARED}). A task whose reader has no position yet (an initial
- *             snapshot in progress) answers with nothing: its files stay open for a later one;
+ *             ({@link Phase#PREPARED}), and join the transactions begun before the barrier. A task
+ *             whose reader has no position yet (an initial snapshot in progress) answers with
+ *             nothing: its files stay open for a later one;
  *       </ul>
  *   <li>the checkpoint (positions, state handles and every table's committables) is persisted
  *       atomically: write, fsync, rename, fsync directory ({@link Phase#PERSISTED});
@@ -85,6 +87,7 @@ public final class CheckpointCoordinator {
   private final Duration timeout;
   private final Backoff backoff;
   private final int keyGroups;
+  private final CheckpointTransactions transactions;
   private volatile Map<String, Long> lastPositions = Map.of();
   private volatile Activity activity;
 
@@ -95,6 +98,7 @@ public final class CheckpointCoordinator {
    * @param retries how a table commit that fails for a reason that may pass is tried again
    * @param keyGroups the key groups the tasks' keyed state is split into, recorded in every
    *     checkpoint; 0 without keyed state
+   * @param transactions the tables' transactions, begun at recovery and before every barrier
    */
   public CheckpointCoordinator(
       String pipelineId,
@@ -105,7 +109,8 @@ public final class CheckpointCoordinator {
       Clock clock,
       Duration timeout,
       Backoff retries,
-      int keyGroups) {
+      int keyGroups,
+      CheckpointTransactions transactions) {
     this.pipelineId = pipelineId;
     this.store = store;
     this.tables = new LinkedHashMap<>(tables);
@@ -115,6 +120,7 @@ public final class CheckpointCoordinator {
     this.timeout = timeout;
     this.backoff = retries;
     this.keyGroups = keyGroups;
+    this.transactions = transactions;
   }
 
   /**
@@ -179,6 +185,7 @@ public final class CheckpointCoordinator {
       }
     }
     lastPositions = Map.copyOf(resume);
+    transactions.begin(); // the transactions the first rows are written into
     return new Recovery(
         maxId + 1,
         resume,
@@ -202,6 +209,7 @@ public final class CheckpointCoordinator {
    */
   public Outcome checkpoint(long id, List<Task> tasks, BooleanSupplier stopping)
       throws IOException, InterruptedException {
+    transactions.begin(); // the tasks join them once past the barrier
     List<CompletableFuture<TaskSnapshot>> pending = new ArrayList<>();
     for (Task t : tasks) {
       pending.add(t.barrier(id));

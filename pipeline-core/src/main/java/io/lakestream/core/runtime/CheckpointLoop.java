@@ -93,7 +93,10 @@ final class CheckpointLoop {
         moveTo.accept(PipelineState.STOPPING);
       }
       long startedMillis = options.clock().millis();
+      long startedNanos = options.nanoTime().getAsLong();
       CheckpointCoordinator.Outcome outcome = checkpoint(nextId);
+      metrics.checkpointCompleted(
+          nextId, outcome, options.nanoTime().getAsLong() - startedNanos, options.clock().millis());
       if (outcome.committed()) {
         status.checkpointCommitted(nextId, startedMillis);
         committed++;
@@ -126,8 +129,11 @@ final class CheckpointLoop {
   }
 
   private CheckpointCoordinator.Outcome checkpoint(long id) throws InterruptedException {
+    boolean completed = false;
     try {
-      return coordinator.checkpoint(id, tasks, stopRequested);
+      CheckpointCoordinator.Outcome outcome = coordinator.checkpoint(id, tasks, stopRequested);
+      completed = true;
+      return outcome;
     } catch (CheckpointCoordinator.CheckpointAbortedException e) {
       throw Failures.failure(e.getMessage(), e.getCause());
     } catch (IOException e) {
@@ -142,6 +148,10 @@ final class CheckpointLoop {
       throw e;
     } catch (RuntimeException e) {
       throw Failures.failure("Checkpoint " + id + " failed", e);
+    } finally {
+      if (!completed) {
+        metrics.checkpointFailed();
+      }
     }
   }
 }

@@ -3,15 +3,18 @@ package io.lakestream.core.runtime;
 import io.lakestream.core.error.PipelineException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -63,8 +66,60 @@ public final class CheckpointStore implements AutoCloseable {
                 + ". Stop it first; two instances of one pipeline are never allowed to write.");
       }
       this.lock = acquired;
+      // who holds it, for lakestream status
+      lockChannel.truncate(0);
+      lockChannel.write(
+          ByteBuffer.wrap(
+              ("pid "
+                      + ProcessHandle.current().pid()
+                      + " on "
+                      + hostName()
+                      + " since "
+                      + Instant.now()
+                      + "\n")
+                  .getBytes(StandardCharsets.UTF_8)),
+          0);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot open checkpoint directory " + dir, e);
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "an unknown host";
+    }
+  }
+
+  /**
+   * Who holds the lock of checkpoint directory {@code dir}, as its holder wrote it ({@code pid 42
+   * on host-1 since 2026-01-01T00:00:00Z}); empty when no process holds it. Takes the lock for an
+   * instant to find out, so a pipeline starting at that very instant may refuse to start. Call it
+   * from another process than the holder: closing a channel of the file releases the locks the
+   * closing process holds on it.
+   */
+  public static Optional<String> holder(Path dir) {
+    Path file = dir.resolve("LOCK");
+    if (!Files.exists(file)) {
+      return Optional.empty();
+    }
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      FileLock probe;
+      try {
+        probe = ch.tryLock();
+      } catch (OverlappingFileLockException e) {
+        probe = null; // this very process holds it
+      }
+      if (probe != null) {
+        probe.release();
+        return Optional.empty();
+      }
+      String text = Files.readString(file, StandardCharsets.UTF_8).trim();
+      return Optional.of(text.isEmpty() ? "a process that did not say which" : text);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read the lock of checkpoint directory " + dir, e);
     }
   }
 
@@ -74,7 +129,19 @@ public final class CheckpointStore implements AutoCloseable {
 
   /** The newest readable checkpoint, if any; unreadable newer files are logged and skipped. */
   public Optional<Checkpoint> latest() {
-    List<Path> all = files();
+    return latestIn(dir);
+  }
+
+  /**
+   * The newest readable checkpoint in {@code dir}, read without taking its lock (for {@code
+   * status}, also while the pipeline runs); empty when there is none or the directory does not
+   * exist.
+   */
+  public static Optional<Checkpoint> latestIn(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return Optional.empty();
+    }
+    List<Path> all = files(dir);
     for (int i = all.size() - 1; i >= 0; i--) {
       Path file = all.get(i);
       try {
@@ -91,7 +158,7 @@ public final class CheckpointStore implements AutoCloseable {
   /** Every readable checkpoint the store still keeps, oldest first. */
   public List<Checkpoint> retained() {
     List<Checkpoint> result = new ArrayList<>();
-    for (Path file : files()) {
+    for (Path file : files(dir)) {
       try {
         result.add(CheckpointSerializer.deserialize(Files.readAllBytes(file)));
       } catch (CheckpointSerializer.CorruptCheckpointException e) {
@@ -134,7 +201,7 @@ public final class CheckpointStore implements AutoCloseable {
       throw new IOException("The checkpoint directory must support atomic renames: " + dir, e);
     }
     forceDirectory();
-    List<Path> all = files();
+    List<Path> all = files(dir);
     for (int i = 0; i < all.size() - RETAINED; i++) {
       Files.deleteIfExists(all.get(i));
     }
@@ -146,7 +213,7 @@ public final class CheckpointStore implements AutoCloseable {
     }
   }
 
-  private List<Path> files() {
+  private static List<Path> files(Path dir) {
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(p -> FILE.matcher(p.getFileName().toString()).matches()).sorted().toList();
     } catch (IOException e) {

@@ -44,6 +44,17 @@ final class Exchange {
     return channels[0].length;
   }
 
+  /** How full the channels are together, 0 to 1: near 1, downstream holds upstream back. */
+  double fill() {
+    long queued = 0;
+    for (ArrayBlockingQueue<ExchangeItem>[] row : channels) {
+      for (ArrayBlockingQueue<ExchangeItem> channel : row) {
+        queued += channel.size();
+      }
+    }
+    return queued / (double) (upstream() * downstream() * CAPACITY);
+  }
+
   /** Makes every blocked sender give up: the pipeline is shutting down. */
   void close() {
     closed = true;

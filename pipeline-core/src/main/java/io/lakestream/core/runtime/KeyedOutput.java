@@ -126,7 +126,7 @@ final class KeyedOutput implements Emitter, AutoCloseable {
     badRecords.flushLog();
     Map<String, List<Committable>> result = new HashMap<>();
     for (TableOutput o : outputs()) {
-      result.put(o.table, o.writer.prepareCommit(checkpointId));
+      result.put(o.table, o.prepareCommit(checkpointId));
     }
     return result;
   }

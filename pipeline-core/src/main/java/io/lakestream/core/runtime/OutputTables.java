@@ -21,6 +21,7 @@ import java.util.Map;
  */
 final class OutputTables implements AutoCloseable {
   private final Map<String, Sink> opened;
+  private CheckpointTransactions transactions;
 
   private OutputTables(Map<String, Sink> opened) {
     this.opened = opened;
@@ -109,6 +110,7 @@ final class OutputTables implements AutoCloseable {
       for (SinkContext table : tables) {
         result.opened.put(table.table(), factory.open(table));
       }
+      result.transactions = new CheckpointTransactions(result.committers());
       return result;
     } catch (RuntimeException e) {
       result.close();
@@ -123,13 +125,27 @@ final class OutputTables implements AutoCloseable {
     return result;
   }
 
-  /** A new writer of task {@code taskId} into {@code table}, skipping what {@code floors} hold. */
-  TableOutput output(String table, int taskId, Map<String, Long> floors) {
-    return new TableOutput(table, opened.get(table).createWriter(taskId), floors);
+  /** The open transactions of the tables whose committers begin them. */
+  CheckpointTransactions transactions() {
+    return transactions;
   }
 
+  /** A new writer of task {@code taskId} into {@code table}, skipping what {@code floors} hold. */
+  TableOutput output(String table, int taskId, Map<String, Long> floors) {
+    return new TableOutput(table, opened.get(table).createWriter(taskId), transactions, floors);
+  }
+
+  /** Closes every table's committer, then the table, the last opened first. */
   @Override
   public void close() {
-    Resources.closeInReverse(new ArrayList<>(opened.values()));
+    List<AutoCloseable> resources = new ArrayList<>();
+    opened
+        .values()
+        .forEach(
+            sink -> {
+              resources.add(sink);
+              resources.add(sink.committer());
+            });
+    Resources.closeInReverse(resources);
   }
 }

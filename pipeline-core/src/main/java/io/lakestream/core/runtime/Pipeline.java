@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.function.Consumer;
@@ -45,6 +46,8 @@ public final class Pipeline {
   private volatile PipelineState state = PipelineState.CREATED;
   private volatile boolean stopRequested;
   private volatile Thread startingThread;
+  private volatile long runningSinceMillis;
+  private volatile Supplier<CheckpointCoordinator.Activity> activity = () -> null;
 
   public Pipeline(PipelineSpec spec, RunOptions options) {
     this.spec = spec;
@@ -110,6 +113,64 @@ public final class Pipeline {
           "Pipeline " + spec.pipeline() + " cannot go from " + state + " to " + next);
     }
     state = next;
+    if (next == PipelineState.RUNNING) {
+      runningSinceMillis = options.clock().millis();
+    }
+  }
+
+  /**
+   * Whether the pipeline is ready: it runs, and its last checkpoint completed (committed, or found
+   * nothing new) less than {@code metrics.ready-intervals} checkpoint intervals ago, counting from
+   * when it started to run before its first one. Safe to call from any thread.
+   */
+  public Readiness readiness() {
+    PipelineState now = state;
+    CheckpointCoordinator.Activity doing = activity.get();
+    String what = doing == null ? "" : "; now " + doing.what();
+    if (now != PipelineState.RUNNING) {
+      return new Readiness(false, "the pipeline is " + now.name().toLowerCase(Locale.ROOT) + what);
+    }
+    long last = metrics.lastCompletedMillis();
+    Duration age =
+        Duration.ofMillis(options.clock().millis() - (last < 0 ? runningSinceMillis : last));
+    Duration limit = spec.checkpoint().interval().multipliedBy(spec.metrics().readyIntervals());
+    if (age.compareTo(limit) <= 0) {
+      return new Readiness(true, "running");
+    }
+    return new Readiness(
+        false,
+        (last < 0
+                ? "no checkpoint completed since the pipeline started "
+                : "the last checkpoint completed ")
+            + Units.formatElapsed(age)
+            + " ago, more than metrics.ready-intervals ("
+            + spec.metrics().readyIntervals()
+            + ") x checkpoint.interval ("
+            + Units.formatDuration(spec.checkpoint().interval())
+            + ")"
+            + what);
+  }
+
+  /**
+   * Whether a pipeline is ready, and if not, why.
+   *
+   * @param reason what the pipeline does, or why it is not ready
+   */
+  public record Readiness(boolean ready, String reason) {}
+
+  /**
+   * The value of every metric of {@link Metrics} the pipeline has now. Safe to call from any
+   * thread; asks the source for its lag, which takes a few seconds at most.
+   */
+  public List<Metric.Sample> samples() {
+    List<String> labels = List.of(spec.pipeline(), spec.writer());
+    List<Metric.Sample> result =
+        new ArrayList<>(metrics.samples(spec.pipeline(), spec.writer(), options.clock().millis()));
+    PipelineState now = state;
+    boolean running = now == PipelineState.RUNNING || now == PipelineState.STOPPING;
+    result.add(Metrics.RUNNING.sample(labels, running ? 1 : 0));
+    result.add(Metrics.READY.sample(labels, readiness().ready() ? 1 : 0));
+    return result;
   }
 
   private Duration elapsedSince(long startNanos) {
@@ -118,7 +179,7 @@ public final class Pipeline {
 
   private RunResult runStages(long startNanos) throws InterruptedException {
     PipelineChecks.require(spec); // the checks of lakestream validate, before anything opens
-    SourceFactory factory = sourceFactory();
+    SourceFactory factory = sourceFactory(spec);
     try (Source<?> source =
         whileStarting(
             () -> factory.open(spec.source(), spec.writerId().qualifiedName(), options.clock()))) {
@@ -143,14 +204,18 @@ public final class Pipeline {
             new CheckpointCoordinator(
                 spec.pipeline(),
                 store,
-                tables.committers(),
+                MeasuredCommitter.wrap(tables.committers(), metrics, options),
                 acknowledger(source),
                 options.phaseListener(),
                 options.clock(),
                 spec.checkpoint().timeout(),
                 new Backoff(options.clock(), spec.checkpoint().retryTimeout()),
-                stateful ? spec.state().keyGroups() : 0);
+                stateful ? spec.state().keyGroups() : 0,
+                tables.transactions());
+        activity = coordinator::activity;
         Recovery recovery = coordinator.recover();
+        metrics.recovered(recovery.nextCheckpointId() - 1);
+        metrics.probe(probes(source, coordinator, stateful));
         if (stateful) {
           StateResume.check(spec, recovery);
         }
@@ -192,7 +257,8 @@ public final class Pipeline {
     return positions -> {};
   }
 
-  private SourceFactory sourceFactory() {
+  /** The factory on the class path that reads {@code spec}'s source. */
+  static SourceFactory sourceFactory(PipelineSpec spec) {
     for (SourceFactory f : ServiceLoader.load(SourceFactory.class)) {
       if (f.accepts(spec.source())) {
         return f;
@@ -210,6 +276,19 @@ public final class Pipeline {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot open the state directory " + dir, e);
     }
+  }
+
+  /** What the metrics can ask the run at scrape time. */
+  private PipelineMetrics.Probes probes(
+      Source<?> source, CheckpointCoordinator coordinator, boolean stateful) {
+    Supplier<Map<String, Long>> lag =
+        source instanceof ReportsProgress p ? () -> p.lag(coordinator.lastPositions()) : Map::of;
+    boolean eventTime = stateful && spec.eventTime() != null;
+    return new PipelineMetrics.Probes(
+        lag,
+        stateful ? spec.checkpoint().dir().resolve("state") : null,
+        eventTime ? spec.sink().table() : null,
+        eventTime ? WatermarkTracker.micros(spec.eventTime().maxOutOfOrderness()) : 0);
   }
 
   /** The status line, told what a checkpoint in progress is doing and what the source waits on. */
@@ -237,7 +316,9 @@ public final class Pipeline {
           if (progress == null) {
             throw new UnsupportedOperationException("this source does not tell its lag");
           }
-          return progress.lag(coordinator.lastPositions());
+          return progress.lag(coordinator.lastPositions()).values().stream()
+              .mapToLong(Long::longValue)
+              .sum();
         },
         stalls);
   }

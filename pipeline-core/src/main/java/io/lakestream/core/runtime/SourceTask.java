@@ -160,7 +160,7 @@ final class SourceTask<R> {
     input.flushLog();
     Map<String, List<Committable>> committables = new HashMap<>();
     for (TableOutput o : input.outputs()) {
-      committables.put(o.table, o.writer.prepareCommit(checkpointId));
+      committables.put(o.table, o.prepareCommit(checkpointId));
     }
     return new TaskSnapshot(
         taskId, checkpointId, positions, committables, state, failure == null && idle, failure);

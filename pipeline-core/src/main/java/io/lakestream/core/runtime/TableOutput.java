@@ -1,9 +1,11 @@
 package io.lakestream.core.runtime;
 
 import io.lakestream.core.record.Row;
+import io.lakestream.core.sink.Committable;
 import io.lakestream.core.sink.SinkWriter;
 import io.lakestream.core.sink.SupportsDelete;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,16 +16,35 @@ import java.util.Map;
 final class TableOutput implements AutoCloseable {
   final String table;
   final SinkWriter writer;
+  private final CheckpointTransactions transactions;
   private final Map<String, Long> floorsBySplit;
   private long[] floors = new long[0];
 
   /**
+   * @param transactions the tables' open transactions, which the writer joins now and after every
+   *     barrier
    * @param floorsBySplit the table's floors by split id; splits it has none for start at 0
    */
-  TableOutput(String table, SinkWriter writer, Map<String, Long> floorsBySplit) {
+  TableOutput(
+      String table,
+      SinkWriter writer,
+      CheckpointTransactions transactions,
+      Map<String, Long> floorsBySplit) {
     this.table = table;
     this.writer = writer;
+    this.transactions = transactions;
     this.floorsBySplit = floorsBySplit;
+    transactions.join(this);
+  }
+
+  /**
+   * Phase one for checkpoint {@code checkpointId}: the writer's committables; then the writer joins
+   * the transaction of the rows after this barrier.
+   */
+  List<Committable> prepareCommit(long checkpointId) {
+    List<Committable> committables = writer.prepareCommit(checkpointId);
+    transactions.join(this);
+    return committables;
   }
 
   /** The task reads one more split, numbered after the ones before. */

@@ -199,6 +199,7 @@ final class Topology implements AutoCloseable {
       exchanges.add(new Exchange(upstream, keyedCount, keyGroups));
       upstream = keyedCount;
     }
+    exchanges.forEach(metrics::watch);
     for (int s = plan.stages.size() - 1; s >= 0; s--) {
       Plan.Stage stage = plan.stages.get(s);
       boolean window = stage.step() instanceof TransformSpec.Window;

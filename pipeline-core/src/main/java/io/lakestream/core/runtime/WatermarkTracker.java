@@ -2,6 +2,7 @@ package io.lakestream.core.runtime;
 
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -99,6 +100,18 @@ final class WatermarkTracker {
         into.put(STATE_PREFIX + splitIds[i], ByteBuffer.allocate(8).putLong(newest[i]).array());
       }
     }
+  }
+
+  /** The newest event time per split, in micros, that a source task's checkpointed state holds. */
+  static Map<String, Long> newestEventTimes(Map<String, byte[]> state) {
+    Map<String, Long> result = new HashMap<>();
+    state.forEach(
+        (key, value) -> {
+          if (key.startsWith(STATE_PREFIX)) {
+            result.put(key.substring(STATE_PREFIX.length()), ByteBuffer.wrap(value).getLong());
+          }
+        });
+    return result;
   }
 
   static long micros(java.time.Duration d) {

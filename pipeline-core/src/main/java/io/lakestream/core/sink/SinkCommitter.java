@@ -9,7 +9,7 @@ import java.util.Optional;
  * only. Every commit records the pipeline id, the checkpoint id and the source positions in the
  * table itself, so that the table alone tells what it holds.
  */
-public interface SinkCommitter {
+public interface SinkCommitter extends AutoCloseable {
 
   /**
    * Makes this process the only writer of the pipeline into this table: records a new fencing epoch
@@ -36,6 +36,13 @@ public interface SinkCommitter {
    */
   CommitResult commit(
       long checkpointId, Map<String, Long> positions, List<Committable> committables);
+
+  /**
+   * Releases what the committer holds (a write client, connections) once the pipeline stops; called
+   * before its {@link Sink} is closed. The default holds nothing.
+   */
+  @Override
+  default void close() {}
 
   /**
    * The checkpoint a table records for a pipeline.

@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param role whether this is the pipeline's output table or a side table
  * @param key the key of the rows when the pipeline itself makes them keyed (window results,
  *     keep-last dedupe): the sink must write them as upserts by these columns; empty otherwise
+ * @param branch the branch commits go to instead of the table's main line (only to a sink whose
+ *     factory {@link SupportsBranches}), or null for the main line
  */
 public record SinkContext(
     WriterId writer,
@@ -23,7 +25,8 @@ public record SinkContext(
     String table,
     Schema schema,
     Role role,
-    List<String> key) {
+    List<String> key,
+    String branch) {
 
   /** What a table is for; side tables ignore the output table's layout options and append. */
   public enum Role {
@@ -32,7 +35,18 @@ public record SinkContext(
     LATE_RECORDS
   }
 
-  /** A context for rows without a pipeline-given key. */
+  /** A context for the main line. */
+  public SinkContext(
+      WriterId writer,
+      Map<String, Object> config,
+      String table,
+      Schema schema,
+      Role role,
+      List<String> key) {
+    this(writer, config, table, schema, role, key, null);
+  }
+
+  /** A context for rows without a pipeline-given key, for the main line. */
   public SinkContext(
       WriterId writer, Map<String, Object> config, String table, Schema schema, Role role) {
     this(writer, config, table, schema, role, List.of());
@@ -45,5 +59,10 @@ public record SinkContext(
     Objects.requireNonNull(schema, "schema");
     Objects.requireNonNull(role, "role");
     key = List.copyOf(key);
+  }
+
+  /** This context with commits going to {@code newBranch} (null: the main line). */
+  public SinkContext withBranch(String newBranch) {
+    return new SinkContext(writer, config, table, schema, role, key, newBranch);
   }
 }

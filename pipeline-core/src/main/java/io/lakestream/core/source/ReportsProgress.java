@@ -6,11 +6,12 @@ import java.util.Map;
 public interface ReportsProgress {
 
   /**
-   * The records the splits hold beyond {@code positions}, asked with a short deadline.
+   * The records each split holds beyond {@code positions}, by split id, asked with a short
+   * deadline.
    *
    * @throws io.lakestream.core.error.PipelineException if the source does not answer in time
    */
-  long lag(Map<String, Long> positions);
+  Map<String, Long> lag(Map<String, Long> positions);
 
   /** What the source is waiting for now (e.g. brokers that do not answer), or null. */
   String stall();

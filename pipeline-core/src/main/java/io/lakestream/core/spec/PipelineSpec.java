@@ -19,6 +19,7 @@ import java.util.Objects;
  * @param state where stateful steps keep their state
  * @param writer the name this run commits under; {@link WriterId#DEFAULT} unless the spec names
  *     another
+ * @param metrics where the running pipeline serves its metrics
  */
 public record PipelineSpec(
     String pipeline,
@@ -31,7 +32,8 @@ public record PipelineSpec(
     int parallelism,
     EventTimeSpec eventTime,
     StateSpec state,
-    String writer) {
+    String writer,
+    MetricsSpec metrics) {
   public PipelineSpec {
     Objects.requireNonNull(pipeline, "pipeline");
     Objects.requireNonNull(source, "source");
@@ -42,6 +44,7 @@ public record PipelineSpec(
     Objects.requireNonNull(errors, "errors");
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(writer, "writer");
+    Objects.requireNonNull(metrics, "metrics");
   }
 
   /** Who this run's commits are made by. */
@@ -79,6 +82,24 @@ public record PipelineSpec(
         parallelism,
         eventTime,
         state,
-        writer);
+        writer,
+        metrics);
+  }
+
+  /** This spec with another metrics section. */
+  public PipelineSpec withMetrics(MetricsSpec newMetrics) {
+    return new PipelineSpec(
+        pipeline,
+        source,
+        schema,
+        transforms,
+        sink,
+        checkpoint,
+        errors,
+        parallelism,
+        eventTime,
+        state,
+        writer,
+        newMetrics);
   }
 }

@@ -100,6 +100,13 @@ public final class SpecOptions {
           .type("section")
           .withDescription("Where `dedupe` and `window` steps keep their state.");
 
+  public static final SpecOption<Object> METRICS =
+      SpecOption.key("metrics")
+          .type("section")
+          .withDescription(
+              "Where the running pipeline serves Prometheus metrics, health and readiness (see"
+                  + " docs/operations.md).");
+
   public static final List<SpecOption<?>> TOP_LEVEL_OPTIONS =
       List.of(
           PIPELINE,
@@ -112,7 +119,8 @@ public final class SpecOptions {
           TRANSFORMS,
           SINK,
           CHECKPOINT,
-          ERRORS);
+          ERRORS,
+          METRICS);
 
   // ---- event-time
 
@@ -634,4 +642,26 @@ public final class SpecOptions {
                   + " error.");
 
   public static final List<SpecOption<?>> ERRORS_OPTIONS = List.of(ERROR_POLICY, DEAD_LETTER_TABLE);
+
+  // ---- metrics
+
+  public static final SpecOption<Integer> METRICS_PORT =
+      SpecOption.key("port")
+          .intType()
+          .withDescription(
+              "The HTTP port, 1 to 65535, on which `/metrics` (Prometheus text format), `/health`"
+                  + " and `/ready` are served on every interface; `lakestream run --metrics-port`"
+                  + " overrides it. Without it there is no endpoint.");
+
+  public static final SpecOption<Integer> METRICS_READY_INTERVALS =
+      SpecOption.key("ready-intervals")
+          .intType()
+          .defaultValue(3)
+          .withDescription(
+              "`/ready` answers 200 while the pipeline runs and its last checkpoint completed (or"
+                  + " found nothing to commit) less than this many `checkpoint.interval`s ago, 1"
+                  + " to 1000; otherwise 503 with the reason.");
+
+  public static final List<SpecOption<?>> METRICS_OPTIONS =
+      List.of(METRICS_PORT, METRICS_READY_INTERVALS);
 }

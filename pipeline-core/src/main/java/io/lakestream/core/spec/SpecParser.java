@@ -15,6 +15,10 @@ import static io.lakestream.core.spec.SpecOptions.EVENT_TIME_FIELD;
 import static io.lakestream.core.spec.SpecOptions.EVENT_TIME_OPTIONS;
 import static io.lakestream.core.spec.SpecOptions.IDLE_TIMEOUT;
 import static io.lakestream.core.spec.SpecOptions.MAX_OUT_OF_ORDERNESS;
+import static io.lakestream.core.spec.SpecOptions.METRICS;
+import static io.lakestream.core.spec.SpecOptions.METRICS_OPTIONS;
+import static io.lakestream.core.spec.SpecOptions.METRICS_PORT;
+import static io.lakestream.core.spec.SpecOptions.METRICS_READY_INTERVALS;
 import static io.lakestream.core.spec.SpecOptions.PARALLELISM;
 import static io.lakestream.core.spec.SpecOptions.PIPELINE;
 import static io.lakestream.core.spec.SpecOptions.SCHEMA;
@@ -245,6 +249,11 @@ public final class SpecParser {
         Section.read(top.value(ERRORS), top.pathOf(ERRORS), ERRORS_OPTIONS, problems);
     ErrorSpec errors = errors(errorsSection, sink);
 
+    Section metricsSection =
+        Section.read(top.value(METRICS), top.pathOf(METRICS), METRICS_OPTIONS, problems);
+    Integer metricsPort = metricsSection.integer(METRICS_PORT, 1, 65535);
+    Integer readyIntervals = metricsSection.integer(METRICS_READY_INTERVALS, 1, 1000);
+
     if (!problems.isEmpty()) {
       throw failure();
     }
@@ -259,7 +268,8 @@ public final class SpecParser {
         parallelism,
         eventTime,
         new StateSpec(backend, keyGroups),
-        writer);
+        writer,
+        new MetricsSpec(metricsPort, readyIntervals));
   }
 
   /** Gives every window without a late-records table the default, {@code <sink table>_late}. */

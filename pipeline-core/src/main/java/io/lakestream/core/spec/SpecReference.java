@@ -89,6 +89,7 @@ public final class SpecReference {
     sink(md);
     section(md, "checkpoint", null, SpecOptions.CHECKPOINT_OPTIONS);
     section(md, "errors", null, SpecOptions.ERRORS_OPTIONS);
+    section(md, "metrics", null, SpecOptions.METRICS_OPTIONS);
     values(md);
     references(md);
     return md.toString();

@@ -52,7 +52,8 @@ class CheckpointCoordinatorTest {
         clock,
         Duration.ofMinutes(10),
         new Backoff(clock, RETRY_LIMIT, Duration.ofMillis(1), Duration.ofMillis(4)),
-        0);
+        0,
+        new CheckpointTransactions(tables));
   }
 
   private static Committable file(String name) {

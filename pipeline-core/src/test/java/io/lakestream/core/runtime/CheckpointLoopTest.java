@@ -57,7 +57,8 @@ class CheckpointLoopTest {
               options.clock(),
               spec.checkpoint().timeout(),
               new Backoff(options.clock(), spec.checkpoint().retryTimeout()),
-              0);
+              0,
+              new CheckpointTransactions(Map.of("out", table)));
       coordinator.recover();
       CheckpointLoop loop =
           new CheckpointLoop(

@@ -127,6 +127,7 @@ class SpecParserTest {
                 options: {a: 1, b: [x, 2.5], c: ~}
             checkpoint: {interval: 5s, dir: state/custom}
             errors: {policy: dead-letter}
+            metrics: {port: 9400}
             """);
 
     Schema customer =
@@ -188,7 +189,8 @@ class SpecParserTest {
             2,
             null,
             new StateSpec(StateSpec.Backend.ROCKSDB, SpecOptions.DEFAULT_KEY_GROUPS),
-            WriterId.DEFAULT);
+            WriterId.DEFAULT,
+            new MetricsSpec(9400, 3));
     assertThat(spec).isEqualTo(expected);
   }
 
@@ -229,7 +231,8 @@ class SpecParserTest {
     assertThat(problems)
         .containsExactly(
             "sinks: unknown key, did you mean \"sink\"? (known: pipeline, writer, parallelism,"
-                + " source, schema, event-time, state, transforms, sink, checkpoint, errors)",
+                + " source, schema, event-time, state, transforms, sink, checkpoint, errors,"
+                + " metrics)",
             "pipeline: must be letters, digits, '.', '_' and '-' (got \"my pipeline\")",
             "parallelism: must be between 1 and 1024 (got 0)",
             "source.kafka.topicz: unknown key, did you mean \"topics\"? (known: bootstrap-servers,"
@@ -574,6 +577,18 @@ class SpecParserTest {
             "checkpoint.dir: must be a string (got 5)");
     assertThat(SpecParser.parse(MINIMAL + "checkpoint: {interval: PT1M}\n").checkpoint().interval())
         .isEqualTo(Duration.ofMinutes(1));
+  }
+
+  @Test
+  void readsTheMetricsSectionAndReportsItsMistakes() {
+    assertThat(SpecParser.parse(MINIMAL).metrics()).isEqualTo(new MetricsSpec(null, 3));
+    assertThat(SpecParser.parse(MINIMAL + "metrics: {port: 9400, ready-intervals: 5}\n").metrics())
+        .isEqualTo(new MetricsSpec(9400, 5));
+    assertThat(problemsOf(MINIMAL + "metrics: {port: 70000, ready-intervals: 0, path: /m}\n"))
+        .containsExactly(
+            "metrics.path: unknown key (known: port, ready-intervals)",
+            "metrics.port: must be between 1 and 65535 (got 70000)",
+            "metrics.ready-intervals: must be between 1 and 1000 (got 0)");
   }
 
   @Test
