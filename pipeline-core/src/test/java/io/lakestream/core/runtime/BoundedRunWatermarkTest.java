@@ -126,13 +126,14 @@ class BoundedRunWatermarkTest {
             List.of(AggregateFunction.parse("orders", "count(*)", ROWS)),
             store,
             new LongAdder());
+    CheckpointTransactions transactions = new CheckpointTransactions(Map.of()); // none to join
     KeyedOutput keyedOutput =
         new KeyedOutput(
             List.of(),
             null,
             null,
-            new TableOutput("shop.orders_per_minute", output.table(), Map.of()),
-            new TableOutput("shop.orders_per_minute_late", output.late(), Map.of()),
+            new TableOutput("shop.orders_per_minute", output.table(), transactions, Map.of()),
+            new TableOutput("shop.orders_per_minute_late", output.late(), transactions, Map.of()),
             null,
             new BadRecords(
                 "p", ErrorSpec.Policy.FAIL, null, metrics, Clock.systemUTC(), System::nanoTime),
