@@ -164,22 +164,25 @@ final class KeyedTask {
   }
 
   /**
-   * The smallest watermark of the active upstream tasks; when all are idle, the smallest of all of
-   * them, as a source task combines its splits. A bounded run's last watermark comes that way: a
-   * split that reaches its end offset is idle in the same poll that reads its last records.
+   * The smallest watermark of the active upstream tasks; when all are idle, the smallest of those
+   * that have one (an upstream task that never read a record holds nothing back), as a source task
+   * combines its splits. A bounded run's last watermark comes that way: a split that reaches its
+   * end offset is idle in the same poll that reads its last records.
    */
   private long combinedWatermark() {
     long min = Long.MAX_VALUE;
     long minOfAll = Long.MAX_VALUE;
     boolean anyActive = false;
     for (int u = 0; u < upstreamWatermarks.length; u++) {
-      minOfAll = Math.min(minOfAll, upstreamWatermarks[u]);
+      if (upstreamWatermarks[u] != Long.MIN_VALUE) {
+        minOfAll = Math.min(minOfAll, upstreamWatermarks[u]);
+      }
       if (!upstreamIdle[u]) {
         anyActive = true;
         min = Math.min(min, upstreamWatermarks[u]);
       }
     }
-    return anyActive ? min : minOfAll;
+    return anyActive ? min : minOfAll == Long.MAX_VALUE ? Long.MIN_VALUE : minOfAll;
   }
 
   private void advanceTo(long candidate) {

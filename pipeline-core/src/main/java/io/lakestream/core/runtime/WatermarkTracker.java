@@ -74,7 +74,9 @@ final class WatermarkTracker {
         touched[i] = false;
       }
       long w = newest[i] == Long.MIN_VALUE ? Long.MIN_VALUE : newest[i] - outOfOrderMicros;
-      minOfAll = Math.min(minOfAll, w);
+      if (w != Long.MIN_VALUE) {
+        minOfAll = Math.min(minOfAll, w); // a split without records holds nothing back
+      }
       boolean idle =
           finished[i] || (caughtUp[i] && nowNanos - lastRecordNanos[i] >= idleTimeoutNanos);
       if (!idle) {
@@ -83,7 +85,8 @@ final class WatermarkTracker {
       }
     }
     boolean idle = !anyActive;
-    long time = Math.max(sent, idle ? minOfAll : min);
+    long time =
+        Math.max(sent, idle ? (minOfAll == Long.MAX_VALUE ? Long.MIN_VALUE : minOfAll) : min);
     if (anySent && time == sent && idle == sentIdle) {
       return null;
     }

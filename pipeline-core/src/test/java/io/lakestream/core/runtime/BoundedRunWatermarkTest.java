@@ -26,8 +26,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The watermark a bounded run ends with, as docs/stateful.md defines it, is the one the next run
@@ -113,7 +114,12 @@ class BoundedRunWatermarkTest {
    * {@code checkpointId}.
    */
   private Checkpointed boundedRun(
-      Checkpointed from, long[] times, long firstOffset, long checkpointId, Output output)
+      Checkpointed from,
+      long[] times,
+      long firstOffset,
+      long checkpointId,
+      Output output,
+      boolean emptySplit)
       throws Exception {
     Exchange exchange = new Exchange(1, 1, new KeyGroups(128));
     StateStore store = backend.open("window-0", from == null ? null : from.windowState());
@@ -162,6 +168,9 @@ class BoundedRunWatermarkTest {
         new ExchangeTarget(
             exchange.sender(0), group, 1, "event_time", watermarks, Clock.systemUTC());
     source.addSplit(SPLIT, System.nanoTime());
+    if (emptySplit) {
+      source.addSplit("orders:1", System.nanoTime()); // a partition that never had a record
+    }
     for (int i = 0; i < times.length; i++) {
       long offset = firstOffset + i;
       source.accept(
@@ -169,7 +178,8 @@ class BoundedRunWatermarkTest {
           new SourceRecord("orders", 0, offset, -1, null, null),
           0);
     }
-    source.afterBatch(System.nanoTime(), new boolean[] {true}, new boolean[] {true});
+    boolean[] atEnd = emptySplit ? new boolean[] {true, true} : new boolean[] {true};
+    source.afterBatch(System.nanoTime(), atEnd, atEnd.clone());
     source.endOfInput();
     var snapshot = task.task().barrier(checkpointId);
     Map<String, byte[]> sourceState = new HashMap<>();
@@ -185,17 +195,18 @@ class BoundedRunWatermarkTest {
    * the 5 s bound, far past the end of their window [0, 60 s) with no allowed lateness: all three
    * are too late, and no row of that window is written again.
    */
-  @Test
-  void recordsBehindTheWatermarkOfTheLastBoundedRunAreLate() throws Exception {
+  @ParameterizedTest(name = "with an empty partition: {0}")
+  @ValueSource(booleans = {false, true})
+  void recordsBehindTheWatermarkOfTheLastBoundedRunAreLate(boolean emptySplit) throws Exception {
     backend = StateBackend.create(StateBackend.MEMORY, dir);
     long[] first = LongStream.rangeClosed(0, 1195).map(k -> k * SECOND / 2).toArray();
     long[] behind = {12 * SECOND, 12 * SECOND + SECOND / 4, 12 * SECOND + SECOND / 2};
     Output run1 = new Output(new RecordingWriter(), new RecordingWriter());
-    Checkpointed after1 = boundedRun(null, first, 0, 1, run1);
+    Checkpointed after1 = boundedRun(null, first, 0, 1, run1, emptySplit);
     assertThat(run1.late().rows).as("late rows of run 1").isEmpty();
 
     Output run2 = new Output(new RecordingWriter(), new RecordingWriter());
-    boundedRun(after1, behind, first.length, 2, run2);
+    boundedRun(after1, behind, first.length, 2, run2, emptySplit);
 
     // the reference: the watermark after run 1, and which of run 2's events it makes too late
     long watermark = LongStream.of(first).max().orElseThrow() - OUT_OF_ORDERNESS;
