@@ -43,14 +43,20 @@ class IcebergCommitterTest {
   }
 
   private Sink openAs(WriterId writer) {
+    return openAs(writer, null);
+  }
+
+  /** The table as {@code writer} writes it, committing to {@code branch} (null: main). */
+  private Sink openAs(WriterId writer, String branch) {
     return new IcebergSinkFactory()
         .open(
             new SinkContext(
-                writer,
-                TestTables.config(dir, Map.of()),
-                TestTables.TABLE,
-                Orders.SCHEMA,
-                SinkContext.Role.OUTPUT));
+                    writer,
+                    TestTables.config(dir, Map.of()),
+                    TestTables.TABLE,
+                    Orders.SCHEMA,
+                    SinkContext.Role.OUTPUT)
+                .withBranch(branch));
   }
 
   /** A sink whose catalog runs {@link HookedJdbcCatalog}'s hooks around every table commit. */
@@ -265,16 +271,7 @@ class IcebergCommitterTest {
     List<Orders> replayed = Orders.generate(7, 1_000, 30);
     List<Orders> moreLive = Orders.generate(8, 2_000, 20);
     try (Sink main = open();
-        Sink branch =
-            new IcebergSinkFactory()
-                .open(
-                    new SinkContext(
-                            replay,
-                            TestTables.config(dir, Map.of()),
-                            TestTables.TABLE,
-                            Orders.SCHEMA,
-                            SinkContext.Role.OUTPUT)
-                        .withBranch("replay"))) {
+        Sink branch = openAs(replay, "replay")) {
       main.committer()
           .commit(1, Map.of("orders:0", 40L), TestTables.write(main, 0, Orders.rows(live), 1));
       branch

@@ -150,20 +150,8 @@ public final class SpecParser {
     referenceProblems = problems.list().size();
     Section top = Section.read(root, "", TOP_LEVEL_OPTIONS, problems);
 
-    String pipeline = top.string(PIPELINE);
-    if (pipeline != null && !PIPELINE_ID.matcher(pipeline).matches()) {
-      problems.add(
-          top.pathOf(PIPELINE),
-          "must be letters, digits, '.', '_' and '-' (got " + Section.quote(pipeline) + ")");
-      pipeline = null;
-    }
-    String writer = top.string(WRITER);
-    if (writer != null && !PIPELINE_ID.matcher(writer).matches()) {
-      problems.add(
-          top.pathOf(WRITER),
-          "must be letters, digits, '.', '_' and '-' (got " + Section.quote(writer) + ")");
-      writer = null;
-    }
+    String pipeline = name(top, PIPELINE);
+    String writer = name(top, WRITER);
     Integer parallelism = top.integer(PARALLELISM, 1, MAX_PARALLELISM);
     if (parallelism == null && !top.has(PARALLELISM)) {
       parallelism = Math.min(Runtime.getRuntime().availableProcessors(), MAX_PARALLELISM);
@@ -270,6 +258,18 @@ public final class SpecParser {
         new StateSpec(backend, keyGroups),
         writer,
         new MetricsSpec(metricsPort, readyIntervals));
+  }
+
+  /** A pipeline or writer name: letters, digits, '.', '_' and '-'; null and a problem otherwise. */
+  private String name(Section top, SpecOption<String> option) {
+    String name = top.string(option);
+    if (name != null && !PIPELINE_ID.matcher(name).matches()) {
+      problems.add(
+          top.pathOf(option),
+          "must be letters, digits, '.', '_' and '-' (got " + Section.quote(name) + ")");
+      return null;
+    }
+    return name;
   }
 
   /** Gives every window without a late-records table the default, {@code <sink table>_late}. */
