@@ -66,21 +66,30 @@ public final class CheckpointStore implements AutoCloseable {
                 + ". Stop it first; two instances of one pipeline are never allowed to write.");
       }
       this.lock = acquired;
-      // who holds it, for lakestream status
-      lockChannel.truncate(0);
-      lockChannel.write(
-          ByteBuffer.wrap(
-              ("pid "
-                      + ProcessHandle.current().pid()
-                      + " on "
-                      + hostName()
-                      + " since "
-                      + Instant.now()
-                      + "\n")
-                  .getBytes(StandardCharsets.UTF_8)),
-          0);
+      noteHolder();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot open checkpoint directory " + dir, e);
+    }
+  }
+
+  /**
+   * Writes who holds the lock into it, for {@code lakestream status}. Only a note: on a full disk
+   * the run goes on without it, and fails where it must write what it cannot lose.
+   */
+  private void noteHolder() {
+    String holder =
+        "pid "
+            + ProcessHandle.current().pid()
+            + " on "
+            + hostName()
+            + " since "
+            + Instant.now()
+            + "\n";
+    try {
+      lockChannel.truncate(0);
+      lockChannel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
+    } catch (IOException e) {
+      LOG.warn("Cannot note the lock holder in {}: {}", dir.resolve("LOCK"), e.toString());
     }
   }
 
