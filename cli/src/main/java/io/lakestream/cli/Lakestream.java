@@ -33,6 +33,7 @@ import picocli.CommandLine.ScopeType;
       QuickstartCommand.class,
       ValidateCommand.class,
       RunCommand.class,
+      BackfillCommand.class,
       StatusCommand.class,
       TablesCommand.class,
       DescribeCommand.class,

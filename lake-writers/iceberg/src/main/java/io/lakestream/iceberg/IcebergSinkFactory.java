@@ -2,6 +2,7 @@ package io.lakestream.iceberg;
 
 import io.lakestream.catalog.Catalogs;
 import io.lakestream.core.error.PipelineException;
+import io.lakestream.core.sink.BranchTable;
 import io.lakestream.core.sink.Sink;
 import io.lakestream.core.sink.SinkContext;
 import io.lakestream.core.sink.SupportsBranches;
@@ -128,6 +129,29 @@ public final class IcebergSinkFactory implements SupportsBranches {
               + context.table()
               + " in catalog "
               + Catalogs.catalogName(config.catalog())
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+
+  /** Opens the branch {@code context.branch()} of the existing table {@code context.table()}. */
+  @Override
+  public BranchTable openBranch(SinkContext context) {
+    Problems problems = new Problems();
+    SinkConfig config = SinkConfig.parse(context.config(), PATH, problems);
+    problems.throwIfAny();
+    Catalog catalog = Catalogs.load(config.catalog());
+    try {
+      Table table = catalog.loadTable(TableSetup.identifier(context.table()));
+      return new IcebergBranchTable(catalog, table, context.table(), context.branch());
+    } catch (RuntimeException e) {
+      closeQuietly(catalog, e);
+      throw new PipelineException(
+          "Cannot open table "
+              + context.table()
+              + " for branch "
+              + context.branch()
               + ": "
               + e.getMessage(),
           e);

@@ -8,6 +8,7 @@ import io.lakestream.core.spec.KafkaSourceSpec;
 import io.lakestream.core.spec.Units;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -177,16 +178,7 @@ public final class KafkaSource implements RecordSource, AcknowledgesPositions, R
     return switch (start.kind()) {
       case EARLIEST -> listOffsets(partitions, OffsetSpec.earliest());
       case LATEST -> listOffsets(partitions, OffsetSpec.latest());
-      case TIMESTAMP -> {
-        Map<TopicPartition, Long> byTime =
-            listOffsets(partitions, OffsetSpec.forTimestamp(start.timestamp().toEpochMilli()));
-        Map<TopicPartition, Long> latest = listOffsets(partitions, OffsetSpec.latest());
-        Map<TopicPartition, Long> result = new HashMap<>();
-        // no record at or after the timestamp: start at the end
-        partitions.forEach(
-            tp -> result.put(tp, byTime.get(tp) < 0 ? latest.get(tp) : byTime.get(tp)));
-        yield result;
-      }
+      case TIMESTAMP -> offsetsAt(partitions, start.timestamp());
       case COMMITTED -> {
         Map<TopicPartition, OffsetAndMetadata> committed =
             await(
@@ -203,9 +195,33 @@ public final class KafkaSource implements RecordSource, AcknowledgesPositions, R
     };
   }
 
-  /** The current end (next offset to be written) of each partition. */
+  /**
+   * Where a bounded run ends each partition: its current end (the next offset to be written), or,
+   * when the spec names an end time, its first record at or after that time if it has one.
+   */
   Map<TopicPartition, Long> endOffsets(List<TopicPartition> partitions) {
-    return partitions.isEmpty() ? Map.of() : listOffsets(partitions, OffsetSpec.latest());
+    if (partitions.isEmpty()) {
+      return Map.of();
+    }
+    return spec.end() == null
+        ? listOffsets(partitions, OffsetSpec.latest())
+        : offsetsAt(partitions, spec.end());
+  }
+
+  /**
+   * The offset of each partition's first record at or after {@code time} by Kafka's time index, or
+   * its end when it has none.
+   */
+  private Map<TopicPartition, Long> offsetsAt(List<TopicPartition> partitions, Instant time) {
+    Map<TopicPartition, Long> result = listOffsets(partitions, OffsetSpec.latest());
+    listOffsets(partitions, OffsetSpec.forTimestamp(time.toEpochMilli()))
+        .forEach(
+            (tp, offset) -> {
+              if (offset >= 0) {
+                result.put(tp, offset);
+              }
+            });
+    return result;
   }
 
   /** The first offset each partition still holds. */

@@ -6,6 +6,7 @@ import io.lakestream.core.sink.SinkCommitter;
 import io.lakestream.core.sink.SinkContext;
 import io.lakestream.core.sink.SinkFactories;
 import io.lakestream.core.sink.SinkFactory;
+import io.lakestream.core.sink.SupportsBranches;
 import io.lakestream.core.sink.TablePlan;
 import io.lakestream.core.source.ChangeSource;
 import io.lakestream.core.source.SourceTable;
@@ -28,19 +29,19 @@ final class OutputTables implements AutoCloseable {
   }
 
   /** The tables of a pipeline of rows: its output, late-records and dead-letter tables. */
-  static OutputTables of(PipelineSpec spec, Plan plan) {
+  static OutputTables of(PipelineSpec spec, Plan plan, String branch) {
     List<SinkContext> tables = new ArrayList<>();
     for (TablePlan table : TablePlans.of(spec, plan)) {
       tables.add(table.context());
     }
-    return open(spec, tables);
+    return open(spec, tables, branch);
   }
 
   /**
    * One lake table per source table of a change source; source tables merged into one lake table
    * must agree on columns and key.
    */
-  static OutputTables of(PipelineSpec spec, ChangeSource source) {
+  static OutputTables of(PipelineSpec spec, ChangeSource source, String branch) {
     Map<String, String> lakeTables = lakeTables(spec, source);
     Map<String, SourceTable> first = new LinkedHashMap<>();
     for (SourceTable t : source.tables()) {
@@ -67,7 +68,7 @@ final class OutputTables implements AutoCloseable {
                     t.schema(),
                     SinkContext.Role.OUTPUT,
                     t.key())));
-    return open(spec, tables);
+    return open(spec, tables, branch);
   }
 
   /**
@@ -101,14 +102,19 @@ final class OutputTables implements AutoCloseable {
     return result;
   }
 
-  private static OutputTables open(PipelineSpec spec, List<SinkContext> tables) {
+  /** Opens {@code tables}, committing to {@code branch} when it is not null. */
+  private static OutputTables open(PipelineSpec spec, List<SinkContext> tables, String branch) {
     SinkFactory factory =
         SinkFactories.find(spec.sink().type())
             .orElseThrow(() -> new PipelineException("No sink of type " + spec.sink().type()));
+    if (branch != null && !(factory instanceof SupportsBranches)) {
+      throw new PipelineException(
+          "sink." + spec.sink().type() + " cannot commit to a branch (asked for " + branch + ")");
+    }
     OutputTables result = new OutputTables(new LinkedHashMap<>());
     try {
       for (SinkContext table : tables) {
-        result.opened.put(table.table(), factory.open(table));
+        result.opened.put(table.table(), factory.open(table.withBranch(branch)));
       }
       result.transactions = new CheckpointTransactions(result.committers());
       return result;

@@ -197,8 +197,8 @@ public final class Pipeline {
       try (CheckpointStore store = new CheckpointStore(spec.checkpoint().dir(), spec.pipeline());
           OutputTables tables =
               plan != null
-                  ? OutputTables.of(spec, plan)
-                  : OutputTables.of(spec, (ChangeSource) source);
+                  ? OutputTables.of(spec, plan, options.branch())
+                  : OutputTables.of(spec, (ChangeSource) source, options.branch());
           StateBackend stateBackend = stateful ? openState() : null) {
         CheckpointCoordinator coordinator =
             new CheckpointCoordinator(

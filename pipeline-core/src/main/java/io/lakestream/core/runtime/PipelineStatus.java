@@ -113,17 +113,11 @@ public record PipelineStatus(
     } catch (RuntimeException e) {
       lagProblem = Failures.describe(e);
     }
+    Instant watermark = latest.map(c -> watermark(spec, c)).orElse(null);
     Map<String, Instant> newest = new TreeMap<>();
-    Instant watermark = null;
-    if (latest.isPresent() && spec.eventTime() != null) {
-      long outOfOrder = WatermarkTracker.micros(spec.eventTime().maxOutOfOrderness());
-      long min = Long.MAX_VALUE;
-      for (Map.Entry<String, Long> e :
-          WatermarkTracker.newestEventTimes(latest.get().state()).entrySet()) {
-        newest.put(e.getKey(), micros(e.getValue()));
-        min = Math.min(min, e.getValue() - outOfOrder);
-      }
-      watermark = newest.isEmpty() ? null : micros(min);
+    if (watermark != null) {
+      WatermarkTracker.newestEventTimes(latest.get().state())
+          .forEach((split, micros) -> newest.put(split, micros(micros)));
     }
     Path stateDir = dir.resolve("state");
     return new PipelineStatus(
@@ -137,6 +131,22 @@ public record PipelineStatus(
         newest,
         watermark,
         Files.isDirectory(stateDir) ? PipelineMetrics.bytesUnder(stateDir) : null);
+  }
+
+  /**
+   * The watermark a checkpoint of {@code spec} holds: the oldest split's newest event time less the
+   * out-of-orderness; null without event time or before any event.
+   */
+  public static Instant watermark(PipelineSpec spec, Checkpoint checkpoint) {
+    if (spec.eventTime() == null) {
+      return null;
+    }
+    long outOfOrder = WatermarkTracker.micros(spec.eventTime().maxOutOfOrderness());
+    Map<String, Long> newest = WatermarkTracker.newestEventTimes(checkpoint.state());
+    return newest.isEmpty()
+        ? null
+        : micros(
+            newest.values().stream().mapToLong(Long::longValue).min().getAsLong() - outOfOrder);
   }
 
   private static Instant micros(long micros) {

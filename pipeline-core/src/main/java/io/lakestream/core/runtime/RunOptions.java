@@ -16,6 +16,7 @@ import java.util.function.LongSupplier;
  * @param clock the pipeline's wall clock: processing time, timestamps in tables and log lines
  * @param nanoTime the pipeline's monotonic time in nanoseconds, as {@link System#nanoTime()}: the
  *     checkpoint interval, idle timeouts, early firing and status intervals are measured with it
+ * @param branch the branch every table is committed to (a backfill's), or null for the main line
  */
 public record RunOptions(
     boolean stopAtEnd,
@@ -23,7 +24,8 @@ public record RunOptions(
     PrintStream status,
     PhaseListener phaseListener,
     Clock clock,
-    LongSupplier nanoTime) {
+    LongSupplier nanoTime,
+    String branch) {
   public RunOptions {
     Objects.requireNonNull(statusInterval, "statusInterval");
     Objects.requireNonNull(status, "status");
@@ -40,24 +42,33 @@ public record RunOptions(
         System.err,
         PhaseListener.NONE,
         Clock.systemUTC(),
-        System::nanoTime);
+        System::nanoTime,
+        null);
   }
 
   public RunOptions withStopAtEnd(boolean value) {
-    return new RunOptions(value, statusInterval, status, phaseListener, clock, nanoTime);
+    return new RunOptions(value, statusInterval, status, phaseListener, clock, nanoTime, branch);
   }
 
   public RunOptions withStatus(Duration interval, PrintStream out) {
-    return new RunOptions(stopAtEnd, interval, out, phaseListener, clock, nanoTime);
+    return new RunOptions(stopAtEnd, interval, out, phaseListener, clock, nanoTime, branch);
   }
 
   public RunOptions withPhaseListener(PhaseListener listener) {
-    return new RunOptions(stopAtEnd, statusInterval, status, listener, clock, nanoTime);
+    return new RunOptions(stopAtEnd, statusInterval, status, listener, clock, nanoTime, branch);
   }
 
   /** These options with other clocks, e.g. ones a test moves by hand. */
   public RunOptions withTime(Clock wallClock, LongSupplier monotonicNanos) {
     return new RunOptions(
-        stopAtEnd, statusInterval, status, phaseListener, wallClock, monotonicNanos);
+        stopAtEnd, statusInterval, status, phaseListener, wallClock, monotonicNanos, branch);
+  }
+
+  /**
+   * These options committing every table to branch {@code name} instead of its main line (only for
+   * a sink that {@link io.lakestream.core.sink.SupportsBranches supports branches}).
+   */
+  public RunOptions withBranch(String name) {
+    return new RunOptions(stopAtEnd, statusInterval, status, phaseListener, clock, nanoTime, name);
   }
 }

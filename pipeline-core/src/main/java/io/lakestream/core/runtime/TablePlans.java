@@ -72,7 +72,7 @@ final class TablePlans {
    * Why the output rows replace earlier rows by key although nothing but the sink section could say
    * so: a change format, or a keep-last dedupe as the last keyed step; null otherwise.
    */
-  private static String upsertReason(PipelineSpec spec, Plan plan) {
+  static String upsertReason(PipelineSpec spec, Plan plan) {
     RecordFormat format = spec.kafka().format();
     if (format.changes()) {
       return "source.kafka.format " + format.name() + " carries inserts, updates and deletes";

@@ -8,4 +8,14 @@ package io.lakestream.core.sink;
  * whose history counts too, so a branch is written under a writer of its own ({@link
  * io.lakestream.core.spec.WriterId}). A factory without this mix-in is never given a branch.
  */
-public interface SupportsBranches extends SinkFactory {}
+public interface SupportsBranches extends SinkFactory {
+
+  /**
+   * Opens the branch {@code context.branch()} of an existing table, to prepare, compare and publish
+   * it. The returned table owns catalog connections and must be closed.
+   *
+   * @throws io.lakestream.core.error.PipelineException if the table does not exist or the catalog
+   *     cannot be reached
+   */
+  BranchTable openBranch(SinkContext context);
+}

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param formatOptions the values of the format's own options, e.g. its {@code schema-file}
  * @param properties passed to the Kafka consumer as they are
  * @param tombstones what a record with a null value does
+ * @param end in a bounded run, where each partition ends: before its first record at or after this
+ *     time (a backfill's range); null for the end it has when the run starts
  */
 public record KafkaSourceSpec(
     String bootstrapServers,
@@ -26,7 +28,8 @@ public record KafkaSourceSpec(
     RecordFormat format,
     OptionValues formatOptions,
     Map<String, String> properties,
-    Tombstones tombstones)
+    Tombstones tombstones,
+    Instant end)
     implements SourceSpec {
 
   public KafkaSourceSpec {
@@ -39,7 +42,25 @@ public record KafkaSourceSpec(
   /** This spec reading from other brokers, e.g. the embedded broker once it has started. */
   public KafkaSourceSpec withBootstrapServers(String servers) {
     return new KafkaSourceSpec(
-        servers, topics, topicPattern, start, format, formatOptions, properties, tombstones);
+        servers, topics, topicPattern, start, format, formatOptions, properties, tombstones, end);
+  }
+
+  /**
+   * This spec reading the records between two times: from the first record at or after {@code from}
+   * (when nothing records a position) and, in a bounded run, up to the first at or after {@code
+   * to}, as Kafka's time index finds them.
+   */
+  public KafkaSourceSpec withRange(Start from, Instant to) {
+    return new KafkaSourceSpec(
+        bootstrapServers,
+        topics,
+        topicPattern,
+        from,
+        format,
+        formatOptions,
+        properties,
+        tombstones,
+        to);
   }
 
   @Override
@@ -81,6 +102,8 @@ public record KafkaSourceSpec(
         + Secrets.mask(properties)
         + ", tombstones="
         + tombstones
+        + ", end="
+        + end
         + "]";
   }
 

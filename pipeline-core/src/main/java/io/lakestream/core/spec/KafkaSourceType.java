@@ -130,7 +130,8 @@ public final class KafkaSourceType implements SourceType {
                 format,
                 formatOptions,
                 properties == null ? Map.of() : properties,
-                tombstones)
+                tombstones,
+                null)
             : null;
     return new Read(spec, format, formatOptions, s);
   }

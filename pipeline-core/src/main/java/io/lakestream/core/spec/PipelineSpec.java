@@ -86,6 +86,26 @@ public record PipelineSpec(
         metrics);
   }
 
+  /**
+   * This spec committing as writer {@code name} of the same pipeline, with that writer's own
+   * checkpoint directory (see {@link CheckpointSpec#writerDir}).
+   */
+  public PipelineSpec withWriter(String name) {
+    return new PipelineSpec(
+        pipeline,
+        source,
+        schema,
+        transforms,
+        sink,
+        checkpoint.forWriter(writer, name),
+        errors,
+        parallelism,
+        eventTime,
+        state,
+        name,
+        metrics);
+  }
+
   /** This spec with another metrics section. */
   public PipelineSpec withMetrics(MetricsSpec newMetrics) {
     return new PipelineSpec(

@@ -225,8 +225,8 @@ public final class SpecParser {
     Duration interval =
         checkpointSection.duration(CHECKPOINT_INTERVAL, SpecOptions.MIN_CHECKPOINT_INTERVAL);
     Path dir = checkpointDir(checkpointSection, pipeline);
-    if (dir != null && writer != null && !writer.equals(WriterId.DEFAULT)) {
-      dir = dir.resolve("writers").resolve(writer); // each writer recovers from its own
+    if (dir != null && writer != null) {
+      dir = CheckpointSpec.writerDir(dir, writer);
     }
     Duration checkpointTimeout =
         checkpointSection.duration(CHECKPOINT_TIMEOUT, SpecOptions.MIN_CHECKPOINT_TIMEOUT);

@@ -159,7 +159,8 @@ class SpecParserTest {
                     "max.poll.records", "500",
                     "enable.auto.commit", "false",
                     "client.id", "lakestream"),
-                KafkaSourceSpec.Tombstones.AUTO),
+                KafkaSourceSpec.Tombstones.AUTO,
+                null),
             new SchemaSpec(
                 schema,
                 Map.of(

@@ -1,0 +1,139 @@
+package io.lakestream.core.backfill;
+
+import io.lakestream.core.sink.RowRange;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How a recomputed range differs from what the main line holds for it: the real-time result against
+ * the replayed one. Rows are matched by the table's key (a window's bounds and groups); without a
+ * key, as whole rows.
+ *
+ * @param range the compared range
+ * @param mainRows rows of the main line in the range
+ * @param branchRows recomputed rows in the range
+ * @param onlyMain rows (keys) only the main line has
+ * @param onlyBranch rows (keys) only the recomputed result has
+ * @param changed keys both have, with different values
+ * @param largest the largest numeric differences, largest first
+ */
+public record DriftReport(
+    RowRange range,
+    long mainRows,
+    long branchRows,
+    long onlyMain,
+    long onlyBranch,
+    long changed,
+    List<Delta> largest) {
+
+  /** How many of the largest differences a report keeps. */
+  public static final int LARGEST = 10;
+
+  /**
+   * One numeric difference of one key.
+   *
+   * @param key the key's columns and values
+   * @param column the column that differs
+   * @param main the main line's value, null when it lacks the key
+   * @param branch the recomputed value, null when it lacks the key
+   * @param delta recomputed minus main, a missing side counting as 0
+   */
+  public record Delta(
+      Map<String, Object> key, String column, Number main, Number branch, double delta) {}
+
+  /** Whether the recomputed range equals the main line's. */
+  public boolean unchanged() {
+    return onlyMain == 0 && onlyBranch == 0 && changed == 0;
+  }
+
+  /** Compares two sets of rows of one range, keyed by {@code key} (empty: whole rows). */
+  public static DriftReport compare(
+      RowRange range,
+      List<String> key,
+      List<Map<String, Object>> main,
+      List<Map<String, Object>> branch) {
+    Map<Object, List<Map<String, Object>>> byKey = new HashMap<>();
+    for (Map<String, Object> row : main) {
+      byKey.computeIfAbsent(keyOf(key, row), k -> new ArrayList<>(1)).add(row);
+    }
+    long onlyBranch = 0;
+    long changed = 0;
+    List<Delta> deltas = new ArrayList<>();
+    for (Map<String, Object> row : branch) {
+      List<Map<String, Object>> matches = byKey.get(keyOf(key, row));
+      if (matches == null || matches.isEmpty()) {
+        onlyBranch++;
+        addDeltas(key, null, row, deltas);
+        continue;
+      }
+      Map<String, Object> other = matches.remove(matches.size() - 1);
+      if (!other.equals(row)) {
+        changed++;
+        addDeltas(key, other, row, deltas);
+      }
+    }
+    long onlyMain = 0;
+    for (List<Map<String, Object>> rest : byKey.values()) {
+      for (Map<String, Object> row : rest) {
+        onlyMain++;
+        addDeltas(key, row, null, deltas);
+      }
+    }
+    deltas.sort(Comparator.comparingDouble((Delta d) -> -Math.abs(d.delta())));
+    return new DriftReport(
+        range,
+        main.size(),
+        branch.size(),
+        onlyMain,
+        onlyBranch,
+        changed,
+        List.copyOf(deltas.subList(0, Math.min(LARGEST, deltas.size()))));
+  }
+
+  private static Object keyOf(List<String> key, Map<String, Object> row) {
+    if (key.isEmpty()) {
+      return row;
+    }
+    List<Object> values = new ArrayList<>(key.size());
+    key.forEach(c -> values.add(row.get(c)));
+    return values;
+  }
+
+  /** The numeric columns outside the key where the two rows differ; a null row lacks the key. */
+  private static void addDeltas(
+      List<String> key, Map<String, Object> main, Map<String, Object> branch, List<Delta> into) {
+    Map<String, Object> present = main != null ? main : branch;
+    Map<String, Object> keyValues = new LinkedHashMap<>();
+    key.forEach(c -> keyValues.put(c, present.get(c)));
+    for (String column : present.keySet()) {
+      if (key.contains(column)) {
+        continue;
+      }
+      Number m = main == null ? null : number(main.get(column));
+      Number b = branch == null ? null : number(branch.get(column));
+      if ((m != null || b != null) && !Objects.equals(m, b)) {
+        double delta = value(b) - value(m);
+        if (delta != 0) {
+          into.add(new Delta(keyValues, column, m, b, delta));
+        }
+      }
+    }
+  }
+
+  private static Number number(Object value) {
+    return value instanceof Number n ? n : null;
+  }
+
+  private static double value(Number n) {
+    if (n == null) {
+      return 0;
+    }
+    return n instanceof BigDecimal d ? d.doubleValue() : n.doubleValue();
+  }
+}
