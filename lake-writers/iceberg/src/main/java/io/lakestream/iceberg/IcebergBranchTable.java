@@ -27,6 +27,7 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.data.GenericFileWriterFactory;
+import org.apache.iceberg.data.GenericRecord;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
@@ -299,8 +300,12 @@ final class IcebergBranchTable implements BranchTable {
     try (out;
         CloseableIterable<Record> records = scan(branchHead, range)) {
       for (Record r : records) {
-        partition.partition(wrapper.wrap(r));
-        out.write(r, table.spec(), partition);
+        Record row = GenericRecord.create(table.schema());
+        for (Types.NestedField f : table.schema().columns()) {
+          row.setField(f.name(), r.getField(f.name())); // without the reader's metadata columns
+        }
+        partition.partition(wrapper.wrap(row));
+        out.write(row, table.spec(), partition);
         rows++;
       }
     } catch (IOException e) {
