@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -45,23 +44,9 @@ class RestCatalogTest {
     assertThat(LakeTables.load(p, TestPipeline.TABLE).location())
         .startsWith(rest.warehouse().toUri().toString().replaceAll("/$", ""));
 
-    Path catalogFile = dir.resolve("it_rest.properties");
-    try (PipelineProcess print =
-        PipelineProcess.start(
-            dir.resolve("logs"),
-            List.of(),
-            "trino-catalog",
-            "--spec",
-            p.writeSpec().toString(),
-            "--name",
-            "it_rest",
-            "--output",
-            catalogFile.toString())) {
-      assertThat(print.waitFor(Duration.ofMinutes(1))).as(print.tail()).isZero();
-    }
+    Path catalogFile = trino.createCatalogFor(p.writeSpec(), "it_rest", dir);
     assertThat(Files.readAllLines(catalogFile))
         .contains("iceberg.catalog.type=rest", "iceberg.rest-catalog.uri=" + rest.uri());
-    trino.createCatalog("it_rest", catalogFile);
 
     try (Connection c = trino.connect();
         Statement s = c.createStatement();
