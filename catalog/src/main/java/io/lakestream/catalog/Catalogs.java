@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code name}: the catalog's name, {@value #DEFAULT_NAME} by default; the JDBC catalog keeps
  *       tables of different names apart in one database;
  *   <li>{@code warehouse}: where table files go; a path without a URI scheme is resolved against
- *       the working directory and becomes an absolute {@code file:} URI;
+ *       the working directory and becomes an absolute {@code file:} URI, except for a REST catalog,
+ *       whose server decides where table files go and takes the value as it is (often a name);
  *   <li>every other key is passed through as an Iceberg catalog property ({@code uri}, {@code
  *       jdbc.user}, {@code io-impl}, {@code s3.endpoint}, ...).
  * </ul>
@@ -155,7 +156,8 @@ public final class Catalogs {
     if (jdbc && !props.containsKey(WAREHOUSE)) {
       props.put(WAREHOUSE, DEFAULT_WAREHOUSE);
     }
-    if (props.containsKey(WAREHOUSE)) {
+    // a REST server names or places its warehouses itself: what the client sends is its key
+    if (props.containsKey(WAREHOUSE) && !"rest".equals(props.get(TYPE))) {
       props.put(WAREHOUSE, resolveWarehouse(props.get(WAREHOUSE), workDir));
     }
     if (jdbc) {

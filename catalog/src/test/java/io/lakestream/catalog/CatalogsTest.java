@@ -94,6 +94,15 @@ class CatalogsTest {
   }
 
   @Test
+  void restCatalogPassesItsWarehouseToTheServerAsGiven() {
+    Map<String, String> props =
+        Catalogs.icebergProperties(
+            Map.of("type", "rest", "uri", "http://127.0.0.1:8181", "warehouse", "analytics"), dir);
+
+    assertThat(props).containsEntry("warehouse", "analytics");
+  }
+
+  @Test
   void jdbcCatalogKeepsAGivenUriAndSchemaVersion() {
     Map<String, String> props =
         Catalogs.icebergProperties(

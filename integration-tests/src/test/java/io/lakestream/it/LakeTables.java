@@ -6,24 +6,46 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.iceberg.CatalogProperties;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
+import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.data.IcebergGenerics;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.jdbc.JdbcCatalog;
+import org.apache.iceberg.rest.RESTCatalog;
 
 /**
- * Reads tables the way an independent reader would: Iceberg's own JDBC catalog and generic reader,
- * nothing of lakestream's.
+ * Reads tables the way an independent reader would: Iceberg's own catalogs (JDBC, or REST for a
+ * pipeline on a REST catalog) and generic reader, nothing of lakestream's.
  */
 final class LakeTables {
+  /** One client per REST catalog server, kept for the run: tables read through it use its files. */
+  private static final Map<String, Catalog> REST_CATALOGS = new ConcurrentHashMap<>();
+
   private LakeTables() {}
 
   static Table load(TestPipeline p, String table) {
+    if ("rest".equals(p.catalog().get("type"))) {
+      return restCatalog(p.catalog().get("uri")).loadTable(TableIdentifier.parse(table));
+    }
     return load(p.warehouse(), p.catalog(), table);
+  }
+
+  /** Iceberg's REST catalog client for the server at {@code uri}. */
+  static Catalog restCatalog(String uri) {
+    return REST_CATALOGS.computeIfAbsent(
+        uri,
+        u -> {
+          RESTCatalog catalog = new RESTCatalog();
+          catalog.setConf(new Configuration());
+          catalog.initialize("lakestream", Map.of(CatalogProperties.URI, u));
+          return catalog;
+        });
   }
 
   /** The table in the warehouse at {@code warehouse} with its SQLite catalog {@code catalog.db}. */

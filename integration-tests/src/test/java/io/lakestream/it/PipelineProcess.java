@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,7 +45,16 @@ final class PipelineProcess implements AutoCloseable {
   /** Like {@link #start}, with {@code workDir} as the working directory (null: this one's). */
   static PipelineProcess startIn(
       Path workDir, Path logDir, List<String> systemProperties, String... args) throws IOException {
-    return launch(workDir, DEFAULT_HEAP, logDir, systemProperties, args);
+    return launch(workDir, DEFAULT_HEAP, logDir, systemProperties, Map.of(), args);
+  }
+
+  /**
+   * Like {@link #start}, with {@code environment} added to the child's environment: what a spec's
+   * {@code ${env:NAME}} references read.
+   */
+  static PipelineProcess startWithEnvironment(
+      Path logDir, Map<String, String> environment, String... args) throws IOException {
+    return launch(null, DEFAULT_HEAP, logDir, List.of(), environment, args);
   }
 
   /**
@@ -53,11 +63,16 @@ final class PipelineProcess implements AutoCloseable {
    */
   static PipelineProcess startWithHeap(String maxHeap, Path logDir, String... args)
       throws IOException {
-    return launch(null, maxHeap, logDir, List.of(), args);
+    return launch(null, maxHeap, logDir, List.of(), Map.of(), args);
   }
 
   private static PipelineProcess launch(
-      Path workDir, String maxHeap, Path logDir, List<String> systemProperties, String... args)
+      Path workDir,
+      String maxHeap,
+      Path logDir,
+      List<String> systemProperties,
+      Map<String, String> environment,
+      String... args)
       throws IOException {
     Files.createDirectories(logDir);
     String name = "run-" + System.nanoTime();
@@ -76,13 +91,14 @@ final class PipelineProcess implements AutoCloseable {
     command.add(System.getProperty("java.class.path"));
     command.add("io.lakestream.cli.Lakestream");
     command.addAll(List.of(args));
-    Process p =
+    ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(workDir == null ? null : workDir.toFile())
             .redirectOutput(out.toFile())
             .redirectError(err.toFile())
-            .redirectInput(ProcessBuilder.Redirect.PIPE)
-            .start();
+            .redirectInput(ProcessBuilder.Redirect.PIPE);
+    builder.environment().putAll(environment);
+    Process p = builder.start();
     return new PipelineProcess(p, out, err);
   }
 

@@ -30,9 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  * TOASTed values left unchanged by updates). Afterwards the lake table, read with Iceberg's own
  * reader, must equal {@code SELECT * FROM} the source table row for row — on a clean run and on a
  * run killed with SIGKILL again and again, also between the table commit and the slot's
- * acknowledgement.
+ * acknowledgement; after those kills, Trino (with the catalog file {@code lakestream trino-catalog}
+ * writes) must answer the same rows.
  */
-@ExtendWith(Postgres.class)
+@ExtendWith({Postgres.class, SharedTrino.class})
 class PostgresCdcTest {
   private static final String TABLE = "lake.orders";
   private static final String COLUMNS = "id, customer, amount, qty, note, updated_at, flag, data";
@@ -61,7 +62,8 @@ class PostgresCdcTest {
   }
 
   @Test
-  void killedRunsLoseNothingAndApplyNothingTwice(PostgresServer pg) throws Exception {
+  void killedRunsLoseNothingAndApplyNothingTwice(PostgresServer pg, TrinoServer trino)
+      throws Exception {
     String db = "cdc_crash";
     pg.createDatabase(db);
     long seed = System.nanoTime();
@@ -99,6 +101,29 @@ class PostgresCdcTest {
       w.changes(10);
       runBounded(spec, "final");
       assertTableEqualsSource(c, seed);
+
+      String catalog = "it_cdc_crash";
+      trino.createCatalogFor(spec, catalog, dir);
+      boolean region = hasRegion(c);
+      List<List<Object>> trinoRows = new ArrayList<>();
+      for (Map<String, Object> r :
+          TrinoRows.query(
+              trino,
+              "SELECT "
+                  + (region ? "region" : "NULL AS region")
+                  + ", "
+                  + COLUMNS
+                  + " FROM "
+                  + catalog
+                  + "."
+                  + TABLE)) {
+        List<Object> row = new ArrayList<>(r.values());
+        row.set(
+            row.size() - 1,
+            r.get("data") == null ? null : List.of(toObjects((byte[]) r.get("data"))));
+        trinoRows.add(row);
+      }
+      assertSameRows(sourceRows(c, region), trinoRows, "Trino's " + catalog + "." + TABLE, seed);
     }
   }
 
@@ -314,15 +339,44 @@ class PostgresCdcTest {
   }
 
   private void assertTableEqualsSource(Connection c, long seed) throws Exception {
-    Map<Long, List<Object>> expected = new TreeMap<>();
     boolean region = hasRegion(c);
+    org.apache.iceberg.Table lake = LakeTables.load(dir.resolve("warehouse"), TABLE);
+    boolean lakeRegion = lake.schema().findField("region") != null;
+    assertThat(lakeRegion)
+        .as("the lake table has the column added at the source")
+        .isEqualTo(region);
+    List<List<Object>> lakeRows = new ArrayList<>();
+    for (Record r : LakeTables.rows(lake)) {
+      Object at = r.getField("updated_at");
+      ByteBuffer data = (ByteBuffer) r.getField("data");
+      lakeRows.add(
+          Arrays.asList(
+              lakeRegion ? r.getField("region") : null,
+              r.getField("id"),
+              r.getField("customer"),
+              r.getField("amount"),
+              r.getField("qty"),
+              r.getField("note"),
+              at == null ? null : WindowAssertions.micros(at),
+              r.getField("flag"),
+              data == null ? null : List.of(toObjects(bytes(data)))));
+    }
+    assertSameRows(sourceRows(c, region), lakeRows, "lake table", seed);
+  }
+
+  /**
+   * The source table's rows by id, each as {@code region} (null without that column), then {@link
+   * #COLUMNS}, with {@code updated_at} in microseconds and {@code data} as a list of bytes.
+   */
+  private static Map<Long, List<Object>> sourceRows(Connection c, boolean region) throws Exception {
+    Map<Long, List<Object>> rows = new TreeMap<>();
     try (Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery("SELECT " + COLUMNS + (region ? ", region" : "") + " FROM orders")) {
       while (rs.next()) {
         OffsetDateTime at = rs.getObject(6, OffsetDateTime.class);
         byte[] data = rs.getBytes(8);
-        expected.put(
+        rows.put(
             rs.getLong(1),
             Arrays.asList(
                 region ? rs.getString(9) : null,
@@ -336,40 +390,29 @@ class PostgresCdcTest {
                 data == null ? null : List.of(toObjects(data))));
       }
     }
+    return rows;
+  }
+
+  /**
+   * {@code rows} (shaped as {@link #sourceRows}, read from {@code what}) are the source's rows: one
+   * per id, with the same values.
+   */
+  private static void assertSameRows(
+      Map<Long, List<Object>> expected, List<List<Object>> rows, String what, long seed) {
     Map<Long, List<Object>> actual = new TreeMap<>();
     List<Long> doubled = new ArrayList<>();
-    org.apache.iceberg.Table lake = LakeTables.load(dir.resolve("warehouse"), TABLE);
-    boolean lakeRegion = lake.schema().findField("region") != null;
-    assertThat(lakeRegion)
-        .as("the lake table has the column added at the source")
-        .isEqualTo(region);
-    for (Record r : LakeTables.rows(lake)) {
-      Object at = r.getField("updated_at");
-      ByteBuffer data = (ByteBuffer) r.getField("data");
-      Object previous =
-          actual.put(
-              (Long) r.getField("id"),
-              Arrays.asList(
-                  lakeRegion ? r.getField("region") : null,
-                  r.getField("id"),
-                  r.getField("customer"),
-                  r.getField("amount"),
-                  r.getField("qty"),
-                  r.getField("note"),
-                  at == null ? null : WindowAssertions.micros(at),
-                  r.getField("flag"),
-                  data == null ? null : List.of(toObjects(bytes(data)))));
-      if (previous != null) {
-        doubled.add((Long) r.getField("id"));
+    for (List<Object> row : rows) {
+      if (actual.put((Long) row.get(1), row) != null) {
+        doubled.add((Long) row.get(1));
       }
     }
-    assertThat(doubled).as("keys with two rows in the lake table (seed %d)", seed).isEmpty();
+    assertThat(doubled).as("keys with two rows in the %s (seed %d)", what, seed).isEmpty();
     List<String> differences = new ArrayList<>();
     for (Long id : expected.keySet()) {
       if (!actual.containsKey(id)) {
         differences.add("missing " + id);
       } else if (!same(expected.get(id), actual.get(id))) {
-        differences.add(id + ": source " + expected.get(id) + " vs lake " + actual.get(id));
+        differences.add(id + ": source " + expected.get(id) + " vs " + actual.get(id));
       }
     }
     for (Long id : actual.keySet()) {
@@ -379,8 +422,8 @@ class PostgresCdcTest {
     }
     assertThat(differences)
         .as(
-            "lake table vs source (seed %d; %d source rows, %d lake rows)",
-            seed, expected.size(), actual.size())
+            "%s vs source (seed %d; %d source rows, %d rows read)",
+            what, seed, expected.size(), actual.size())
         .isEmpty();
   }
 

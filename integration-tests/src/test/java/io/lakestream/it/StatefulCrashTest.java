@@ -22,14 +22,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The exactly-once proof for state: a dedupe and tumbling-window pipeline in a child JVM is killed
  * with SIGKILL at commit-protocol boundaries and at random moments, in both phases of the input,
  * restarted each time, and finally run to the end of its input. Its window table must then equal
- * the reference model exactly, its late-records table must hold every too-late record once, and no
- * checkpoint may be committed twice.
+ * the reference model exactly, read with Iceberg's reader and through Trino (with the catalog file
+ * {@code lakestream trino-catalog} writes), its late-records table must hold every too-late record
+ * once, and no checkpoint may be committed twice.
  *
  * <p>Between the phases the pipeline is killed right after a checkpoint holding all of phase 1 is
  * committed, and phase 2 is produced while nothing runs, so that every record's classification is
  * certain (see {@link WatermarkBounds}).
  */
-@ExtendWith(KafkaBroker.class)
+@ExtendWith({KafkaBroker.class, SharedTrino.class})
 class StatefulCrashTest {
   private static final int PARTITIONS = 4;
   private static final int SLOTS_PER_PHASE = 3_500;
@@ -67,7 +68,11 @@ class StatefulCrashTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("windows")
   void windowsAndLateRecordsAreExactAcrossKills(
-      String name, WindowDef window, Settings settings, EmbeddedKafkaBroker broker)
+      String name,
+      WindowDef window,
+      Settings settings,
+      EmbeddedKafkaBroker broker,
+      TrinoServer trino)
       throws Exception {
     String servers = broker.bootstrapServers();
     WindowPipeline spec =
@@ -114,6 +119,15 @@ class StatefulCrashTest {
     WindowAssertions.assertWindowTable(spec, expected.rows(), context);
     WindowAssertions.assertLateRecords(spec, expected.late(), context);
     WindowAssertions.assertNoCheckpointCommittedTwice(spec);
+
+    String catalog = "it_stateful_crash_" + name;
+    trino.createCatalogFor(spec.writeSpec(), catalog, dir);
+    WindowAssertions.assertWindowRows(
+        spec,
+        WindowAssertions.readThroughTrino(spec, trino, catalog),
+        "Trino's " + catalog + "." + spec.table(),
+        expected.rows(),
+        context);
   }
 
   private static void runAndKill(WindowPipeline spec, String kill, Random random) throws Exception {

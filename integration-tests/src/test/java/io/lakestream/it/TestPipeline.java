@@ -20,7 +20,9 @@ import java.util.stream.Collectors;
  * @param checkpointInterval e.g. {@code 500ms}
  * @param partitionBy the table's partition transforms, as a YAML list
  * @param catalog the catalog section's connection properties: {@code uri}, and {@code jdbc.user}
- *     and {@code jdbc.password} where the database asks for them
+ *     and {@code jdbc.password} where the database asks for them, for a JDBC catalog whose
+ *     warehouse is {@link #warehouse}; or, with a {@code type}, the whole section (another kind of
+ *     catalog, which decides where table files go)
  */
 record TestPipeline(
     Path dir,
@@ -144,8 +146,9 @@ record TestPipeline(
             "sink:",
             "  iceberg:",
             "    catalog:",
-            "      type: jdbc",
-            "      warehouse: \"" + warehouse() + "\"",
+            catalog.containsKey("type")
+                ? ""
+                : "      type: jdbc\n      warehouse: \"" + warehouse() + "\"",
             catalog.entrySet().stream()
                 .map(e -> "      " + e.getKey() + ": \"" + e.getValue() + "\"")
                 .sorted()

@@ -117,15 +117,8 @@ class TrinoQueryTest {
     }
     runToEnd(p, spec);
 
-    Path catalogFile = p.dir().resolve(catalog + ".properties");
-    List<String> args = new ArrayList<>(List.of("trino-catalog", "--spec", spec.toString()));
-    args.addAll(List.of("--name", catalog, "--output", catalogFile.toString()));
-    try (PipelineProcess print =
-        PipelineProcess.start(p.dir().resolve("logs"), List.of(), args.toArray(String[]::new))) {
-      assertThat(print.waitFor(Duration.ofMinutes(1))).as(print.tail()).isZero();
-    }
+    Path catalogFile = trino.createCatalogFor(spec, catalog, p.dir());
     assertThat(Files.readString(catalogFile)).doesNotContain(PostgresServer.PASSWORD);
-    trino.createCatalog(catalog, catalogFile);
 
     try (Connection c = trino.connect();
         Statement s = c.createStatement()) {

@@ -172,6 +172,35 @@ final class TrinoServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Adds catalog {@code name} the way a user would: {@code lakestream trino-catalog --spec SPEC},
+   * run in a child JVM, writes {@code <dir>/<name>.properties}, which {@link #createCatalog} loads.
+   *
+   * @return the catalog file
+   * @throws IOException if the command fails (the message has its output)
+   */
+  Path createCatalogFor(Path spec, String name, Path dir)
+      throws IOException, SQLException, InterruptedException {
+    Path file = dir.resolve(name + ".properties");
+    try (PipelineProcess print =
+        PipelineProcess.start(
+            dir.resolve("logs"),
+            List.of(),
+            "trino-catalog",
+            "--spec",
+            spec.toString(),
+            "--name",
+            name,
+            "--output",
+            file.toString())) {
+      if (print.waitFor(Duration.ofMinutes(1)) != 0) {
+        throw new IOException("lakestream trino-catalog failed:\n" + print.tail());
+      }
+    }
+    createCatalog(name, file);
+    return file;
+  }
+
   /** Stops the server by its process id. Idempotent. */
   @Override
   public void close() {

@@ -3,6 +3,7 @@ package io.lakestream.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -40,30 +41,77 @@ final class WindowAssertions {
   record Actual(Map<WindowKey, Map<String, Object>> rows, List<WindowKey> repeated, int size) {}
 
   static Actual read(WindowPipeline spec) {
+    List<Record> records = LakeTables.rows(spec.tables(), spec.table());
+    return actual(
+        spec,
+        records.stream()
+            .map(
+                r ->
+                    new WindowKey(
+                        micros(r.getField("window_start")),
+                        micros(r.getField("window_end")),
+                        (String) r.getField(WindowPipeline.GROUP_BY)))
+            .toList(),
+        records.stream().map(r -> (Function<String, Object>) r::getField).toList());
+  }
+
+  /** The window table's rows as Trino reads them through its catalog {@code catalog}. */
+  static Actual readThroughTrino(WindowPipeline spec, TrinoServer trino, String catalog)
+      throws SQLException {
+    List<String> columns = new ArrayList<>(List.of("window_start", "window_end"));
+    columns.add(WindowPipeline.GROUP_BY);
+    spec.aggregates().forEach(a -> columns.add(a.name()));
+    List<Map<String, Object>> rows =
+        TrinoRows.query(
+            trino,
+            "SELECT " + String.join(", ", columns) + " FROM " + catalog + "." + spec.table());
+    return actual(
+        spec,
+        rows.stream()
+            .map(
+                r ->
+                    new WindowKey(
+                        (Long) r.get("window_start"),
+                        (Long) r.get("window_end"),
+                        (String) r.get(WindowPipeline.GROUP_BY)))
+            .toList(),
+        rows.stream().map(r -> (Function<String, Object>) r::get).toList());
+  }
+
+  /** Rows by key from their keys and, for each, its columns by name. */
+  private static Actual actual(
+      WindowPipeline spec, List<WindowKey> keys, List<Function<String, Object>> columns) {
     Map<WindowKey, Map<String, Object>> rows = new TreeMap<>();
     List<WindowKey> repeated = new ArrayList<>();
-    List<Record> records = LakeTables.rows(spec.tables(), spec.table());
-    for (Record r : records) {
-      WindowKey key =
-          new WindowKey(
-              micros(r.getField("window_start")),
-              micros(r.getField("window_end")),
-              (String) r.getField(WindowPipeline.GROUP_BY));
+    for (int i = 0; i < keys.size(); i++) {
       Map<String, Object> values = new LinkedHashMap<>();
       for (Aggregate a : spec.aggregates()) {
-        values.put(a.name(), r.getField(a.name()));
+        values.put(a.name(), columns.get(i).apply(a.name()));
       }
-      if (rows.put(key, values) != null) {
-        repeated.add(key);
+      if (rows.put(keys.get(i), values) != null) {
+        repeated.add(keys.get(i));
       }
     }
-    return new Actual(rows, repeated, records.size());
+    return new Actual(rows, repeated, keys.size());
   }
 
   /** The window table holds exactly {@code expected}: one row per window and group. */
   static void assertWindowTable(
       WindowPipeline spec, Map<WindowKey, Map<String, Object>> expected, String context) {
     assertWindowTable(spec, expected, Long.MAX_VALUE, Long.MAX_VALUE, context);
+  }
+
+  /**
+   * Rows of the window table read elsewhere ({@code source}, for example through Trino) are exactly
+   * {@code expected}: one row per window and group.
+   */
+  static void assertWindowRows(
+      WindowPipeline spec,
+      Actual actual,
+      String source,
+      Map<WindowKey, Map<String, Object>> expected,
+      String context) {
+    compare(spec, actual, source, expected, Long.MAX_VALUE, Long.MAX_VALUE, context);
   }
 
   /**
@@ -77,10 +125,27 @@ final class WindowAssertions {
       long firedByMillis,
       long unfiredAfterMillis,
       String context) {
+    compare(
+        spec,
+        read(spec),
+        "Window table " + spec.table(),
+        expected,
+        firedByMillis,
+        unfiredAfterMillis,
+        context);
+  }
+
+  private static void compare(
+      WindowPipeline spec,
+      Actual actual,
+      String source,
+      Map<WindowKey, Map<String, Object>> expected,
+      long firedByMillis,
+      long unfiredAfterMillis,
+      String context) {
     long firedBy = firedByMillis == Long.MAX_VALUE ? Long.MAX_VALUE : firedByMillis * 1000;
     long unfiredAfter =
         unfiredAfterMillis == Long.MAX_VALUE ? Long.MAX_VALUE : unfiredAfterMillis * 1000;
-    Actual actual = read(spec);
     List<String> missing = new ArrayList<>();
     List<String> extra = new ArrayList<>();
     List<String> different = new ArrayList<>();
@@ -121,9 +186,8 @@ final class WindowAssertions {
     section(b, "present although the watermark cannot have reached their end", early);
     assertThat(b.toString())
         .withFailMessage(
-            "Window table %s differs from the reference (%s): %d rows expected%s, %d in the"
-                + " table%n%s",
-            spec.table(),
+            "%s differs from the reference (%s): %d rows expected%s, %d in the table%n%s",
+            source,
             context,
             expected.size(),
             firedBy == Long.MAX_VALUE ? "" : " in all, of windows that must have fired",

@@ -41,9 +41,10 @@ import org.slf4j.LoggerFactory;
  * tests, the quickstart and small local pipelines.
  *
  * <p>It listens on loopback only ({@code 127.0.0.1}), PLAINTEXT, with one replica for every topic
- * including the internal ones. {@link #start(Path)} formats the data directory on first use and
- * reuses it (topics and offsets included) when it was formatted before; {@link #start()} uses a
- * temporary directory that {@link #close()} deletes.
+ * including the internal ones; {@link #start(Path, SecureListener)} adds a listener that requires
+ * TLS or SASL, for clients that must prove they can use one. {@link #start(Path)} formats the data
+ * directory on first use and reuses it (topics and offsets included) when it was formatted before;
+ * {@link #start()} uses a temporary directory that {@link #close()} deletes.
  *
  * <p>The broker's own loggers log at WARN unless the logging configuration sets their levels (see
  * {@link #quietBrokerLogging()}).
@@ -70,6 +71,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final KafkaRaftServer server;
   private final Admin admin;
   private final String bootstrapServers;
+  private final String secureBootstrapServers;
   private final Path dataDir;
   private final boolean deleteDataDirOnClose;
   private boolean closed;
@@ -78,11 +80,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
       KafkaRaftServer server,
       Admin admin,
       String bootstrapServers,
+      String secureBootstrapServers,
       Path dataDir,
       boolean deleteDataDirOnClose) {
     this.server = server;
     this.admin = admin;
     this.bootstrapServers = bootstrapServers;
+    this.secureBootstrapServers = secureBootstrapServers;
     this.dataDir = dataDir;
     this.deleteDataDirOnClose = deleteDataDirOnClose;
   }
@@ -97,7 +101,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   public static EmbeddedKafkaBroker start() throws IOException, InterruptedException {
     Path dir = Files.createTempDirectory("lakestream-kafka-");
     try {
-      return start(dir, 0, true);
+      return start(dir, 0, true, null);
     } catch (IOException | InterruptedException | RuntimeException e) {
       deleteRecursively(dir);
       throw e;
@@ -117,7 +121,18 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    * @throws IllegalStateException if the broker fails to start or does not answer within 120 s
    */
   public static EmbeddedKafkaBroker start(Path dataDir) throws IOException, InterruptedException {
-    return start(dataDir, 0, false);
+    return start(dataDir, 0, false, null);
+  }
+
+  /**
+   * Like {@link #start(Path)}, with {@code listener} on a further free loopback port: {@link
+   * #secureBootstrapServers()}. The broker and {@link #createTopic} keep using PLAINTEXT.
+   *
+   * @throws IllegalStateException also if the broker rejects the listener's properties
+   */
+  public static EmbeddedKafkaBroker start(Path dataDir, SecureListener listener)
+      throws IOException, InterruptedException {
+    return start(dataDir, 0, false, listener);
   }
 
   /**
@@ -127,10 +142,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    */
   public static EmbeddedKafkaBroker start(Path dataDir, int port)
       throws IOException, InterruptedException {
-    return start(dataDir, port, false);
+    return start(dataDir, port, false, null);
   }
 
-  private static EmbeddedKafkaBroker start(Path dataDir, int port, boolean deleteOnClose)
+  private static EmbeddedKafkaBroker start(
+      Path dataDir, int port, boolean deleteOnClose, SecureListener listener)
       throws IOException, InterruptedException {
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException("Broker port must be in 0..65535: " + port);
@@ -142,8 +158,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     for (int attempt = 1; ; attempt++) {
       int brokerPort = port == 0 ? freePort() : port;
       int controllerPort = freePort();
+      int securePort = listener == null ? 0 : freePort();
       KafkaRaftServer server =
-          new KafkaRaftServer(config(dir, brokerPort, controllerPort), Time.SYSTEM);
+          new KafkaRaftServer(
+              config(dir, brokerPort, controllerPort, listener, securePort), Time.SYSTEM);
       try {
         server.startup();
       } catch (RuntimeException e) {
@@ -151,7 +169,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // A port picked as free can be taken by someone else before the broker binds it.
         boolean pickedPortTaken =
             hasCause(e, BindException.class)
-                && (port == 0 || causeMentions(e, HOST + ":" + controllerPort));
+                && (port == 0
+                    || causeMentions(e, HOST + ":" + controllerPort)
+                    || (listener != null && causeMentions(e, HOST + ":" + securePort)));
         if (pickedPortTaken && attempt < BIND_ATTEMPTS) {
           LOG.warn(
               "Kafka broker could not bind its ports, retrying with other ports: {}", e.toString());
@@ -178,7 +198,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         throw e;
       }
       LOG.info("Kafka broker ready at {} with data in {}", bootstrap, dir);
-      return new EmbeddedKafkaBroker(server, admin, bootstrap, dir, deleteOnClose);
+      String secure = listener == null ? null : HOST + ":" + securePort;
+      return new EmbeddedKafkaBroker(server, admin, bootstrap, secure, dir, deleteOnClose);
     }
   }
 
@@ -187,6 +208,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
    */
   public String bootstrapServers() {
     return bootstrapServers;
+  }
+
+  /**
+   * The {@code bootstrap.servers} value for clients of the {@link SecureListener} the broker was
+   * started with; they need that listener's client settings too.
+   *
+   * @throws IllegalStateException if the broker has no such listener
+   */
+  public String secureBootstrapServers() {
+    if (secureBootstrapServers == null) {
+      throw new IllegalStateException(
+          "The broker at " + bootstrapServers + " was started without a secure listener");
+    }
+    return secureBootstrapServers;
   }
 
   /** The directory holding the broker's logs and metadata. */
@@ -336,18 +371,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
   }
 
-  private static KafkaConfig config(Path dir, int brokerPort, int controllerPort) {
+  private static KafkaConfig config(
+      Path dir, int brokerPort, int controllerPort, SecureListener listener, int securePort) {
     Properties p = new Properties();
     p.put("process.roles", "broker,controller");
     p.put("node.id", String.valueOf(NODE_ID));
     p.put("controller.quorum.voters", NODE_ID + "@" + HOST + ":" + controllerPort);
-    p.put(
-        "listeners",
-        "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
-    p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
+    String plaintext = "PLAINTEXT://" + HOST + ":" + brokerPort;
+    String controller = "CONTROLLER://" + HOST + ":" + controllerPort;
+    String protocols = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT";
+    if (listener == null) {
+      p.put("listeners", plaintext + "," + controller);
+      p.put("advertised.listeners", plaintext);
+    } else {
+      String secure = listener.name() + "://" + HOST + ":" + securePort;
+      p.put("listeners", plaintext + "," + secure + "," + controller);
+      p.put("advertised.listeners", plaintext + "," + secure);
+      protocols += "," + listener.name() + ":" + listener.securityProtocol();
+      listener.properties().forEach((k, v) -> p.put(listener.prefix() + k, v));
+    }
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+    p.put("listener.security.protocol.map", protocols);
     p.put("log.dirs", dir.toString());
     // One node: every internal topic has one replica, and few partitions so they are created fast.
     p.put("offsets.topic.replication.factor", "1");
