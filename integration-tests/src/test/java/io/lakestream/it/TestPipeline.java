@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
  * @param checkpointInterval e.g. {@code 500ms}
  * @param partitionBy the table's partition transforms, as a YAML list
  * @param catalog the catalog section's connection properties: {@code uri}, and {@code jdbc.user}
- *     and {@code jdbc.password} where the database asks for them
+ *     and {@code jdbc.password} where the database asks for them; a {@code warehouse} and the
+ *     {@code s3.} properties for a warehouse on object storage
  */
 record TestPipeline(
     Path dir,
@@ -145,7 +146,7 @@ record TestPipeline(
             "  iceberg:",
             "    catalog:",
             "      type: jdbc",
-            "      warehouse: \"" + warehouse() + "\"",
+            catalog.containsKey("warehouse") ? "" : "      warehouse: \"" + warehouse() + "\"",
             catalog.entrySet().stream()
                 .map(e -> "      " + e.getKey() + ": \"" + e.getValue() + "\"")
                 .sorted()
