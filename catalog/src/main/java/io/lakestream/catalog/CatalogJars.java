@@ -3,6 +3,7 @@ package io.lakestream.catalog;
 import java.util.List;
 import java.util.Map;
 import org.apache.iceberg.IcebergBuild;
+import software.amazon.awssdk.core.util.VersionInfo;
 
 /**
  * The jars a catalog type needs that lakestream does not ship, and which of them are missing. Each
@@ -14,6 +15,7 @@ final class CatalogJars {
   private record Jar(String probeClass, String name) {}
 
   private static final String ICEBERG = IcebergBuild.version();
+  private static final String AWS_SDK = VersionInfo.SDK_VERSION;
 
   private static final Map<String, List<Jar>> BY_TYPE =
       Map.of(
@@ -25,9 +27,8 @@ final class CatalogJars {
                   "the Hive Metastore client (org.apache.hive:hive-metastore and its"
                       + " dependencies)")),
           "glue",
-          List.of(
-              iceberg("iceberg-aws", "org.apache.iceberg.aws.glue.GlueCatalog"),
-              iceberg("iceberg-aws-bundle", "software.amazon.awssdk.services.glue.GlueClient")),
+          // iceberg-aws and the AWS SDK's core and S3 modules are shipped (for s3:// warehouses)
+          List.of(awsSdk("glue", "software.amazon.awssdk.services.glue.GlueClient")),
           "nessie",
           List.of(
               iceberg("iceberg-nessie", "org.apache.iceberg.nessie.NessieCatalog"),
@@ -42,6 +43,19 @@ final class CatalogJars {
     return new Jar(
         probeClass,
         artifact + "-" + ICEBERG + ".jar (org.apache.iceberg:" + artifact + ":" + ICEBERG + ")");
+  }
+
+  private static Jar awsSdk(String artifact, String probeClass) {
+    return new Jar(
+        probeClass,
+        artifact
+            + "-"
+            + AWS_SDK
+            + ".jar (software.amazon.awssdk:"
+            + artifact
+            + ":"
+            + AWS_SDK
+            + ", the AWS SDK version in lib/)");
   }
 
   /**

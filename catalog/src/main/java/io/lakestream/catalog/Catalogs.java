@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
  *       tables of different names apart in one database;
  *   <li>{@code warehouse}: where table files go; a path without a URI scheme is resolved against
  *       the working directory and becomes an absolute {@code file:} URI, except for a REST catalog,
- *       whose server decides where table files go and takes the value as it is (often a name);
+ *       whose server decides where table files go and takes the value as it is (often a name); a
+ *       {@code jdbc} or {@code hadoop} catalog with an {@code s3://} (or {@code s3a://}, {@code
+ *       s3n://}) warehouse gets {@code io-impl} {@value #S3_FILE_IO} unless the section names
+ *       another;
  *   <li>every other key is passed through as an Iceberg catalog property ({@code uri}, {@code
  *       jdbc.user}, {@code io-impl}, {@code s3.endpoint}, ...).
  * </ul>
@@ -62,6 +65,12 @@ public final class Catalogs {
   static final String WAREHOUSE = CatalogProperties.WAREHOUSE_LOCATION;
   static final String URI = CatalogProperties.URI;
   static final String JDBC_SCHEMA_VERSION = "jdbc.schema-version";
+  static final String IO_IMPL = CatalogProperties.FILE_IO_IMPL;
+
+  /** Iceberg's FileIO for object storage in S3 and S3-compatible servers, shipped in lib/. */
+  static final String S3_FILE_IO = "org.apache.iceberg.aws.s3.S3FileIO";
+
+  private static final Pattern S3_SCHEME = Pattern.compile("^s3[an]?://.*");
 
   private static final Pattern URI_SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]+:.*");
   private static final Pattern SECRET_KEY =
@@ -159,6 +168,11 @@ public final class Catalogs {
     // a REST server names or places its warehouses itself: what the client sends is its key
     if (props.containsKey(WAREHOUSE) && !"rest".equals(props.get(TYPE))) {
       props.put(WAREHOUSE, resolveWarehouse(props.get(WAREHOUSE), workDir));
+      boolean hadoopFileIo = jdbc || "hadoop".equals(props.get(TYPE));
+      if (hadoopFileIo && S3_SCHEME.matcher(props.get(WAREHOUSE)).matches()) {
+        // these catalogs default to Hadoop's FileIO, which has no s3 file system here
+        props.putIfAbsent(IO_IMPL, S3_FILE_IO);
+      }
     }
     if (jdbc) {
       if (!props.containsKey(URI)) {

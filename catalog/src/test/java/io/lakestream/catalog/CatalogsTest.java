@@ -103,6 +103,28 @@ class CatalogsTest {
   }
 
   @Test
+  void jdbcCatalogOnAnS3WarehouseReadsAndWritesThroughS3FileIoUnlessTold() {
+    Map<String, String> defaulted =
+        Catalogs.icebergProperties(
+            Map.of("uri", "jdbc:postgresql://db/iceberg", "warehouse", "s3://bucket/wh"), dir);
+    Map<String, String> given =
+        Catalogs.icebergProperties(
+            Map.of(
+                "uri",
+                "jdbc:postgresql://db/iceberg",
+                "warehouse",
+                "s3a://bucket/wh",
+                "io-impl",
+                "com.example.MyFileIO"),
+            dir);
+    Map<String, String> local = Catalogs.icebergProperties(Map.of("warehouse", "/data/wh"), dir);
+
+    assertThat(defaulted).containsEntry("io-impl", "org.apache.iceberg.aws.s3.S3FileIO");
+    assertThat(given).containsEntry("io-impl", "com.example.MyFileIO");
+    assertThat(local).doesNotContainKey("io-impl");
+  }
+
+  @Test
   void jdbcCatalogKeepsAGivenUriAndSchemaVersion() {
     Map<String, String> props =
         Catalogs.icebergProperties(
@@ -178,6 +200,7 @@ class CatalogsTest {
   @Test
   void namesTheJarsToAddForACatalogWhoseJarsAreAbsent() {
     String v = IcebergBuild.version();
+    String sdk = software.amazon.awssdk.core.util.VersionInfo.SDK_VERSION;
     Problems problems = new Problems();
     Catalogs.validate(Map.of("type", "hive", "uri", "thrift://h:9083"), "c", problems);
     Catalogs.validate(Map.of("type", "glue", "warehouse", "s3://b/w"), "c", problems);
@@ -193,15 +216,11 @@ class CatalogsTest {
                 + v
                 + ") and the Hive Metastore client (org.apache.hive:hive-metastore and its"
                 + " dependencies) to lib/ext/ (docs/catalogs.md says more)",
-            "c.type: the glue catalog needs jars that lakestream does not ship: add iceberg-aws-"
-                + v
-                + ".jar (org.apache.iceberg:iceberg-aws:"
-                + v
-                + ") and iceberg-aws-bundle-"
-                + v
-                + ".jar (org.apache.iceberg:iceberg-aws-bundle:"
-                + v
-                + ") to lib/ext/ (docs/catalogs.md says more)",
+            "c.type: the glue catalog needs jars that lakestream does not ship: add glue-"
+                + sdk
+                + ".jar (software.amazon.awssdk:glue:"
+                + sdk
+                + ", the AWS SDK version in lib/) to lib/ext/ (docs/catalogs.md says more)",
             "c.type: the nessie catalog needs jars that lakestream does not ship: add"
                 + " iceberg-nessie-"
                 + v

@@ -63,11 +63,16 @@ final class LakeTables {
   /**
    * Iceberg's JDBC catalog of the tables in {@code warehouse}, which the caller closes.
    *
-   * @param connection {@code uri} and any {@code jdbc.} properties, as in a spec's catalog section
+   * @param connection {@code uri} and any {@code jdbc.} properties, as in a spec's catalog section;
+   *     a {@code warehouse} there (on S3, with its {@code s3.} properties) wins over {@code
+   *     warehouse}
    */
   static JdbcCatalog catalog(java.nio.file.Path warehouse, Map<String, String> connection) {
     Map<String, String> props = new HashMap<>(connection);
-    props.put(CatalogProperties.WAREHOUSE_LOCATION, warehouse.toUri().toString());
+    props.putIfAbsent(CatalogProperties.WAREHOUSE_LOCATION, warehouse.toUri().toString());
+    if (props.get(CatalogProperties.WAREHOUSE_LOCATION).startsWith("s3://")) {
+      props.putIfAbsent(CatalogProperties.FILE_IO_IMPL, "org.apache.iceberg.aws.s3.S3FileIO");
+    }
     props.put("jdbc.schema-version", "V1");
     JdbcCatalog catalog = new JdbcCatalog();
     catalog.initialize("lakestream", props);

@@ -112,8 +112,12 @@ final class PipelineProcess implements AutoCloseable {
         .atMost(timeout)
         .pollInterval(Duration.ofMillis(50))
         .failFast(
-            "the pipeline process exited:\n" + tail(),
-            () -> !process.isAlive() && find(pattern) == null)
+            () -> {
+              // the output is read when the process has exited, not when waiting began
+              if (!process.isAlive() && find(pattern) == null) {
+                throw new AssertionError("The pipeline process exited:\n" + tail());
+              }
+            })
         .until(() -> (found[0] = find(pattern)) != null);
     return found[0];
   }

@@ -21,8 +21,9 @@ import java.util.stream.Collectors;
  * @param partitionBy the table's partition transforms, as a YAML list
  * @param catalog the catalog section's connection properties: {@code uri}, and {@code jdbc.user}
  *     and {@code jdbc.password} where the database asks for them, for a JDBC catalog whose
- *     warehouse is {@link #warehouse}; or, with a {@code type}, the whole section (another kind of
- *     catalog, which decides where table files go)
+ *     warehouse is {@link #warehouse} unless a {@code warehouse} (and the {@code s3.} properties
+ *     for one on object storage) is given; or, with a {@code type}, the whole section (another kind
+ *     of catalog, which decides where table files go)
  */
 record TestPipeline(
     Path dir,
@@ -148,7 +149,10 @@ record TestPipeline(
             "    catalog:",
             catalog.containsKey("type")
                 ? ""
-                : "      type: jdbc\n      warehouse: \"" + warehouse() + "\"",
+                : "      type: jdbc"
+                    + (catalog.containsKey("warehouse")
+                        ? ""
+                        : "\n      warehouse: \"" + warehouse() + "\""),
             catalog.entrySet().stream()
                 .map(e -> "      " + e.getKey() + ": \"" + e.getValue() + "\"")
                 .sorted()

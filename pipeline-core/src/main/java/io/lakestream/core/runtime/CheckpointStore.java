@@ -1,6 +1,9 @@
 package io.lakestream.core.runtime;
 
 import io.lakestream.core.error.PipelineException;
+import io.lakestream.core.spec.CheckpointSpec;
+import io.lakestream.core.storage.MirroredDirectory;
+import io.lakestream.core.storage.RemoteStorageFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -28,6 +31,10 @@ import org.slf4j.LoggerFactory;
  * under a temporary name, forced to disk, renamed into place and the directory forced, so a crash
  * leaves either the whole checkpoint or none of it. The store also holds the directory's lock: one
  * process at a time owns a pipeline's checkpoint directory.
+ *
+ * <p>With a {@link MirroredDirectory} (a {@code checkpoint.dir} in object storage) the directory is
+ * a working copy: opening the store restores it from the remote copy, and {@link #persist} returns
+ * once the checkpoint and the state it references are stored remotely. The lock is local only.
  */
 public final class CheckpointStore implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
@@ -37,6 +44,7 @@ public final class CheckpointStore implements AutoCloseable {
   private final Path dir;
   private final FileChannel lockChannel;
   private final FileLock lock;
+  private final MirroredDirectory mirror;
 
   /**
    * Opens (creating if needed) the checkpoint directory and takes its lock.
@@ -44,7 +52,35 @@ public final class CheckpointStore implements AutoCloseable {
    * @throws PipelineException if another process holds the lock
    */
   public CheckpointStore(Path dir, String pipelineId) {
+    this(dir, pipelineId, null);
+  }
+
+  /**
+   * Opens the checkpoint directory of {@code spec}: its local {@code dir}, restored from its remote
+   * copy first when it has one.
+   *
+   * @throws PipelineException if another process holds the lock, or no storage serves the remote
+   *     copy's scheme
+   * @throws UncheckedIOException if the remote copy cannot be read; the message names it
+   */
+  public static CheckpointStore open(CheckpointSpec spec, String pipelineId) {
+    if (spec.remote() == null) {
+      return new CheckpointStore(spec.dir(), pipelineId);
+    }
+    MirroredDirectory mirror =
+        new MirroredDirectory(
+            spec.dir(), RemoteStorageFactory.forUri(spec.remote(), spec.storage()));
+    try {
+      return new CheckpointStore(spec.dir(), pipelineId, mirror);
+    } catch (RuntimeException e) {
+      mirror.close();
+      throw e;
+    }
+  }
+
+  private CheckpointStore(Path dir, String pipelineId, MirroredDirectory mirror) {
     this.dir = dir;
+    this.mirror = mirror;
     try {
       Files.createDirectories(dir);
       this.lockChannel =
@@ -69,6 +105,23 @@ public final class CheckpointStore implements AutoCloseable {
       noteHolder();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot open checkpoint directory " + dir, e);
+    }
+    if (mirror != null) {
+      try {
+        mirror.restore();
+      } catch (IOException | RuntimeException e) {
+        close();
+        throw new UncheckedIOException(
+            "Cannot restore checkpoint directory "
+                + dir
+                + " from "
+                + mirror.location()
+                + ": "
+                + e
+                + ". Check checkpoint.storage (endpoint, region, credentials) and that the"
+                + " location exists",
+            e instanceof IOException io ? io : new IOException(e));
+      }
     }
   }
 
@@ -214,6 +267,16 @@ public final class CheckpointStore implements AutoCloseable {
     for (int i = 0; i < all.size() - RETAINED; i++) {
       Files.deleteIfExists(all.get(i));
     }
+    if (mirror != null) {
+      MirroredDirectory.Pushed pushed = mirror.push();
+      LOG.debug(
+          "Checkpoint {} stored in {}: {} files, {} bytes in {} ms",
+          checkpoint.id(),
+          mirror.location(),
+          pushed.files(),
+          pushed.bytes(),
+          pushed.nanos() / 1_000_000);
+    }
   }
 
   private void forceDirectory() throws IOException {
@@ -237,6 +300,9 @@ public final class CheckpointStore implements AutoCloseable {
       lockChannel.close();
     } catch (IOException e) {
       LOG.warn("Cannot release checkpoint lock in {}", dir, e);
+    }
+    if (mirror != null) {
+      mirror.close();
     }
   }
 }

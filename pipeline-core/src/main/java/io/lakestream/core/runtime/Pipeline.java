@@ -194,7 +194,7 @@ public final class Pipeline {
       if (stateful) {
         StateBackend.prepare(SpecOption.choiceName(spec.state().backend()));
       }
-      try (CheckpointStore store = new CheckpointStore(spec.checkpoint().dir(), spec.pipeline());
+      try (CheckpointStore store = CheckpointStore.open(spec.checkpoint(), spec.pipeline());
           OutputTables tables =
               plan != null
                   ? OutputTables.of(spec, plan, options.branch())

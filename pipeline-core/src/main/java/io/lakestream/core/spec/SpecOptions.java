@@ -589,11 +589,30 @@ public final class SpecOptions {
 
   public static final SpecOption<String> CHECKPOINT_DIR =
       SpecOption.key("dir")
+          .<String>type("path or URI")
+          .computedDefault("`state/<pipeline>`")
+          .withDescription(
+              "Where checkpoints and state snapshots are persisted: a local directory (a relative"
+                  + " path is relative to the working directory of the process), or object storage"
+                  + " (`s3://bucket/path`), which keeps the durable copy while `local-dir` is the"
+                  + " working copy, so a restart on another machine resumes from it.");
+
+  public static final SpecOption<String> CHECKPOINT_LOCAL_DIR =
+      SpecOption.key("local-dir")
           .<String>type("path")
           .computedDefault("`state/<pipeline>`")
           .withDescription(
-              "Where checkpoints are persisted; a relative path is relative to the working"
-                  + " directory of the process.");
+              "The local working copy of a `dir` in object storage: open state, and checkpoint"
+                  + " files and snapshots before they are uploaded. Only with a `dir` URI.");
+
+  public static final SpecOption<Map<String, String>> CHECKPOINT_STORAGE =
+      SpecOption.key("storage")
+          .stringMapType()
+          .withDescription(
+              "How to reach a `dir` in object storage, with the keys of an Iceberg catalog's S3"
+                  + " settings: `s3.endpoint`, `s3.path-style-access`, `client.region`,"
+                  + " `s3.access-key-id`, `s3.secret-access-key` (without keys, the AWS SDK's"
+                  + " default credential chain). Only with a `dir` URI.");
 
   /** The shortest checkpoint timeout a spec may ask for. */
   public static final Duration MIN_CHECKPOINT_TIMEOUT = Duration.ofSeconds(1);
@@ -620,7 +639,13 @@ public final class SpecOptions {
                   + " checkpoint exactly once.");
 
   public static final List<SpecOption<?>> CHECKPOINT_OPTIONS =
-      List.of(CHECKPOINT_INTERVAL, CHECKPOINT_DIR, CHECKPOINT_TIMEOUT, CHECKPOINT_RETRY_TIMEOUT);
+      List.of(
+          CHECKPOINT_INTERVAL,
+          CHECKPOINT_DIR,
+          CHECKPOINT_LOCAL_DIR,
+          CHECKPOINT_STORAGE,
+          CHECKPOINT_TIMEOUT,
+          CHECKPOINT_RETRY_TIMEOUT);
 
   // ---- errors
 

@@ -3,8 +3,10 @@ package io.lakestream.core.spec;
 import static io.lakestream.core.spec.SpecOptions.CHECKPOINT;
 import static io.lakestream.core.spec.SpecOptions.CHECKPOINT_DIR;
 import static io.lakestream.core.spec.SpecOptions.CHECKPOINT_INTERVAL;
+import static io.lakestream.core.spec.SpecOptions.CHECKPOINT_LOCAL_DIR;
 import static io.lakestream.core.spec.SpecOptions.CHECKPOINT_OPTIONS;
 import static io.lakestream.core.spec.SpecOptions.CHECKPOINT_RETRY_TIMEOUT;
+import static io.lakestream.core.spec.SpecOptions.CHECKPOINT_STORAGE;
 import static io.lakestream.core.spec.SpecOptions.CHECKPOINT_TIMEOUT;
 import static io.lakestream.core.spec.SpecOptions.DEAD_LETTER_TABLE;
 import static io.lakestream.core.spec.SpecOptions.ERRORS;
@@ -38,6 +40,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import io.lakestream.core.sink.SinkFactories;
 import io.lakestream.core.sink.SinkFactory;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -82,6 +86,10 @@ public final class SpecParser {
   static final String ROOT = "spec";
 
   private static final Pattern PIPELINE_ID = Pattern.compile("[a-zA-Z0-9._-]+");
+
+  /** A checkpoint dir in object storage: a URI with a scheme and {@code //}. */
+  private static final Pattern REMOTE_DIR = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*://.*");
+
   private static final int MAX_PARALLELISM = 1024;
 
   private final Problems problems = new Problems();
@@ -224,9 +232,21 @@ public final class SpecParser {
         Section.read(top.value(CHECKPOINT), top.pathOf(CHECKPOINT), CHECKPOINT_OPTIONS, problems);
     Duration interval =
         checkpointSection.duration(CHECKPOINT_INTERVAL, SpecOptions.MIN_CHECKPOINT_INTERVAL);
-    Path dir = checkpointDir(checkpointSection, pipeline);
-    if (dir != null && writer != null) {
-      dir = CheckpointSpec.writerDir(dir, writer);
+    URI remote = remoteCheckpointDir(checkpointSection);
+    Path dir = checkpointDir(checkpointSection, pipeline, remote != null);
+    Map<String, String> storage = checkpointSection.stringMap(CHECKPOINT_STORAGE);
+    if (remote == null) {
+      for (SpecOption<?> option : List.of(CHECKPOINT_LOCAL_DIR, CHECKPOINT_STORAGE)) {
+        if (checkpointSection.has(option)) {
+          problems.add(
+              checkpointSection.pathOf(option),
+              "applies only to a dir in object storage (dir is a local path)");
+        }
+      }
+    }
+    if (writer != null) {
+      dir = dir == null ? null : CheckpointSpec.writerDir(dir, writer);
+      remote = CheckpointSpec.writerRemote(remote, writer);
     }
     Duration checkpointTimeout =
         checkpointSection.duration(CHECKPOINT_TIMEOUT, SpecOptions.MIN_CHECKPOINT_TIMEOUT);
@@ -251,7 +271,7 @@ public final class SpecParser {
         schema,
         transforms,
         sink,
-        new CheckpointSpec(interval, dir, checkpointTimeout, retryTimeout),
+        new CheckpointSpec(interval, dir, checkpointTimeout, retryTimeout, remote, storage),
         errors,
         parallelism,
         eventTime,
@@ -400,19 +420,40 @@ public final class SpecParser {
 
   // ---- checkpoint and errors
 
-  private Path checkpointDir(Section s, String pipeline) {
-    if (!s.has(CHECKPOINT_DIR)) {
+  /** {@code checkpoint.dir} when it is a URI ({@code s3://bucket/path}), without a final slash. */
+  private URI remoteCheckpointDir(Section s) {
+    String dir = s.has(CHECKPOINT_DIR) ? s.string(CHECKPOINT_DIR) : null;
+    if (dir == null || !REMOTE_DIR.matcher(dir).matches()) {
+      return null;
+    }
+    try {
+      URI uri = new URI(dir.replaceAll("/+$", ""));
+      if (uri.getHost() == null && uri.getAuthority() == null) {
+        throw new URISyntaxException(dir, "no bucket");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      problems.add(
+          s.pathOf(CHECKPOINT_DIR),
+          "is not a valid URI such as s3://bucket/path (got " + Section.quote(dir) + ")");
+      return null;
+    }
+  }
+
+  /** The local checkpoint directory: {@code dir}, or {@code local-dir} when dir is remote. */
+  private Path checkpointDir(Section s, String pipeline, boolean remote) {
+    SpecOption<String> option = remote ? CHECKPOINT_LOCAL_DIR : CHECKPOINT_DIR;
+    if (!s.has(option)) {
       return pipeline == null ? null : Path.of("state", pipeline);
     }
-    String dir = s.string(CHECKPOINT_DIR);
+    String dir = s.string(option);
     if (dir == null) {
       return null;
     }
     try {
       return Path.of(dir);
     } catch (InvalidPathException e) {
-      problems.add(
-          s.pathOf(CHECKPOINT_DIR), "is not a valid path (got " + Section.quote(dir) + ")");
+      problems.add(s.pathOf(option), "is not a valid path (got " + Section.quote(dir) + ")");
       return null;
     }
   }

@@ -12,6 +12,7 @@ import io.lakestream.core.record.Schema;
 import io.lakestream.core.spec.ErrorSpec.Policy;
 import io.lakestream.core.spec.KafkaSourceSpec.Start;
 import io.lakestream.core.spec.SchemaSpec.TimestampFormat;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -569,10 +570,37 @@ class SpecParserTest {
   }
 
   @Test
+  void aCheckpointDirInObjectStorageKeepsAWorkingCopyOnLocalDisk() {
+    CheckpointSpec remote =
+        SpecParser.parse(
+                MINIMAL
+                    + "checkpoint:\n"
+                    + "  dir: s3://bucket/ckpt/orders/\n"
+                    + "  storage: {s3.endpoint: \"http://127.0.0.1:9000\", s3.path-style-access:"
+                    + " true}\n")
+            .checkpoint();
+    CheckpointSpec local =
+        SpecParser.parse(MINIMAL + "checkpoint: {dir: s3://b/c, local-dir: /data/work}\n")
+            .checkpoint();
+
+    assertThat(remote.remote()).isEqualTo(URI.create("s3://bucket/ckpt/orders"));
+    assertThat(remote.dir()).isEqualTo(Path.of("state", "orders"));
+    assertThat(remote.storage())
+        .isEqualTo(Map.of("s3.endpoint", "http://127.0.0.1:9000", "s3.path-style-access", "true"));
+    assertThat(local.dir()).isEqualTo(Path.of("/data/work"));
+    assertThat(SpecParser.parse(MINIMAL).checkpoint().remote()).isNull();
+    assertThat(problemsOf(MINIMAL + "checkpoint: {dir: /data/c, local-dir: /x, storage: {a: b}}\n"))
+        .containsExactly(
+            "checkpoint.local-dir: applies only to a dir in object storage (dir is a local path)",
+            "checkpoint.storage: applies only to a dir in object storage (dir is a local path)");
+  }
+
+  @Test
   void reportsCheckpointMistakes() {
     assertThat(problemsOf(MINIMAL + "checkpoint: {interval: 10, dir: 5, every: 1s}\n"))
         .containsExactly(
-            "checkpoint.every: unknown key (known: interval, dir, timeout, retry-timeout)",
+            "checkpoint.every: unknown key (known: interval, dir, local-dir, storage, timeout,"
+                + " retry-timeout)",
             "checkpoint.interval: must be a duration such as 500ms, 10s, 5m, 1h, 1d or PT10S"
                 + " (got 10)",
             "checkpoint.dir: must be a string (got 5)");
