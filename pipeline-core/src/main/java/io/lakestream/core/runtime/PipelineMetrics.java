@@ -127,6 +127,11 @@ public final class PipelineMetrics {
     checkpointFailures++;
   }
 
+  /** Rows this run's commits added, over every table. */
+  long committedRecords() {
+    return tables.values().stream().mapToLong(t -> t.records.sum()).sum();
+  }
+
   /** When the last checkpoint completed, epoch millis; -1 before the first one of this run. */
   long lastCompletedMillis() {
     return lastCompletedMillis;
