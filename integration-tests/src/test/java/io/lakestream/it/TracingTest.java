@@ -21,8 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A real pipeline (two tables: the output and the dead-letter table) run with an OTLP endpoint
  * sends a {@code checkpoint} span per checkpoint and, inside it, a {@code commit} span per table
- * commit, to a receiver in the test: the commits' checkpoint ids and rows are those of the tables'
- * own snapshots, and add up to what the test produced.
+ * commit, to a receiver in the test: the commits' checkpoint ids, rows and bytes are those of the
+ * tables' own snapshots, and add up to what the test produced.
  */
 @ExtendWith(KafkaBroker.class)
 class TracingTest {
@@ -68,8 +68,9 @@ class TracingTest {
       }
       assertThat(checkpoints).as("spans: %s\n%s", spans, run.tail()).isNotEmpty();
 
-      // per table: checkpoint id -> rows, as the commit spans tell and as the table's snapshots do
-      Map<String, Map<Long, Long>> traced = new TreeMap<>();
+      // per table: checkpoint id -> rows and bytes, as the commit spans tell and as the table's
+      // snapshots do
+      Map<String, Map<Long, List<Long>>> traced = new TreeMap<>();
       Map<Span, Long> rowsUnderCheckpoint = new HashMap<>();
       for (Span s : spans) {
         if (!s.getName().equals("commit") || !bool(s, "lakestream.committed")) {
@@ -77,7 +78,9 @@ class TracingTest {
         }
         long id = number(s, "lakestream.checkpoint.id");
         long rows = number(s, "lakestream.records");
-        traced.computeIfAbsent(string(s, "lakestream.table"), t -> new TreeMap<>()).put(id, rows);
+        traced
+            .computeIfAbsent(string(s, "lakestream.table"), t -> new TreeMap<>())
+            .put(id, List.of(rows, number(s, "lakestream.bytes")));
         Span parent = checkpoints.get(hex(s.getParentSpanId().toByteArray()));
         assertThat(parent).as("the checkpoint span of commit %s", id).isNotNull();
         assertThat(parent.getTraceId()).isEqualTo(s.getTraceId());
@@ -88,7 +91,7 @@ class TracingTest {
           (checkpoint, rows) ->
               assertThat(number(checkpoint, "lakestream.records")).isEqualTo(rows));
 
-      Map<String, Map<Long, Long>> inTables = new TreeMap<>();
+      Map<String, Map<Long, List<Long>>> inTables = new TreeMap<>();
       for (String table : List.of(TestPipeline.TABLE, TestPipeline.DEAD_LETTER_TABLE)) {
         inTables.put(table, commitsOf(LakeTables.load(p, table)));
       }
@@ -99,21 +102,27 @@ class TracingTest {
     }
   }
 
-  /** Checkpoint id -> rows added, of every snapshot of {@code t} a pipeline commit made. */
-  private static Map<Long, Long> commitsOf(Table t) {
-    Map<Long, Long> commits = new TreeMap<>();
+  /**
+   * Checkpoint id -> rows and bytes of files added, of every snapshot of {@code t} a pipeline
+   * commit made.
+   */
+  private static Map<Long, List<Long>> commitsOf(Table t) {
+    Map<Long, List<Long>> commits = new TreeMap<>();
     for (Snapshot s : t.snapshots()) {
       String id = s.summary().get("lakestream.checkpoint-id");
       if (id != null) {
         commits.put(
-            Long.parseLong(id), Long.parseLong(s.summary().getOrDefault("added-records", "0")));
+            Long.parseLong(id),
+            List.of(
+                Long.parseLong(s.summary().getOrDefault("added-records", "0")),
+                Long.parseLong(s.summary().getOrDefault("added-files-size", "0"))));
       }
     }
     return commits;
   }
 
-  private static long sum(Map<Long, Long> rows) {
-    return rows.values().stream().mapToLong(Long::longValue).sum();
+  private static long sum(Map<Long, List<Long>> rowsAndBytes) {
+    return rowsAndBytes.values().stream().mapToLong(v -> v.get(0)).sum();
   }
 
   private static AnyValue attribute(Span s, String key) {

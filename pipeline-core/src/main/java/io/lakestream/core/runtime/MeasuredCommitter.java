@@ -88,11 +88,13 @@ final class MeasuredCommitter implements SinkCommitter {
       metrics.commitNanos.add(nanoTime.getAsLong() - start);
       metrics.files.add(result.files());
       metrics.records.add(result.records());
+      metrics.bytes.add(result.bytes());
       metrics.lastCommitMillis = clock.millis();
     }
     span.setAttribute(Tracing.COMMITTED, result.committed());
     span.setAttribute(Tracing.RECORDS, result.records());
     span.setAttribute(Tracing.FILES, (long) result.files());
+    span.setAttribute(Tracing.BYTES, result.bytes());
     span.end();
     return result;
   }

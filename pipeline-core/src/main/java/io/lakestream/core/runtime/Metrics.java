@@ -79,6 +79,15 @@ public final class Metrics {
           SPLIT,
           "Records the split holds beyond the last committed checkpoint, asked of the source at"
               + " scrape time (absent when the source does not answer within 3 s).");
+  public static final Metric SOURCE_LAG_SECONDS =
+      new Metric(
+          "lakestream_source_lag_seconds",
+          Type.GAUGE,
+          SPLIT,
+          "How long the split's oldest record not yet committed has waited: now minus the"
+              + " timestamp (Kafka's record timestamp) of the first record beyond the last"
+              + " committed checkpoint's position; 0 when the split holds nothing beyond it. Asked"
+              + " of the source at scrape time (absent when it does not answer within 3 s).");
   public static final Metric SOURCE_EVENT_TIME =
       new Metric(
           "lakestream_source_event_time_seconds",
@@ -164,6 +173,13 @@ public final class Metrics {
           Type.COUNTER,
           TABLE,
           "Rows added to the table by this run's commits.");
+  public static final Metric TABLE_COMMITTED_BYTES =
+      new Metric(
+          "lakestream_table_committed_bytes",
+          Type.COUNTER,
+          TABLE,
+          "Bytes of the files (data and delete files) added to the table by this run's commits, as"
+              + " the table records their sizes.");
   public static final Metric TABLE_LAST_COMMIT =
       new Metric(
           "lakestream_table_last_commit_timestamp_seconds",
@@ -219,6 +235,7 @@ public final class Metrics {
           RECORDS_TOMBSTONES,
           RECORDS_ALREADY_COMMITTED,
           SOURCE_LAG,
+          SOURCE_LAG_SECONDS,
           SOURCE_EVENT_TIME,
           WATERMARK,
           WATERMARK_LAG,
@@ -232,6 +249,7 @@ public final class Metrics {
           TABLE_COMMIT_FAILURES,
           TABLE_COMMITTED_FILES,
           TABLE_COMMITTED_RECORDS,
+          TABLE_COMMITTED_BYTES,
           TABLE_LAST_COMMIT,
           TABLE_FRESHNESS,
           STATE_BYTES,

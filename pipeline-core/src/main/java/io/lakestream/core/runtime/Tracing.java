@@ -21,6 +21,7 @@ final class Tracing {
   static final AttributeKey<String> TABLE = AttributeKey.stringKey("lakestream.table");
   static final AttributeKey<Long> RECORDS = AttributeKey.longKey("lakestream.records");
   static final AttributeKey<Long> FILES = AttributeKey.longKey("lakestream.files");
+  static final AttributeKey<Long> BYTES = AttributeKey.longKey("lakestream.bytes");
 
   /** The tracer of the registered SDK, or a no-op one. */
   static Tracer tracer() {
