@@ -113,6 +113,10 @@ class MetricsEndpointTest {
           .isPositive();
       assertThat(s.value("lakestream_checkpoint_failures_total", "pipeline", pipeline)).isZero();
       assertThat(s.value("lakestream_state_bytes", "pipeline", pipeline)).isPositive();
+      // one key per distinct event id, plus a few: the expiry index and a watermark per task, and
+      // RocksDB's estimate counting a rewritten watermark more than once
+      assertThat(s.value("lakestream_state_keys", "pipeline", pipeline))
+          .isBetween((double) EVENTS, EVENTS + 200.0);
       assertThat(s.value("lakestream_exchange_queue_fill_ratio", "exchange", "0"))
           .isBetween(0.0, 1.0);
       assertThat(s.value("lakestream_pipeline_ready", "pipeline", pipeline)).isEqualTo(1);

@@ -201,6 +201,16 @@ public final class Metrics {
           PIPELINE,
           "Bytes of the files under the state directory (`<checkpoint.dir>/state`), snapshots"
               + " included (pipelines with `dedupe` or `window`).");
+  public static final Metric STATE_KEYS =
+      new Metric(
+          "lakestream_state_keys",
+          Type.GAUGE,
+          PIPELINE,
+          "Keys in the keyed steps' state as of the last checkpoint, over all tasks: for a `dedupe`"
+              + " one per key it remembers, plus its expiry index (an entry per time bucket and"
+              + " flush) and one watermark entry per task. RocksDB's estimate, which counts keys"
+              + " written again since the last compaction more than once; exact with"
+              + " `state.backend: memory`.");
   public static final Metric EXCHANGE_FILL =
       new Metric(
           "lakestream_exchange_queue_fill_ratio",
@@ -253,6 +263,7 @@ public final class Metrics {
           TABLE_LAST_COMMIT,
           TABLE_FRESHNESS,
           STATE_BYTES,
+          STATE_KEYS,
           EXCHANGE_FILL,
           RUNNING,
           READY);

@@ -42,6 +42,7 @@ public final class PipelineMetrics {
 
   private final Map<String, TableMetrics> tables = new ConcurrentSkipListMap<>();
   private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
+  private final List<KeyedTask> keyedTasks = new CopyOnWriteArrayList<>();
   private volatile Probes probes = Probes.NONE;
 
   // written by the checkpoint loop's thread only
@@ -81,6 +82,11 @@ public final class PipelineMetrics {
   /** The measurements of one table's commits, created at its first use. */
   TableMetrics table(String name) {
     return tables.computeIfAbsent(name, n -> new TableMetrics());
+  }
+
+  /** Reports the state keys of {@code task} as of its last snapshot at scrape time. */
+  void watch(KeyedTask task) {
+    keyedTasks.add(task);
   }
 
   /** Reports the fill of {@code exchange} at scrape time. */
@@ -214,6 +220,18 @@ public final class PipelineMetrics {
 
     if (run.stateDir() != null) {
       out.add(Metrics.STATE_BYTES.sample(p, bytesUnder(run.stateDir())));
+    }
+    long keys = 0;
+    boolean snapshotted = false;
+    for (KeyedTask t : keyedTasks) {
+      long k = t.stateKeys();
+      if (k >= 0) {
+        keys += k;
+        snapshotted = true;
+      }
+    }
+    if (snapshotted) {
+      out.add(Metrics.STATE_KEYS.sample(p, keys));
     }
     for (int i = 0; i < exchanges.size(); i++) {
       out.add(
