@@ -17,8 +17,9 @@ import sun.misc.SignalHandler;
 
 /**
  * Runs one pipeline in this process the way every command does: starts the embedded broker when the
- * spec asks for it, serves metrics when it names a port, turns SIGTERM / Ctrl-C into a clean stop
- * (last checkpoint committed, exit 0), and reports how the run ended.
+ * spec asks for it, serves metrics when it names a port, sends traces when an OTLP endpoint is
+ * configured ({@link OtlpTracing}), turns SIGTERM / Ctrl-C into a clean stop (last checkpoint
+ * committed, exit 0), and reports how the run ended.
  */
 final class PipelineRunner {
   private PipelineRunner() {}
@@ -87,7 +88,8 @@ final class PipelineRunner {
     SignalHandler previousTerm = Signal.handle(new Signal("TERM"), handler);
     SignalHandler previousInt = Signal.handle(new Signal("INT"), handler);
     Integer port = spec.metrics().port();
-    try (MetricsEndpoint endpoint = port == null ? null : MetricsEndpoint.start(port, pipeline)) {
+    try (OtlpTracing tracing = OtlpTracing.start(System.getenv(), System.getProperties());
+        MetricsEndpoint endpoint = port == null ? null : MetricsEndpoint.start(port, pipeline)) {
       return pipeline.run();
     } finally {
       Signal.handle(new Signal("TERM"), previousTerm);

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.utils.Utils;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,14 +68,18 @@ class MetricsEndpointTest {
             spec.toString(),
             "--metrics-port",
             String.valueOf(port))) {
-      // everything of the first batch committed: the counters are the test's numbers
+      // everything of the first batch committed: the counters are the test's numbers (the lag is
+      // asked of the positions once the commit has moved them, so it may trail the counters)
       Scrape s =
           awaitScrape(
               run,
               port,
               x ->
                   committed(x, pipeline, TestPipeline.TABLE) == EVENTS
-                      && committed(x, pipeline, TestPipeline.DEAD_LETTER_TABLE) == bad);
+                      && committed(x, pipeline, TestPipeline.DEAD_LETTER_TABLE) == bad
+                      && x.find("lakestream_source_lag_records").size() == PARTITIONS
+                      && x.find("lakestream_source_lag_records").stream()
+                          .allMatch(lag -> lag.value() == 0));
       assertThat(s.value("lakestream_records_in_total", "pipeline", pipeline, "writer", "default"))
           .isEqualTo(EVENTS + bad + DUPLICATES);
       assertThat(s.value("lakestream_records_out_total", "pipeline", pipeline)).isEqualTo(EVENTS);
@@ -85,6 +90,8 @@ class MetricsEndpointTest {
       assertThat(s.value("lakestream_records_skipped_total", "pipeline", pipeline)).isZero();
       for (int partition = 0; partition < PARTITIONS; partition++) {
         assertThat(s.value("lakestream_source_lag_records", "split", topic + ":" + partition))
+            .isZero();
+        assertThat(s.value("lakestream_source_lag_seconds", "split", topic + ":" + partition))
             .isZero();
       }
       // the watermark: the smallest over the partitions of the newest event time in each
@@ -106,6 +113,10 @@ class MetricsEndpointTest {
           .isPositive();
       assertThat(s.value("lakestream_checkpoint_failures_total", "pipeline", pipeline)).isZero();
       assertThat(s.value("lakestream_state_bytes", "pipeline", pipeline)).isPositive();
+      // one key per distinct event id, plus a few: the expiry index and a watermark per task, and
+      // RocksDB's estimate counting a rewritten watermark more than once
+      assertThat(s.value("lakestream_state_keys", "pipeline", pipeline))
+          .isBetween((double) EVENTS, EVENTS + 200.0);
       assertThat(s.value("lakestream_exchange_queue_fill_ratio", "exchange", "0"))
           .isBetween(0.0, 1.0);
       assertThat(s.value("lakestream_pipeline_ready", "pipeline", pipeline)).isEqualTo(1);
@@ -117,7 +128,9 @@ class MetricsEndpointTest {
       try (Connection other = DriverManager.getConnection(p.catalogUri());
           Statement sql = other.createStatement()) {
         sql.execute("BEGIN EXCLUSIVE");
+        long producingFrom = System.currentTimeMillis();
         TestEvents.produce(servers, topic, EVENTS, MORE, 0);
+        long producedBy = System.currentTimeMillis();
         long[] more = new long[PARTITIONS];
         for (long id = EVENTS; id < EVENTS + MORE; id++) {
           more[partitionOf(id)]++;
@@ -132,11 +145,18 @@ class MetricsEndpointTest {
             .contains("ago, more than metrics.ready-intervals (4) x checkpoint.interval (500ms)")
             // the commit waits on the lock, then fails and is retried
             .containsPattern("; now (committing|retrying to commit) checkpoint \\d+");
+        long scrapeFrom = System.currentTimeMillis();
         Scrape locked = Scrape.of(port);
+        long scrapedBy = System.currentTimeMillis();
         for (int partition = 0; partition < PARTITIONS; partition++) {
           assertThat(
                   locked.value("lakestream_source_lag_records", "split", topic + ":" + partition))
               .isEqualTo(more[partition]);
+          // the first uncommitted record of each partition is one of the new events, stamped by
+          // the producer while it sent them
+          assertThat(
+                  locked.value("lakestream_source_lag_seconds", "split", topic + ":" + partition))
+              .isBetween((scrapeFrom - producedBy) / 1000.0, (scrapedBy - producingFrom) / 1000.0);
         }
         assertThat(locked.value("lakestream_pipeline_ready", "pipeline", pipeline)).isZero();
         // the attempt waiting on the lock fails in the end, and is counted
@@ -183,17 +203,31 @@ class MetricsEndpointTest {
   /** Scrapes until {@code check} holds; fails at once if the pipeline exits. */
   private static Scrape awaitScrape(PipelineProcess run, int port, Check check) {
     Map<String, Scrape> last = new HashMap<>();
-    await()
-        .atMost(Duration.ofMinutes(1))
-        .pollInterval(Duration.ofMillis(200))
-        .ignoreExceptions()
-        .failFast("the pipeline process exited:\n" + run.tail(), () -> !run.isAlive())
-        .until(
-            () -> {
-              Scrape s = Scrape.of(port);
-              last.put("", s);
-              return check.holds(s);
-            });
+    try {
+      await()
+          .atMost(Duration.ofMinutes(1))
+          .pollInterval(Duration.ofMillis(200))
+          .ignoreExceptions()
+          .failFast("the pipeline process exited:\n" + run.tail(), () -> !run.isAlive())
+          .until(
+              () -> {
+                Scrape s = Scrape.of(port);
+                last.put("", s);
+                return check.holds(s);
+              });
+    } catch (ConditionTimeoutException e) {
+      Scrape s = last.get("");
+      throw new AssertionError(
+          "No scrape in time had what the test waits for; the last one: "
+              + (s == null
+                  ? "none"
+                  : s.find("lakestream_table_committed_records_total")
+                      + " "
+                      + s.find("lakestream_source_lag_records"))
+              + "\n"
+              + run.tail(),
+          e);
+    }
     return last.get("");
   }
 

@@ -190,7 +190,9 @@ final class IcebergCommitter implements SinkCommitter {
             files.size(),
             files.stream().mapToLong(DataFile::recordCount).sum(),
             deletes.size(),
-            deletes.stream().mapToLong(DeleteFile::recordCount).sum());
+            deletes.stream().mapToLong(DeleteFile::recordCount).sum(),
+            files.stream().mapToLong(DataFile::fileSizeInBytes).sum()
+                + deletes.stream().mapToLong(DeleteFile::fileSizeInBytes).sum());
 
     Long ours = epoch;
     Table guarded =
@@ -238,7 +240,7 @@ final class IcebergCommitter implements SinkCommitter {
   }
 
   /** What a checkpoint's committables hold, for the result and the log line. */
-  private record Written(int files, long records, int deleteFiles, long deletes) {}
+  private record Written(int files, long records, int deleteFiles, long deletes, long bytes) {}
 
   /**
    * The evolved schema some of the committables' files were written with, if the table does not
@@ -287,6 +289,7 @@ final class IcebergCommitter implements SinkCommitter {
         true,
         written.files(),
         written.records(),
+        written.bytes(),
         snapshot == null ? null : Long.toString(snapshot.snapshotId()));
   }
 
@@ -304,7 +307,7 @@ final class IcebergCommitter implements SinkCommitter {
         recorded.checkpointId());
     Snapshot snapshot = head(metadata);
     return new CommitResult(
-        false, 0, 0, snapshot == null ? null : Long.toString(snapshot.snapshotId()));
+        false, 0, 0, 0, snapshot == null ? null : Long.toString(snapshot.snapshotId()));
   }
 
   private CommitResult reconcile(

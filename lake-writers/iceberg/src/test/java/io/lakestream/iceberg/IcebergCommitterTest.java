@@ -112,7 +112,7 @@ class IcebergCommitterTest {
       CommitResult again = sink.committer().commit(1, Map.of("orders:0", 100L), committables);
 
       assertThat(first.committed()).isTrue();
-      assertThat(again).isEqualTo(new CommitResult(false, 0, 0, first.snapshotId()));
+      assertThat(again).isEqualTo(new CommitResult(false, 0, 0, 0, first.snapshotId()));
     }
 
     try (Sink restarted = open()) {

@@ -254,7 +254,7 @@ class UpsertSinkTest {
             sink.committer().commit(c + 1, Map.of("users:0", c + 1L), committables);
 
         assertThat(first.committed()).isTrue();
-        assertThat(again).isEqualTo(new CommitResult(false, 0, 0, first.snapshotId()));
+        assertThat(again).isEqualTo(new CommitResult(false, 0, 0, 0, first.snapshotId()));
       }
       assertThat(table()).isEqualTo(model(checkpoints.subList(0, 2)));
 

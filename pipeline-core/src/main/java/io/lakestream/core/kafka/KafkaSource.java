@@ -64,6 +64,7 @@ public final class KafkaSource implements RecordSource, AcknowledgesPositions, R
   private final AtomicBoolean acknowledging = new AtomicBoolean();
   private final AtomicReference<Map<TopicPartition, Long>> unacknowledged = new AtomicReference<>();
   private volatile boolean acknowledgeFailed;
+  private final RecordTimestamps timestamps;
 
   public KafkaSource(KafkaSourceSpec spec, String writerName, Clock clock) {
     this.spec = spec;
@@ -76,6 +77,8 @@ public final class KafkaSource implements RecordSource, AcknowledgesPositions, R
     props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, spec.bootstrapServers());
     props.put(AdminClientConfig.CLIENT_ID_CONFIG, "lakestream-" + writerName + "-admin");
     this.admin = Admin.create(props);
+    this.timestamps =
+        new RecordTimestamps(() -> newConsumer("lakestream-" + writerName + "-lag"), clock);
   }
 
   /**
@@ -344,6 +347,15 @@ public final class KafkaSource implements RecordSource, AcknowledgesPositions, R
     return lag;
   }
 
+  @Override
+  public Map<String, Long> waitingSince(Map<String, Long> positions) {
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    positions.forEach((split, offset) -> offsets.put(partition(split), offset));
+    Map<String, Long> result = new TreeMap<>();
+    timestamps.at(offsets, LAG_TIMEOUT).forEach((tp, ts) -> result.put(splitId(tp), ts));
+    return result;
+  }
+
   private <T> T await(org.apache.kafka.common.KafkaFuture<T> future, String what) {
     return await(future, what, TIMEOUT);
   }
@@ -383,6 +395,7 @@ public final class KafkaSource implements RecordSource, AcknowledgesPositions, R
     if (w != null) {
       w.close();
     }
+    timestamps.close();
     admin.close(ACK_TIMEOUT);
   }
 }

@@ -3,6 +3,8 @@ package io.lakestream.core.runtime;
 import io.lakestream.core.error.Failures;
 import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.spec.PipelineSpec;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -128,7 +130,32 @@ final class CheckpointLoop {
     }
   }
 
+  /**
+   * Takes checkpoint {@code id} inside a {@code checkpoint} span ({@link Tracing}), which the table
+   * commits' spans are children of.
+   */
   private CheckpointCoordinator.Outcome checkpoint(long id) throws InterruptedException {
+    Span span =
+        Tracing.tracer()
+            .spanBuilder("checkpoint")
+            .setAttribute(Tracing.PIPELINE, spec.pipeline())
+            .setAttribute(Tracing.CHECKPOINT_ID, id)
+            .startSpan();
+    long recordsBefore = metrics.committedRecords();
+    try (Scope scope = span.makeCurrent()) {
+      CheckpointCoordinator.Outcome outcome = checkpointUntraced(id);
+      span.setAttribute(Tracing.COMMITTED, outcome.committed());
+      span.setAttribute(Tracing.RECORDS, metrics.committedRecords() - recordsBefore);
+      return outcome;
+    } catch (RuntimeException | InterruptedException e) {
+      Tracing.failed(span, e);
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+
+  private CheckpointCoordinator.Outcome checkpointUntraced(long id) throws InterruptedException {
     boolean completed = false;
     try {
       CheckpointCoordinator.Outcome outcome = coordinator.checkpoint(id, tasks, stopRequested);

@@ -40,6 +40,7 @@ final class KeyedTask {
   private final int index;
   private final KeyedOperator operator;
   private final StateStore store;
+  private volatile long stateKeys = -1;
   private final KeyedOutput output;
   private final boolean eventTime;
   private final Clock clock;
@@ -197,6 +198,11 @@ final class KeyedTask {
     control.answer(id, this::snapshot);
   }
 
+  /** The keys of this task's state as of its last snapshot; -1 before the first. */
+  long stateKeys() {
+    return stateKeys;
+  }
+
   private TaskSnapshot snapshot(long id) {
     operator.flush(watermark, output);
     byte[] w = new byte[8];
@@ -206,6 +212,7 @@ final class KeyedTask {
     Map<String, byte[]> state = new HashMap<>();
     try {
       state.put(name, store.snapshot(id));
+      stateKeys = store.keyCount();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot snapshot the state of " + name, e);
     }

@@ -2,6 +2,7 @@ package io.lakestream.core.runtime;
 
 import io.lakestream.core.sink.Committable;
 import io.lakestream.core.sink.SinkCommitter;
+import io.opentelemetry.api.trace.Span;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,17 +13,24 @@ import java.util.function.LongSupplier;
 /**
  * A table's committer that counts what its commits do into {@link TableMetrics}: each call of
  * {@link #commit} is one attempt, so the retries of the checkpoint coordinator count as failures
- * followed by a success. Everything else is passed through.
+ * followed by a success, and makes a {@code commit} span of each ({@link Tracing}). Everything else
+ * is passed through.
  */
 final class MeasuredCommitter implements SinkCommitter {
   private final SinkCommitter delegate;
+  private final String table;
   private final TableMetrics metrics;
   private final Clock clock;
   private final LongSupplier nanoTime;
 
   private MeasuredCommitter(
-      SinkCommitter delegate, TableMetrics metrics, Clock clock, LongSupplier nanoTime) {
+      SinkCommitter delegate,
+      String table,
+      TableMetrics metrics,
+      Clock clock,
+      LongSupplier nanoTime) {
     this.delegate = delegate;
+    this.table = table;
     this.metrics = metrics;
     this.clock = clock;
     this.nanoTime = nanoTime;
@@ -37,7 +45,7 @@ final class MeasuredCommitter implements SinkCommitter {
             result.put(
                 table,
                 new MeasuredCommitter(
-                    c, metrics.table(table), options.clock(), options.nanoTime())));
+                    c, table, metrics.table(table), options.clock(), options.nanoTime())));
     return result;
   }
 
@@ -59,12 +67,20 @@ final class MeasuredCommitter implements SinkCommitter {
   @Override
   public CommitResult commit(
       long checkpointId, Map<String, Long> positions, List<Committable> committables) {
+    Span span =
+        Tracing.tracer()
+            .spanBuilder("commit")
+            .setAttribute(Tracing.TABLE, table)
+            .setAttribute(Tracing.CHECKPOINT_ID, checkpointId)
+            .startSpan();
     long start = nanoTime.getAsLong();
     CommitResult result;
     try {
       result = delegate.commit(checkpointId, positions, committables);
     } catch (RuntimeException e) {
       metrics.failures.increment();
+      Tracing.failed(span, e);
+      span.end();
       throw e;
     }
     if (result.committed()) {
@@ -72,8 +88,14 @@ final class MeasuredCommitter implements SinkCommitter {
       metrics.commitNanos.add(nanoTime.getAsLong() - start);
       metrics.files.add(result.files());
       metrics.records.add(result.records());
+      metrics.bytes.add(result.bytes());
       metrics.lastCommitMillis = clock.millis();
     }
+    span.setAttribute(Tracing.COMMITTED, result.committed());
+    span.setAttribute(Tracing.RECORDS, result.records());
+    span.setAttribute(Tracing.FILES, (long) result.files());
+    span.setAttribute(Tracing.BYTES, result.bytes());
+    span.end();
     return result;
   }
 }

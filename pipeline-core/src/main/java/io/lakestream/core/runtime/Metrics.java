@@ -79,6 +79,15 @@ public final class Metrics {
           SPLIT,
           "Records the split holds beyond the last committed checkpoint, asked of the source at"
               + " scrape time (absent when the source does not answer within 3 s).");
+  public static final Metric SOURCE_LAG_SECONDS =
+      new Metric(
+          "lakestream_source_lag_seconds",
+          Type.GAUGE,
+          SPLIT,
+          "How long the split's oldest record not yet committed has waited: now minus the"
+              + " timestamp (Kafka's record timestamp) of the first record beyond the last"
+              + " committed checkpoint's position; 0 when the split holds nothing beyond it. Asked"
+              + " of the source at scrape time (absent when it does not answer within 3 s).");
   public static final Metric SOURCE_EVENT_TIME =
       new Metric(
           "lakestream_source_event_time_seconds",
@@ -164,6 +173,13 @@ public final class Metrics {
           Type.COUNTER,
           TABLE,
           "Rows added to the table by this run's commits.");
+  public static final Metric TABLE_COMMITTED_BYTES =
+      new Metric(
+          "lakestream_table_committed_bytes",
+          Type.COUNTER,
+          TABLE,
+          "Bytes of the files (data and delete files) added to the table by this run's commits, as"
+              + " the table records their sizes.");
   public static final Metric TABLE_LAST_COMMIT =
       new Metric(
           "lakestream_table_last_commit_timestamp_seconds",
@@ -185,6 +201,16 @@ public final class Metrics {
           PIPELINE,
           "Bytes of the files under the state directory (`<checkpoint.dir>/state`), snapshots"
               + " included (pipelines with `dedupe` or `window`).");
+  public static final Metric STATE_KEYS =
+      new Metric(
+          "lakestream_state_keys",
+          Type.GAUGE,
+          PIPELINE,
+          "Keys in the keyed steps' state as of the last checkpoint, over all tasks: for a `dedupe`"
+              + " one per key it remembers, plus its expiry index (an entry per time bucket and"
+              + " flush) and one watermark entry per task. RocksDB's estimate, which counts keys"
+              + " written again since the last compaction more than once; exact with"
+              + " `state.backend: memory`.");
   public static final Metric EXCHANGE_FILL =
       new Metric(
           "lakestream_exchange_queue_fill_ratio",
@@ -219,6 +245,7 @@ public final class Metrics {
           RECORDS_TOMBSTONES,
           RECORDS_ALREADY_COMMITTED,
           SOURCE_LAG,
+          SOURCE_LAG_SECONDS,
           SOURCE_EVENT_TIME,
           WATERMARK,
           WATERMARK_LAG,
@@ -232,9 +259,11 @@ public final class Metrics {
           TABLE_COMMIT_FAILURES,
           TABLE_COMMITTED_FILES,
           TABLE_COMMITTED_RECORDS,
+          TABLE_COMMITTED_BYTES,
           TABLE_LAST_COMMIT,
           TABLE_FRESHNESS,
           STATE_BYTES,
+          STATE_KEYS,
           EXCHANGE_FILL,
           RUNNING,
           READY);

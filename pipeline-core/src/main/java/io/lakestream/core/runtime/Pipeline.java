@@ -18,11 +18,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -283,9 +286,19 @@ public final class Pipeline {
       Source<?> source, CheckpointCoordinator coordinator, boolean stateful) {
     Supplier<Map<String, Long>> lag =
         source instanceof ReportsProgress p ? () -> p.lag(coordinator.lastPositions()) : Map::of;
+    Function<Set<String>, Map<String, Long>> waitingSince =
+        source instanceof ReportsProgress p
+            ? splits -> {
+              Map<String, Long> last = coordinator.lastPositions();
+              Map<String, Long> positions = new HashMap<>();
+              splits.forEach(s -> positions.put(s, last.getOrDefault(s, 0L)));
+              return p.waitingSince(positions);
+            }
+            : splits -> Map.of();
     boolean eventTime = stateful && spec.eventTime() != null;
     return new PipelineMetrics.Probes(
         lag,
+        waitingSince,
         stateful ? spec.checkpoint().dir().resolve("state") : null,
         eventTime ? spec.sink().table() : null,
         eventTime ? WatermarkTracker.micros(spec.eventTime().maxOutOfOrderness()) : 0);

@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -41,6 +42,7 @@ public final class PipelineMetrics {
 
   private final Map<String, TableMetrics> tables = new ConcurrentSkipListMap<>();
   private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
+  private final List<KeyedTask> keyedTasks = new CopyOnWriteArrayList<>();
   private volatile Probes probes = Probes.NONE;
 
   // written by the checkpoint loop's thread only
@@ -57,16 +59,19 @@ public final class PipelineMetrics {
    * What a run can be asked at scrape time.
    *
    * @param lag the records each split holds beyond the last commit; may throw when unknown
+   * @param waitingSince given splits with a lag, the timestamp (epoch millis) of the first record
+   *     each holds beyond the last commit; may throw or leave splits out when unknown
    * @param stateDir the state directory, or null for a pipeline without state
    * @param eventTimeTable the table whose freshness the source's event time tells, or null
    * @param outOfOrderMicros the allowed out-of-orderness of event time
    */
   record Probes(
       Supplier<Map<String, Long>> lag,
+      Function<Set<String>, Map<String, Long>> waitingSince,
       Path stateDir,
       String eventTimeTable,
       long outOfOrderMicros) {
-    static final Probes NONE = new Probes(Map::of, null, null, 0);
+    static final Probes NONE = new Probes(Map::of, splits -> Map.of(), null, null, 0);
   }
 
   /** Tells the metrics what the run can be asked at scrape time. */
@@ -77,6 +82,11 @@ public final class PipelineMetrics {
   /** The measurements of one table's commits, created at its first use. */
   TableMetrics table(String name) {
     return tables.computeIfAbsent(name, n -> new TableMetrics());
+  }
+
+  /** Reports the state keys of {@code task} as of its last snapshot at scrape time. */
+  void watch(KeyedTask task) {
+    keyedTasks.add(task);
   }
 
   /** Reports the fill of {@code exchange} at scrape time. */
@@ -127,6 +137,11 @@ public final class PipelineMetrics {
     checkpointFailures++;
   }
 
+  /** Rows this run's commits added, over every table. */
+  long committedRecords() {
+    return tables.values().stream().mapToLong(t -> t.records.sum()).sum();
+  }
+
   /** When the last checkpoint completed, epoch millis; -1 before the first one of this run. */
   long lastCompletedMillis() {
     return lastCompletedMillis;
@@ -153,15 +168,6 @@ public final class PipelineMetrics {
     out.add(Metrics.RECORDS_ALREADY_COMMITTED.sample(p, m.alreadyCommitted()));
 
     Probes run = probes;
-    try {
-      run.lag()
-          .get()
-          .forEach(
-              (split, lag) ->
-                  out.add(Metrics.SOURCE_LAG.sample(List.of(pipeline, writer, split), lag)));
-    } catch (RuntimeException e) {
-      // the source did not answer in time: no lag this scrape, rather than a wrong one
-    }
     Map<String, Long> newest = newestEventMicros;
     if (!newest.isEmpty()) {
       long watermark = Long.MAX_VALUE;
@@ -206,6 +212,7 @@ public final class PipelineMetrics {
           out.add(Metrics.TABLE_COMMIT_FAILURES.sample(labels, t.failures.sum()));
           out.add(Metrics.TABLE_COMMITTED_FILES.sample(labels, t.files.sum()));
           out.add(Metrics.TABLE_COMMITTED_RECORDS.sample(labels, t.records.sum()));
+          out.add(Metrics.TABLE_COMMITTED_BYTES.sample(labels, t.bytes.sum()));
           if (t.lastCommitMillis >= 0) {
             out.add(Metrics.TABLE_LAST_COMMIT.sample(labels, t.lastCommitMillis / 1000.0));
           }
@@ -214,12 +221,60 @@ public final class PipelineMetrics {
     if (run.stateDir() != null) {
       out.add(Metrics.STATE_BYTES.sample(p, bytesUnder(run.stateDir())));
     }
+    long keys = 0;
+    boolean snapshotted = false;
+    for (KeyedTask t : keyedTasks) {
+      long k = t.stateKeys();
+      if (k >= 0) {
+        keys += k;
+        snapshotted = true;
+      }
+    }
+    if (snapshotted) {
+      out.add(Metrics.STATE_KEYS.sample(p, keys));
+    }
     for (int i = 0; i < exchanges.size(); i++) {
       out.add(
           Metrics.EXCHANGE_FILL.sample(
               List.of(pipeline, writer, String.valueOf(i)), exchanges.get(i).fill()));
     }
+    // last: the lag is then of positions at least as new as the commits counted above
+    try {
+      sourceLag(pipeline, writer, nowMillis, run, out);
+    } catch (RuntimeException e) {
+      // the source did not answer in time: no lag this scrape, rather than a wrong one
+    }
     return out;
+  }
+
+  /**
+   * The lag of each split in records and in seconds: 0 seconds when the split holds nothing beyond
+   * the last commit, else now minus the timestamp of the first record beyond it (absent when the
+   * source does not tell it in time).
+   */
+  private static void sourceLag(
+      String pipeline, String writer, long nowMillis, Probes run, List<Metric.Sample> out) {
+    Map<String, Long> lag = run.lag().get();
+    Set<String> behind = new HashSet<>();
+    lag.forEach(
+        (split, records) -> {
+          out.add(Metrics.SOURCE_LAG.sample(List.of(pipeline, writer, split), records));
+          if (records > 0) {
+            behind.add(split);
+          } else {
+            out.add(Metrics.SOURCE_LAG_SECONDS.sample(List.of(pipeline, writer, split), 0));
+          }
+        });
+    if (!behind.isEmpty()) {
+      run.waitingSince()
+          .apply(behind)
+          .forEach(
+              (split, since) ->
+                  out.add(
+                      Metrics.SOURCE_LAG_SECONDS.sample(
+                          List.of(pipeline, writer, split),
+                          Math.max(0, nowMillis - since) / 1000.0)));
+    }
   }
 
   private static double seconds(long micros) {

@@ -9,6 +9,7 @@ final class TableMetrics {
   final LongAdder failures = new LongAdder();
   final LongAdder files = new LongAdder();
   final LongAdder records = new LongAdder();
+  final LongAdder bytes = new LongAdder();
 
   /** When this run last committed to the table, epoch millis; -1 before its first commit. */
   volatile long lastCommitMillis = -1;

@@ -327,17 +327,20 @@ final class Topology implements AutoCloseable {
             badRecords(
                 deadLetter == null ? null : (row, split, offset) -> deadLetter.writer.write(row)),
             metrics);
-    return new KeyedTask(
-        taskId,
-        stage.owner(i),
-        exchanges.get(s),
-        i,
-        operator,
-        store,
-        output,
-        spec.eventTime() != null,
-        options.clock(),
-        options.nanoTime());
+    KeyedTask task =
+        new KeyedTask(
+            taskId,
+            stage.owner(i),
+            exchanges.get(s),
+            i,
+            operator,
+            store,
+            output,
+            spec.eventTime() != null,
+            options.clock(),
+            options.nanoTime());
+    metrics.watch(task);
+    return task;
   }
 
   /** A source task's writer, skipping what the table already holds of each split. */

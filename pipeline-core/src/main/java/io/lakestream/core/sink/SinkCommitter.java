@@ -62,7 +62,8 @@ public interface SinkCommitter extends AutoCloseable {
    * @param committed false when the table already held this checkpoint
    * @param files data files added
    * @param records rows added
+   * @param bytes size of the files added (data and delete files), as the table records them
    * @param snapshotId the table's snapshot (or instant) id after the commit, for logs
    */
-  record CommitResult(boolean committed, int files, long records, String snapshotId) {}
+  record CommitResult(boolean committed, int files, long records, long bytes, String snapshotId) {}
 }

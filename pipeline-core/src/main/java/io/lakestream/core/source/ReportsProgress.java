@@ -13,6 +13,16 @@ public interface ReportsProgress {
    */
   Map<String, Long> lag(Map<String, Long> positions);
 
+  /**
+   * For each split of {@code positions}, the timestamp (epoch millis) of the first record beyond
+   * its position, which has waited since then to be committed; splits with nothing beyond their
+   * position, or that do not answer within a short deadline, are absent. Ask only for splits with a
+   * {@link #lag}: for the others it waits out the deadline.
+   *
+   * @throws io.lakestream.core.error.PipelineException if the source cannot be read
+   */
+  Map<String, Long> waitingSince(Map<String, Long> positions);
+
   /** What the source is waiting for now (e.g. brokers that do not answer), or null. */
   String stall();
 }

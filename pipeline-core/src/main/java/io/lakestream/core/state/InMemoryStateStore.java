@@ -190,6 +190,12 @@ final class InMemoryStateStore implements StateStore {
   }
 
   @Override
+  public long keyCount() {
+    checkOpen();
+    return entries.size();
+  }
+
+  @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
       backend.closed(this);

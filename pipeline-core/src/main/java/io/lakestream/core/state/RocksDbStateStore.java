@@ -176,6 +176,16 @@ final class RocksDbStateStore implements StateStore {
   }
 
   @Override
+  public long keyCount() {
+    checkOpen();
+    try {
+      return db.getLongProperty("rocksdb.estimate-num-keys");
+    } catch (RocksDBException e) {
+      throw failure("measure", e);
+    }
+  }
+
+  @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
       db.close();

@@ -62,6 +62,13 @@ public interface StateStore extends AutoCloseable {
   long sizeBytes();
 
   /**
+   * The number of keys, for metrics: exact in memory; RocksDB's estimate ({@code
+   * rocksdb.estimate-num-keys}), which counts a key overwritten or deleted since the last
+   * compaction more than once.
+   */
+  long keyCount();
+
+  /**
    * Releases the store's resources and its working files; its snapshots stay. Idempotent; any other
    * call after it fails with {@link IllegalStateException}.
    */

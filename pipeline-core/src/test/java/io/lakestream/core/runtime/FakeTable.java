@@ -29,12 +29,17 @@ final class FakeTable implements SinkCommitter {
   public CommitResult commit(
       long checkpointId, Map<String, Long> positions, List<Committable> committables) {
     if (last != null && last.checkpointId() >= checkpointId) {
-      return new CommitResult(false, 0, 0, null);
+      return new CommitResult(false, 0, 0, 0, null);
     }
     beforeCommit.run();
     commits.add(checkpointId);
     files.addAll(committables);
     last = new CommittedCheckpoint(checkpointId, positions);
-    return new CommitResult(true, committables.size(), 0, String.valueOf(checkpointId));
+    return new CommitResult(
+        true,
+        committables.size(),
+        0,
+        committables.stream().mapToLong(c -> c.bytes().length).sum(),
+        String.valueOf(checkpointId));
   }
 }

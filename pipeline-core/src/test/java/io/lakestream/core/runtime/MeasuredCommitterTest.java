@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A table's commits are counted as the checkpoint coordinator makes them: every failed attempt,
- * then the commit that succeeds with its files, rows and time; a checkpoint the table already holds
- * counts nothing.
+ * then the commit that succeeds with its files, rows, bytes and time; a checkpoint the table
+ * already holds counts nothing.
  */
 class MeasuredCommitterTest {
   private static final Instant NOW = Instant.parse("2026-01-01T00:00:10Z");
@@ -55,6 +55,7 @@ class MeasuredCommitterTest {
             Metrics.TABLE_COMMIT_DURATION.summary(labels, 1, 0.25),
             Metrics.TABLE_COMMITTED_FILES.sample(labels, 2),
             Metrics.TABLE_COMMITTED_RECORDS.sample(labels, 0),
+            Metrics.TABLE_COMMITTED_BYTES.sample(labels, 2), // FakeTable: a file's committable size
             Metrics.TABLE_LAST_COMMIT.sample(labels, NOW.getEpochSecond()));
     assertThat(table.commits).containsExactly(1L);
   }

@@ -144,6 +144,21 @@ class StateStoreContractTest {
 
   @ParameterizedTest
   @ValueSource(strings = {StateBackend.ROCKSDB, StateBackend.MEMORY})
+  void countsTheKeysWrittenOnceExactly(String kind) throws IOException {
+    StateStore store = backend(kind).open("dedupe-0", null);
+    for (int i = 0; i < 1_000; i++) {
+      store.put(bytes("key-" + i), bytes("v"));
+    }
+    store.snapshot(1);
+    for (int i = 1_000; i < 1_500; i++) {
+      store.put(bytes("key-" + i), bytes("v"));
+    }
+
+    assertThat(store.keyCount()).isEqualTo(1_500);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {StateBackend.ROCKSDB, StateBackend.MEMORY})
   void ordersKeysAsUnsignedBytesAndStopsWhenTheVisitorSaysSo(String kind) throws IOException {
     StateStore store = backend(kind).open("window-0", null);
     for (int b : new int[] {0xff, 0x80, 0x7f, 0x00}) {
