@@ -2,6 +2,7 @@ package io.lakestream.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakestream.cli.embedded.EmbeddedKafkaBroker;
 import io.lakestream.hudi.HudiSnapshotReader;
 import io.lakestream.hudi.HudiTableInspection;
 import java.nio.file.Files;
