@@ -217,4 +217,47 @@ class HudiCommitterTest {
     }
     assertThat(checkpointsOnTimeline()).isEmpty();
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"copy-on-write"})
+  void rowsKeyedByThePipelineAreUpsertedByThatKey(String type) {
+    Map<String, Object> config =
+        Map.of("path", dir.resolve("orders").toString(), "table", "shop.orders", "type", type);
+    try (Sink sink =
+        new HudiSinkFactory()
+            .open(
+                new SinkContext(
+                    WriterId.of("p1"),
+                    config,
+                    "shop.orders",
+                    ORDERS,
+                    SinkContext.Role.OUTPUT,
+                    List.of("order_id")))) {
+      SinkWriter writer = sink.createWriter(0);
+      assertThat(writer).isInstanceOf(SupportsDelete.class);
+      sink.committer().fence();
+      writer.write(order(1, 10, 1));
+      sink.committer().commit(1, Map.of(), writer.prepareCommit(1));
+      writer.write(order(1, 12, 2));
+      sink.committer().commit(2, Map.of(), writer.prepareCommit(2));
+      sink.committer().close();
+    }
+    assertThat(table()).containsExactly(Map.entry(1L, 12L));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"copy-on-write", "merge-on-read"})
+  void aCheckpointWithoutRowsStillRecordsItsPositions(String type) {
+    try (Sink sink = open(type, Map.of())) {
+      SinkCommitter committer = sink.committer();
+      committer.fence();
+
+      assertThat(committer.commit(1, Map.of("orders:0", 9L), List.of()).committed()).isTrue();
+
+      assertThat(committer.lastCommitted())
+          .contains(new SinkCommitter.CommittedCheckpoint(1, Map.of("orders:0", 9L)));
+      committer.close();
+    }
+    assertThat(table()).isEmpty();
+  }
 }
