@@ -193,7 +193,8 @@ public final class SpecReference {
         .append('\n')
         .append(
             "The other options of each sink type are described with that sink:"
-                + " `sink.iceberg` in [sinks/iceberg.md](sinks/iceberg.md).\n\n");
+                + " `sink.iceberg` in [sinks/iceberg.md](sinks/iceberg.md), `sink.hudi` in"
+                + " [sinks/hudi.md](sinks/hudi.md).\n\n");
   }
 
   private static void values(StringBuilder md) {

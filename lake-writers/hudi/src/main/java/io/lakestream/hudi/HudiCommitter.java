@@ -1,0 +1,402 @@
+package io.lakestream.hudi;
+
+import io.lakestream.catalog.CommitMetadata;
+import io.lakestream.core.error.CommitStateUnknownException;
+import io.lakestream.core.error.FencedException;
+import io.lakestream.core.error.PipelineException;
+import io.lakestream.core.sink.Committable;
+import io.lakestream.core.sink.SinkCommitter;
+import io.lakestream.core.spec.WriterId;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hudi.client.HoodieJavaWriteClient;
+import org.apache.hudi.client.WriteStatus;
+import org.apache.hudi.client.common.HoodieJavaEngineContext;
+import org.apache.hudi.common.config.TypedProperties;
+import org.apache.hudi.common.model.DefaultHoodieRecordPayload;
+import org.apache.hudi.common.model.EmptyHoodieRecordPayload;
+import org.apache.hudi.common.model.HoodieAvroRecord;
+import org.apache.hudi.common.model.HoodieCommitMetadata;
+import org.apache.hudi.common.model.HoodieKey;
+import org.apache.hudi.common.model.HoodieRecord;
+import org.apache.hudi.common.model.HoodieRecordPayload;
+import org.apache.hudi.common.table.HoodieTableMetaClient;
+import org.apache.hudi.common.table.timeline.HoodieInstant;
+import org.apache.hudi.common.table.timeline.HoodieTimeline;
+import org.apache.hudi.common.util.Option;
+import org.apache.hudi.keygen.BaseKeyGenerator;
+import org.apache.hudi.keygen.factory.HoodieAvroKeyGeneratorFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Commits checkpoints of one pipeline into one Hudi table, exactly once.
+ *
+ * <ul>
+ *   <li>One Hudi instant per checkpoint: the staged rows of all tasks ({@link StagedRows}) are
+ *       written in one {@code upsert} (or {@code insert}) at a new instant and committed with the
+ *       checkpoint in the commit's extra metadata ({@link CommitMetadata}). A checkpoint without
+ *       rows still commits an empty instant, so positions advance.
+ *   <li>Idempotent: a checkpoint the timeline already records for the pipeline (or an older one) is
+ *       not committed again; the table's last record is read from its completed instants.
+ *   <li>Crash-safe: what a persisted checkpoint needs is its staged rows, which only this class
+ *       deletes, after the table records the checkpoint. An instant a crash left pending holds no
+ *       checkpoint's only copy of anything: the next instance rolls it back when it fences, and
+ *       every {@code startCommit} rolls back any other (Hudi's eager failed-writes policy), before
+ *       the checkpoint is written again from its staged rows.
+ *   <li>Fencing: {@link #fence} records a new epoch ({@link Fencing}); a commit checks it before
+ *       writing and again inside Hudi's commit, just before the instant completes, so a fenced
+ *       instance fails with {@link FencedException}.
+ *   <li>When a commit fails, the timeline is read: if it records the checkpoint the commit is done,
+ *       otherwise {@link CommitStateUnknownException} is thrown and nothing is cleaned up.
+ * </ul>
+ *
+ * Called from the checkpoint coordinator's thread only.
+ */
+final class HudiCommitter implements SinkCommitter {
+  private static final Logger LOG = LoggerFactory.getLogger(HudiCommitter.class);
+
+  private final HudiTable table;
+  private final FileSystem fs;
+  private final String tableName;
+  private final WriterId writer;
+  private final Path sessionDir;
+  private final Fencing fencing;
+  private final BaseKeyGenerator keys;
+  private HoodieJavaWriteClient<HoodieRecordPayload<?>> client;
+  private Long epoch;
+
+  /**
+   * @param sessionDir where this process's writers stage rows
+   */
+  HudiCommitter(
+      HudiTable table, FileSystem fs, String tableName, WriterId writer, Path sessionDir) {
+    this.table = table;
+    this.fs = fs;
+    this.tableName = tableName;
+    this.writer = writer;
+    this.sessionDir = sessionDir;
+    this.fencing = new Fencing(fs, table.basePath(), writer, tableName);
+    this.epoch = fencing.current();
+    TypedProperties keyProperties = new TypedProperties();
+    keyProperties.putAll(table.keyGeneratorProperties());
+    try {
+      this.keys =
+          (BaseKeyGenerator) HoodieAvroKeyGeneratorFactory.createKeyGenerator(keyProperties);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public void fence() {
+    epoch = fencing.next();
+    // instants a fenced instance left pending are no checkpoint's: staged rows rewrite them
+    client().rollbackFailedWrites(table.metaClient());
+    LOG.info("Fenced {} in Hudi table {} with epoch {}", writer.describe(), tableName, epoch);
+  }
+
+  @Override
+  public Optional<CommittedCheckpoint> lastCommitted() {
+    return lastCommitted(table.metaClient()).map(Recorded::checkpoint);
+  }
+
+  /** A checkpoint the timeline records, with the instant that recorded it. */
+  private record Recorded(CommittedCheckpoint checkpoint, String instant) {}
+
+  private Optional<Recorded> lastCommitted(HoodieTableMetaClient meta) {
+    HoodieTimeline commits =
+        meta.getActiveTimeline().getCommitsTimeline().filterCompletedInstants();
+    for (HoodieInstant instant :
+        (Iterable<HoodieInstant>) commits.getReverseOrderedInstants()::iterator) {
+      HoodieCommitMetadata metadata;
+      try {
+        metadata = commits.readCommitMetadata(instant);
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "Cannot read instant " + instant + " of Hudi table " + tableName, e);
+      }
+      Optional<CommitMetadata.Checkpoint> recorded =
+          CommitMetadata.fromCommitEntries(metadata.getExtraMetadata(), writer);
+      if (recorded.isPresent()) {
+        return Optional.of(
+            new Recorded(
+                new CommittedCheckpoint(recorded.get().checkpointId(), recorded.get().positions()),
+                instant.requestedTime()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public CommitResult commit(
+      long checkpointId, Map<String, Long> positions, List<Committable> committables) {
+    long start = System.nanoTime();
+    requireEpoch();
+    Optional<Recorded> last = lastCommitted(table.metaClient());
+    List<CommittableSerializer.StagedFile> files =
+        committables.stream().map(c -> CommittableSerializer.deserialize(c.bytes())).toList();
+    if (last.isPresent() && last.get().checkpoint().checkpointId() >= checkpointId) {
+      LOG.info(
+          "Skipped checkpoint {} of {} for Hudi table {}: the table already records checkpoint {}",
+          checkpointId,
+          writer.describe(),
+          tableName,
+          last.get().checkpoint().checkpointId());
+      cleanUp(files);
+      return new CommitResult(false, 0, 0, last.get().instant());
+    }
+
+    List<HoodieRecord<HoodieRecordPayload<?>>> records = records(files, checkpointId);
+    String instant = client().startCommit();
+    try {
+      List<WriteStatus> statuses;
+      if (records.isEmpty()) {
+        client().transitionInflight(instant);
+        statuses = List.of();
+      } else if (table.config().operation() == HudiSinkOptions.Operation.UPSERT
+          && !table.recordKey().isEmpty()) {
+        statuses = client().upsert(records, instant);
+      } else {
+        statuses = client().insert(records, instant);
+      }
+      requireNoErrors(statuses, checkpointId);
+      Map<String, String> extra =
+          new LinkedHashMap<>(CommitMetadata.toCommitEntries(writer, checkpointId, positions));
+      boolean done =
+          client()
+              .commit(
+                  instant,
+                  statuses,
+                  Option.of(extra),
+                  table.metaClient().getCommitActionType(),
+                  Map.of(),
+                  Option.of((meta, metadata) -> requireEpoch()),
+                  Option.empty());
+      if (!done) {
+        throw new PipelineException("Hudi refused to complete instant " + instant);
+      }
+      int fileCount = (int) statuses.stream().map(s -> s.getFileId()).distinct().count();
+      cleanUp(files);
+      LOG.info(
+          "Committed checkpoint {} of {} to Hudi table {}: {} file groups, {} records in {} ms"
+              + " (instant {})",
+          checkpointId,
+          writer.describe(),
+          tableName,
+          fileCount,
+          records.size(),
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
+          instant);
+      return new CommitResult(true, fileCount, records.size(), instant);
+    } catch (RuntimeException e) {
+      FencedException fenced = fencedCause(e);
+      if (fenced != null) {
+        throw fenced;
+      }
+      return reconcile(checkpointId, files, records.size(), instant, e);
+    }
+  }
+
+  /**
+   * The staged rows of {@code files} as Hudi records. For upserts, one record per key: a later
+   * write replaces an earlier one (with an ordering field, unless its value is smaller), a delete
+   * replaces whatever came before, and a write after a delete brings the key back.
+   */
+  private List<HoodieRecord<HoodieRecordPayload<?>>> records(
+      List<CommittableSerializer.StagedFile> files, long checkpointId) {
+    boolean upsert =
+        table.config().operation() == HudiSinkOptions.Operation.UPSERT
+            && !table.recordKey().isEmpty();
+    String ordering = table.config().orderingField();
+    Map<HoodieKey, StagedRows.Staged> latest = new LinkedHashMap<>();
+    List<HoodieRecord<HoodieRecordPayload<?>>> records = new ArrayList<>();
+    for (CommittableSerializer.StagedFile file : files) {
+      List<StagedRows.Staged> rows;
+      try {
+        rows = StagedRows.read(fs, new Path(file.path()), table.avroSchema());
+      } catch (IOException e) {
+        throw new PipelineException(
+            "Cannot read staged rows "
+                + file.path()
+                + " of checkpoint "
+                + checkpointId
+                + " for Hudi table "
+                + tableName
+                + "; they must exist until the checkpoint is committed",
+            e);
+      }
+      for (StagedRows.Staged row : rows) {
+        HoodieKey key = keys.getKey(row.row());
+        if (!upsert) {
+          records.add(record(key, row, ordering));
+          continue;
+        }
+        StagedRows.Staged earlier = latest.get(key);
+        if (earlier != null
+            && ordering != null
+            && !row.delete()
+            && !earlier.delete()
+            && compare(row.row().get(ordering), earlier.row().get(ordering)) < 0) {
+          continue;
+        }
+        latest.remove(key); // keeps arrival order of the latest version
+        latest.put(key, row);
+      }
+    }
+    latest.forEach((key, row) -> records.add(record(key, row, ordering)));
+    return records;
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static int compare(Object a, Object b) {
+    if (a == null || b == null) {
+      return a == null ? (b == null ? 0 : -1) : 1;
+    }
+    return ((Comparable) a).compareTo(b);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static HoodieRecord<HoodieRecordPayload<?>> record(
+      HoodieKey key, StagedRows.Staged row, String ordering) {
+    if (row.delete()) {
+      return new HoodieAvroRecord(key, new EmptyHoodieRecordPayload());
+    }
+    GenericRecord values = row.row();
+    Object order = ordering == null ? null : values.get(ordering);
+    Comparable<?> orderingValue = order == null ? 0 : (Comparable<?>) order;
+    return new HoodieAvroRecord(key, new DefaultHoodieRecordPayload(values, orderingValue));
+  }
+
+  private void requireNoErrors(List<WriteStatus> statuses, long checkpointId) {
+    for (WriteStatus s : statuses) {
+      if (s.hasErrors()) {
+        Throwable first =
+            s.getGlobalError() != null
+                ? s.getGlobalError()
+                : s.getErrors().values().stream().findFirst().orElse(null);
+        throw new PipelineException(
+            "Hudi rejected "
+                + s.getTotalErrorRecords()
+                + " rows of checkpoint "
+                + checkpointId
+                + " for table "
+                + tableName
+                + (first == null ? "" : ": " + first),
+            first);
+      }
+    }
+  }
+
+  private CommitResult reconcile(
+      long checkpointId,
+      List<CommittableSerializer.StagedFile> files,
+      int records,
+      String instant,
+      RuntimeException failure) {
+    try {
+      Optional<Recorded> now = lastCommitted(table.metaClient());
+      if (now.isPresent() && now.get().checkpoint().checkpointId() >= checkpointId) {
+        cleanUp(files);
+        return new CommitResult(true, 0, records, now.get().instant());
+      }
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+    throw new CommitStateUnknownException(
+        "Commit of checkpoint "
+            + checkpointId
+            + " to Hudi table "
+            + tableName
+            + " at instant "
+            + instant
+            + " failed ("
+            + failure
+            + "); the table does not record it: the checkpoint's staged rows are kept and the"
+            + " next commit attempt rolls the instant back and writes them again",
+        failure);
+  }
+
+  private static FencedException fencedCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof FencedException f) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  /** Deletes committed staging files and what earlier sessions of this writer left behind. */
+  private void cleanUp(List<CommittableSerializer.StagedFile> files) {
+    for (CommittableSerializer.StagedFile f : files) {
+      deleteQuietly(new Path(f.path()), false);
+    }
+    // this session's first commit is the recovery of the newest persisted checkpoint, so an
+    // earlier session's staging files are committed or belong to no persisted checkpoint
+    try {
+      Path writerDir = sessionDir.getParent();
+      if (fs.exists(writerDir)) {
+        for (FileStatus s : fs.listStatus(writerDir)) {
+          if (!s.getPath().getName().equals(sessionDir.getName())) {
+            deleteQuietly(s.getPath(), true);
+          }
+        }
+      }
+    } catch (IOException e) {
+      LOG.debug("Could not list staging directories of {}: {}", tableName, e.toString());
+    }
+  }
+
+  private void deleteQuietly(Path path, boolean recursive) {
+    try {
+      fs.delete(path, recursive);
+    } catch (IOException e) {
+      LOG.debug("Could not delete staged rows {}: {}", path, e.toString());
+    }
+  }
+
+  private void requireEpoch() {
+    Long actual = fencing.current();
+    if (!Objects.equals(actual, epoch)) {
+      throw new FencedException(
+          "Pipeline "
+              + writer.pipeline()
+              + (writer.isDefault() ? "" : ", writer " + writer.name() + ",")
+              + " is owned by another instance: Hudi table "
+              + tableName
+              + " holds fencing epoch "
+              + actual
+              + ", this instance holds "
+              + epoch
+              + ". Stop this instance.");
+    }
+  }
+
+  private HoodieJavaWriteClient<HoodieRecordPayload<?>> client() {
+    if (client == null) {
+      client =
+          new HoodieJavaWriteClient<>(
+              new HoodieJavaEngineContext(HudiTable.storageConf()), table.writeConfig());
+    }
+    return client;
+  }
+
+  @Override
+  public void close() {
+    if (client != null) {
+      client.close();
+      client = null;
+    }
+  }
+}
