@@ -155,7 +155,7 @@ final class HudiCommitter implements SinkCommitter {
           tableName,
           last.get().checkpoint().checkpointId());
       cleanUp(files);
-      return new CommitResult(false, 0, 0, last.get().instant());
+      return new CommitResult(false, 0, 0, 0, last.get().instant());
     }
 
     List<HoodieRecord<HoodieRecordPayload<?>>> records = records(files, checkpointId);
@@ -188,6 +188,7 @@ final class HudiCommitter implements SinkCommitter {
         throw new PipelineException("Hudi refused to complete instant " + instant);
       }
       int fileCount = (int) statuses.stream().map(s -> s.getFileId()).distinct().count();
+      long bytes = statuses.stream().mapToLong(s -> s.getStat().getTotalWriteBytes()).sum();
       cleanUp(files);
       LOG.info(
           "Committed checkpoint {} of {} to Hudi table {}: {} file groups, {} records in {} ms"
@@ -199,7 +200,7 @@ final class HudiCommitter implements SinkCommitter {
           records.size(),
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
           instant);
-      return new CommitResult(true, fileCount, records.size(), instant);
+      return new CommitResult(true, fileCount, records.size(), bytes, instant);
     } catch (RuntimeException e) {
       FencedException fenced = fencedCause(e);
       if (fenced != null) {
@@ -309,7 +310,7 @@ final class HudiCommitter implements SinkCommitter {
       Optional<Recorded> now = lastCommitted(table.metaClient());
       if (now.isPresent() && now.get().checkpoint().checkpointId() >= checkpointId) {
         cleanUp(files);
-        return new CommitResult(true, 0, records, now.get().instant());
+        return new CommitResult(true, 0, records, 0, now.get().instant());
       }
     } catch (RuntimeException e) {
       failure.addSuppressed(e);
