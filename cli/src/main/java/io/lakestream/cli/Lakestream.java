@@ -36,6 +36,7 @@ import picocli.CommandLine.ScopeType;
       StatusCommand.class,
       TablesCommand.class,
       DescribeCommand.class,
+      MaintainCommand.class,
       BenchCommand.class,
       TrinoCatalogCommand.class,
       CommandLine.HelpCommand.class
