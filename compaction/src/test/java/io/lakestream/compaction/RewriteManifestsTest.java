@@ -23,6 +23,7 @@ class RewriteManifestsTest {
       assertThat(t.table.currentSnapshot().dataManifests(t.table.io())).hasSize(1);
       assertThat(result.count("manifests-rewritten")).isEqualTo(4);
       assertThat(result.count("manifests-added")).isEqualTo(1);
+      assertThat(result.count("commits-skipped")).isZero();
       assertThat(TestTable.ids(t.table)).hasSize(40);
     }
   }
