@@ -26,6 +26,12 @@ import java.util.TreeMap;
  *       epoch of the instance that owns the pipeline's default writer, a decimal {@code long};
  *       {@code lakestream.epoch.<pipeline-id>/<writer>} that of another writer ({@code /} never
  *       occurs in a pipeline id).
+ *   <li>{@code lakestream.last-checkpoint.<pipeline-id>[/<writer>][@<branch>]} (a table property,
+ *       not a commit key): the last checkpoint a writer committed to a branch (the main line when
+ *       there is no {@code @<branch>}), as {@code <checkpoint-id>;<source positions>}. Snapshot
+ *       expiry writes it for every writer whose commits it could expire, so recovery still finds
+ *       the checkpoint when the snapshot recording it is gone. Pipeline ids and writer names never
+ *       contain {@code /} or {@code @}.
  * </ul>
  *
  * In Iceberg these are snapshot-summary entries; in Hudi, commit extra metadata.
@@ -46,6 +52,11 @@ public final class CommitMetadata {
 
   /** Prefix of the table property holding a pipeline's fencing epoch. */
   public static final String EPOCH_PROPERTY_PREFIX = "lakestream.epoch.";
+
+  /** Prefix of the table property carrying a writer's last checkpoint past snapshot expiry. */
+  public static final String LAST_CHECKPOINT_PROPERTY_PREFIX = "lakestream.last-checkpoint.";
+
+  private static final String MAIN_BRANCH = "main";
 
   private CommitMetadata() {}
 
@@ -207,6 +218,53 @@ public final class CommitMetadata {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
           "Table property " + epochProperty(writer) + " is not a number: " + value, e);
+    }
+  }
+
+  /**
+   * The table property carrying {@code writer}'s last checkpoint on {@code branch}.
+   *
+   * @param branch the branch, or null or {@code main} for the main line
+   */
+  public static String lastCheckpointProperty(WriterId writer, String branch) {
+    String suffix = branch == null || branch.equals(MAIN_BRANCH) ? "" : "@" + branch;
+    return LAST_CHECKPOINT_PROPERTY_PREFIX
+        + writer.pipeline()
+        + (writer.isDefault() ? "" : "/" + writer.name())
+        + suffix;
+  }
+
+  /** Encodes a checkpoint as the value of its {@link #lastCheckpointProperty}. */
+  public static String encodeLastCheckpoint(Checkpoint checkpoint) {
+    return checkpoint.checkpointId() + ";" + encodePositions(checkpoint.positions());
+  }
+
+  /**
+   * Reads the last checkpoint a table property carries for {@code writer} on {@code branch}; empty
+   * if there is none.
+   *
+   * @throws IllegalArgumentException if the property is malformed
+   */
+  public static Optional<Checkpoint> lastCheckpoint(
+      Map<String, String> tableProperties, WriterId writer, String branch) {
+    String property = lastCheckpointProperty(writer, branch);
+    String value = tableProperties.get(property);
+    if (value == null) {
+      return Optional.empty();
+    }
+    int separator = value.indexOf(';');
+    try {
+      if (separator < 0) {
+        throw new NumberFormatException("no ';'");
+      }
+      return Optional.of(
+          new Checkpoint(
+              writer,
+              Long.parseLong(value.substring(0, separator)),
+              decodePositions(value.substring(separator + 1))));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "Table property " + property + " is not <checkpoint-id>;<positions>: " + value, e);
     }
   }
 }

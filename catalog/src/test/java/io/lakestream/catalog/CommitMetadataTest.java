@@ -109,4 +109,31 @@ class CommitMetadataTest {
         .isEmpty();
     assertThat(CommitMetadata.epoch(Map.of(), WriterId.of("p"))).isEmpty();
   }
+
+  @Test
+  void carriesALastCheckpointPerWriterAndBranch() {
+    WriterId backfill = new WriterId("orders", "backfill-1");
+    CommitMetadata.Checkpoint checkpoint =
+        new CommitMetadata.Checkpoint(backfill, 42, Map.of("orders:0", 7L, "orders:1", 9L));
+    Map<String, String> properties =
+        Map.of(
+            "lakestream.last-checkpoint.orders/backfill-1@staging",
+            CommitMetadata.encodeLastCheckpoint(checkpoint));
+
+    assertThat(CommitMetadata.lastCheckpoint(properties, backfill, "staging")).contains(checkpoint);
+    assertThat(CommitMetadata.lastCheckpoint(properties, backfill, "main")).isEmpty();
+    assertThat(CommitMetadata.lastCheckpointProperty(WriterId.of("orders"), null))
+        .isEqualTo("lakestream.last-checkpoint.orders");
+  }
+
+  @Test
+  void rejectsAMalformedLastCheckpoint() {
+    Map<String, String> properties = Map.of("lakestream.last-checkpoint.orders", "x;a=1");
+
+    assertThatThrownBy(() -> CommitMetadata.lastCheckpoint(properties, WriterId.of("orders"), null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Table property lakestream.last-checkpoint.orders is not <checkpoint-id>;<positions>:"
+                + " x;a=1");
+  }
 }

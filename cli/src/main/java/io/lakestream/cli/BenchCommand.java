@@ -4,6 +4,12 @@ import io.lakestream.cli.embedded.ChildBroker;
 import io.lakestream.cli.embedded.EmbeddedKafkaBroker;
 import io.lakestream.cli.embedded.SampleChangeGenerator;
 import io.lakestream.cli.embedded.SampleEvents;
+import io.lakestream.compaction.ActionResult;
+import io.lakestream.compaction.ExpireSnapshots;
+import io.lakestream.compaction.MaintenanceAction;
+import io.lakestream.compaction.RewriteDataFiles;
+import io.lakestream.compaction.RewriteManifests;
+import io.lakestream.compaction.TableMaintenance;
 import io.lakestream.core.inspect.ScanStats;
 import io.lakestream.core.inspect.TableInspector;
 import io.lakestream.core.inspect.TableInspectors;
@@ -17,8 +23,10 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -45,8 +53,10 @@ import picocli.CommandLine.Spec;
           + " newest event time - 5 s.",
       "  cdc: Debezium JSON change events into an upsert table keyed by id: 100,000 creates,"
           + " then 30%% creates, 60%% updates and 10%% deletes, in 5 rounds (one bounded run"
-          + " each); after every round the table is scanned to show how reads slow down as"
-          + " equality deletes pile up."
+          + " each, --rounds to change); after every round the table is scanned to show how"
+          + " reads slow down as equality deletes pile up. With --compact, every round is"
+          + " followed by maintain's rewrite-data-files, rewrite-manifests and expire-snapshots"
+          + " (all older than now), timed on their own."
     })
 final class BenchCommand implements Callable<Integer> {
   @Spec CommandSpec command;
@@ -106,6 +116,19 @@ final class BenchCommand implements Callable<Integer> {
       description =
           "Iceberg table properties for the benchmark table, e.g. write.parquet.compression-codec=snappy.")
   Map<String, String> tableProperties = new LinkedHashMap<>();
+
+  @Option(
+      names = "--rounds",
+      defaultValue = "5",
+      description = "cdc: rounds of changes. Default: ${DEFAULT-VALUE}.")
+  int rounds;
+
+  @Option(
+      names = "--compact",
+      description =
+          "cdc: compact the table after every round and report the rewrite's seconds and MB"
+              + " rewritten per CPU-second.")
+  boolean compact;
 
   @Option(
       names = "--bootstrap-servers",
@@ -206,22 +229,27 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private static final int CDC_KEYS = 100_000;
-  private static final int CDC_ROUNDS = 5;
 
   /** The CDC workload: rounds of change events, a bounded run and a full scan after each. */
   private int cdc(PrintWriter out, String servers, Path work) throws InterruptedException {
+    if (rounds < 1) {
+      throw new picocli.CommandLine.ParameterException(
+          command.commandLine(), "--rounds must be at least 1 (got " + rounds + ")");
+    }
     String topic = "bench-changes-" + System.currentTimeMillis();
     Path warehouse = work.resolve("warehouse").toAbsolutePath();
     PipelineSpec spec = SpecParser.parse(cdcSpec(servers, topic, work, warehouse));
-    long perRound = Math.max(CDC_KEYS, records / CDC_ROUNDS);
+    long perRound = Math.max(CDC_KEYS, records / rounds);
     SampleChangeGenerator changes = new SampleChangeGenerator(topic, CDC_KEYS, perRound, 42);
     out.printf(
         Locale.ROOT,
         "round | changes (creates/updates/deletes) | changes/s | CPU-s per million | rows |"
-            + " data files | delete files applied | full scan%n");
+            + " data files | delete files applied | full scan | scan µs per row"
+            + (compact ? " | compaction | rewrite MB per CPU-s" : "")
+            + "%n");
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-    for (int round = 1; round <= CDC_ROUNDS; round++) {
+    for (int round = 1; round <= rounds; round++) {
       SampleEvents.produce(servers, topic, partitions, changes);
       long cpuStart = os.getProcessCpuTime();
       long wallStart = System.nanoTime();
@@ -235,13 +263,14 @@ final class BenchCommand implements Callable<Integer> {
       double wall = (System.nanoTime() - wallStart) / 1e9;
       double cpu = (os.getProcessCpuTime() - cpuStart) / 1e9;
       long applied = result.metrics().in();
+      String compaction = compact ? " | " + compact(warehouse, os) : "";
       ScanStats scan;
       try (TableInspector tables = TableInspectors.open(catalogSection(warehouse))) {
         scan = tables.scan("bench.changes");
       }
       out.printf(
           Locale.ROOT,
-          "%d | %,d (%s) | %,.0f | %.2f | %,d | %,d | %,d | %.2f s%n",
+          "%d | %,d (%s) | %,.0f | %.2f | %,d | %,d | %,d | %.2f s | %.3f%s%n",
           round,
           applied,
           changes.mix(),
@@ -250,7 +279,9 @@ final class BenchCommand implements Callable<Integer> {
           scan.rows(),
           scan.dataFiles(),
           scan.deleteFiles(),
-          scan.nanos() / 1e9);
+          scan.nanos() / 1e9,
+          scan.nanos() / 1e3 / Math.max(1, scan.rows()),
+          compaction);
       out.flush();
       if (scan.rows() != changes.liveRows()) {
         out.printf(
@@ -263,6 +294,26 @@ final class BenchCommand implements Callable<Integer> {
       changes = new SampleChangeGenerator(changes, perRound);
     }
     return 0;
+  }
+
+  /** Compacts the benchmark table; returns its seconds and MB rewritten per CPU-second. */
+  private static String compact(Path warehouse, com.sun.management.OperatingSystemMXBean os) {
+    Clock clock = Clock.systemUTC();
+    List<MaintenanceAction> actions =
+        List.of(
+            new RewriteDataFiles(0, 2, 1, clock),
+            new RewriteManifests(clock),
+            new ExpireSnapshots(Duration.ZERO, 1, clock));
+    long cpuStart = os.getProcessCpuTime();
+    long wallStart = System.nanoTime();
+    List<ActionResult> results;
+    try (TableMaintenance maintenance = new TableMaintenance(catalogSection(warehouse))) {
+      results = maintenance.run("bench.changes", actions, false, line -> {});
+    }
+    double wall = (System.nanoTime() - wallStart) / 1e9;
+    double cpu = (os.getProcessCpuTime() - cpuStart) / 1e9;
+    long bytes = results.get(0).count("bytes-rewritten");
+    return String.format(Locale.ROOT, "%.2f s | %.1f", wall, bytes / 1e6 / cpu);
   }
 
   private static Map<String, Object> catalogSection(Path warehouse) {

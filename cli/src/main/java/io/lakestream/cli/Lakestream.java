@@ -37,6 +37,7 @@ import picocli.CommandLine.ScopeType;
       StatusCommand.class,
       TablesCommand.class,
       DescribeCommand.class,
+      MaintainCommand.class,
       BenchCommand.class,
       TrinoCatalogCommand.class,
       CommandLine.HelpCommand.class

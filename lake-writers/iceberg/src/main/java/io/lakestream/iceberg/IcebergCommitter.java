@@ -131,18 +131,8 @@ final class IcebergCommitter implements SinkCommitter {
   }
 
   private Optional<CommittedCheckpoint> lastCommitted(TableMetadata metadata) {
-    Snapshot snapshot = head(metadata);
-    while (snapshot != null) {
-      Optional<CommitMetadata.Checkpoint> recorded =
-          CommitMetadata.fromCommitEntries(snapshot.summary(), writer);
-      if (recorded.isPresent()) {
-        return Optional.of(
-            new CommittedCheckpoint(recorded.get().checkpointId(), recorded.get().positions()));
-      }
-      Long parent = snapshot.parentId();
-      snapshot = parent == null ? null : metadata.snapshot(parent);
-    }
-    return Optional.empty();
+    return CheckpointHistory.lastCommitted(metadata, writer, branch)
+        .map(c -> new CommittedCheckpoint(c.checkpointId(), c.positions()));
   }
 
   @Override

@@ -27,9 +27,9 @@ import org.apache.iceberg.io.FileIO;
  * until committed (the commit writes its own manifests), so the committer deletes them after a
  * confirmed commit; maintenance must not delete one a persisted checkpoint still references.
  */
-final class PendingManifests {
+public final class PendingManifests {
   /** File name prefix of pending manifests. */
-  static final String PREFIX = "lakestream-pending-";
+  public static final String PREFIX = "lakestream-pending-";
 
   /**
    * The snapshot id written into pending manifests. Iceberg reads only manifests that carry one;

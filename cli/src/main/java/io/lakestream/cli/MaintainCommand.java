@@ -1,0 +1,262 @@
+package io.lakestream.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakestream.compaction.ActionResult;
+import io.lakestream.compaction.ExpireSnapshots;
+import io.lakestream.compaction.MaintenanceAction;
+import io.lakestream.compaction.RemoveOrphanFiles;
+import io.lakestream.compaction.RewriteDataFiles;
+import io.lakestream.compaction.RewriteManifests;
+import io.lakestream.compaction.TableMaintenance;
+import io.lakestream.core.spec.PipelineSpec;
+import io.lakestream.core.spec.SpecParser;
+import io.lakestream.core.spec.Units;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "maintain",
+    description = {
+      "Keep Iceberg tables fast and small, safely beside running pipelines: bin-pack small files"
+          + " and apply deletes, merge manifests, expire old snapshots, delete orphan files.",
+      "Every writer's last checkpoint stays findable after expiry, and files a persisted"
+          + " checkpoint will still commit are never deleted. Prints one result line per action"
+          + " and table; progress goes to stderr."
+    })
+final class MaintainCommand implements Callable<Integer> {
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** The actions, in the order they run. */
+  enum Action {
+    REWRITE_DATA_FILES,
+    REWRITE_MANIFESTS,
+    EXPIRE_SNAPSHOTS,
+    REMOVE_ORPHAN_FILES;
+
+    @Override
+    public String toString() {
+      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+  }
+
+  @Spec CommandSpec command;
+  @Mixin CatalogOptions catalog;
+
+  @Parameters(
+      paramLabel = "TABLE",
+      arity = "0..*",
+      description = "Tables to maintain, namespace.name. Default: the table of --spec's sink.")
+  List<String> tables = new ArrayList<>();
+
+  @Option(
+      names = "--action",
+      paramLabel = "ACTION",
+      split = ",",
+      converter = ActionConverter.class,
+      description =
+          "Actions to run, comma-separated or repeated: rewrite-data-files, rewrite-manifests,"
+              + " expire-snapshots, remove-orphan-files. They run in this order. Default: all.")
+  Set<Action> actions = EnumSet.noneOf(Action.class);
+
+  @Option(
+      names = "--target-file-size",
+      paramLabel = "SIZE",
+      description =
+          "rewrite-data-files: size to bin-pack to (e.g. 128MB). Default: the table's"
+              + " write.target-file-size-bytes.")
+  String targetFileSize;
+
+  @Option(
+      names = "--min-input-files",
+      paramLabel = "N",
+      defaultValue = "5",
+      description =
+          "rewrite-data-files: fewest files of one partition worth rewriting together (a"
+              + " partition with more than the target size of data is rewritten anyway)."
+              + " Default: ${DEFAULT-VALUE}.")
+  int minInputFiles;
+
+  @Option(
+      names = "--delete-file-threshold",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "rewrite-data-files: rewrite every file that at least N delete files apply to, however"
+              + " big, so scans stop applying them. Default: ${DEFAULT-VALUE}.")
+  int deleteFileThreshold;
+
+  @Option(
+      names = "--older-than",
+      paramLabel = "DURATION",
+      defaultValue = "5d",
+      converter = DurationConverter.class,
+      description =
+          "expire-snapshots: expire snapshots older than this (0s: all but --retain-last)."
+              + " Default: ${DEFAULT-VALUE}.")
+  Duration olderThan;
+
+  @Option(
+      names = "--retain-last",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "expire-snapshots: keep at least the N newest snapshots of every branch. Default:"
+              + " ${DEFAULT-VALUE}.")
+  int retainLast;
+
+  @Option(
+      names = "--orphans-older-than",
+      paramLabel = "DURATION",
+      defaultValue = "3d",
+      converter = DurationConverter.class,
+      description =
+          "remove-orphan-files: delete unreferenced files last modified longer ago than this;"
+              + " keep it far above the longest checkpoint interval and commit time."
+              + " Default: ${DEFAULT-VALUE}.")
+  Duration orphansOlderThan;
+
+  @Option(names = "--dry-run", description = "Show what would change; change nothing.")
+  boolean dryRun;
+
+  @Option(
+      names = "--json",
+      description = "Print {\"results\": [...]}, one object per action and table, for scripts.")
+  boolean json;
+
+  @Override
+  public Integer call() {
+    List<MaintenanceAction> chosen = actions();
+    List<String> names = tableNames();
+    PrintWriter out = command.commandLine().getOut();
+    PrintWriter err = command.commandLine().getErr();
+    List<ActionResult> results = new ArrayList<>();
+    try (TableMaintenance maintenance = new TableMaintenance(catalog.section())) {
+      for (String table : names) {
+        for (ActionResult r :
+            maintenance.run(
+                table,
+                chosen,
+                dryRun,
+                line -> {
+                  err.println(line);
+                  err.flush();
+                })) {
+          results.add(r);
+          if (!json) {
+            out.println(r.line());
+            out.flush();
+          }
+        }
+      }
+    }
+    if (json) {
+      out.println(json(results));
+    }
+    return 0;
+  }
+
+  private List<MaintenanceAction> actions() {
+    if (minInputFiles < 1 || deleteFileThreshold < 1 || retainLast < 1) {
+      throw new ParameterException(
+          command.commandLine(),
+          "--min-input-files, --delete-file-threshold and --retain-last must be at least 1");
+    }
+    long target;
+    try {
+      target = targetFileSize == null ? 0 : Units.parseByteSize(targetFileSize);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(
+          command.commandLine(),
+          "--target-file-size: '"
+              + targetFileSize
+              + "' is not a size; use e.g. "
+              + Units.BYTE_SIZE_SYNTAX);
+    }
+    Clock clock = Clock.systemUTC();
+    List<MaintenanceAction> chosen = new ArrayList<>();
+    for (Action a : actions.isEmpty() ? EnumSet.allOf(Action.class) : EnumSet.copyOf(actions)) {
+      chosen.add(
+          switch (a) {
+            case REWRITE_DATA_FILES ->
+                new RewriteDataFiles(target, minInputFiles, deleteFileThreshold, clock);
+            case REWRITE_MANIFESTS -> new RewriteManifests(clock);
+            case EXPIRE_SNAPSHOTS -> new ExpireSnapshots(olderThan, retainLast, clock);
+            case REMOVE_ORPHAN_FILES -> new RemoveOrphanFiles(orphansOlderThan, clock);
+          });
+    }
+    return chosen;
+  }
+
+  private List<String> tableNames() {
+    if (!tables.isEmpty()) {
+      return tables;
+    }
+    if (catalog.spec == null) {
+      throw new ParameterException(
+          command.commandLine(), "Name the tables to maintain, or give --spec to use its sink's");
+    }
+    PipelineSpec spec = SpecParser.parse(catalog.spec);
+    if (!spec.sink().type().equals("iceberg")) {
+      throw new ParameterException(
+          command.commandLine(),
+          "maintain handles Iceberg tables; the sink of "
+              + catalog.spec
+              + " is "
+              + spec.sink().type());
+    }
+    return List.of(spec.sink().table());
+  }
+
+  private static String json(List<ActionResult> results) {
+    ObjectNode root = MAPPER.createObjectNode();
+    ArrayNode array = root.putArray("results");
+    for (ActionResult r : results) {
+      ObjectNode node =
+          array
+              .addObject()
+              .put("action", r.action())
+              .put("table", r.table())
+              .put("dry_run", r.dryRun())
+              .put("duration_ms", r.duration().toMillis());
+      ObjectNode counts = node.putObject("counts");
+      r.counts().forEach(counts::put);
+    }
+    try {
+      return MAPPER.writeValueAsString(root);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Reads action names as printed: {@code rewrite-data-files}. */
+  static final class ActionConverter implements picocli.CommandLine.ITypeConverter<Action> {
+    @Override
+    public Action convert(String value) {
+      for (Action a : Action.values()) {
+        if (a.toString().equalsIgnoreCase(value.trim())) {
+          return a;
+        }
+      }
+      throw new picocli.CommandLine.TypeConversionException(
+          "'" + value + "' is not an action; use " + EnumSet.allOf(Action.class));
+    }
+  }
+}
