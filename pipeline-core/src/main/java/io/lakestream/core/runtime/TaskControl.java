@@ -39,8 +39,7 @@ final class TaskControl implements Task {
   }
 
   private final String name;
-  private final ConcurrentSkipListMap<Long, CompletableFuture<TaskSnapshot>> barriers =
-      new ConcurrentSkipListMap<>();
+  private final ConcurrentSkipListMap<Long, Answer> barriers = new ConcurrentSkipListMap<>();
   private volatile Thread thread;
   private volatile boolean running = true;
   private volatile boolean idle;
@@ -96,9 +95,29 @@ final class TaskControl implements Task {
 
   // ---- the coordinator's side
 
+  /**
+   * One barrier's answer. A checkpoint that commits nothing is taken again under the same id, so an
+   * answer the coordinator was already handed belongs to an earlier round: it is never handed out
+   * or completed again, or the snapshot taken for the new round (with the committables of the rows
+   * since) would be dropped while its positions move on.
+   */
+  private record Answer(CompletableFuture<TaskSnapshot> future, boolean asked) {
+    static Answer fresh(boolean asked) {
+      return new Answer(new CompletableFuture<>(), asked);
+    }
+  }
+
   @Override
   public CompletableFuture<TaskSnapshot> barrier(long checkpointId) {
-    CompletableFuture<TaskSnapshot> f = future(checkpointId);
+    CompletableFuture<TaskSnapshot> f =
+        barriers
+            .compute(
+                checkpointId,
+                (id, old) ->
+                    old == null || old.asked()
+                        ? Answer.fresh(true)
+                        : new Answer(old.future(), true))
+            .future();
     if (exit != null) {
       failPending();
     }
@@ -136,9 +155,9 @@ final class TaskControl implements Task {
 
   /** Answers the oldest barrier asked of this task, if any, with the snapshot taken for it. */
   void answerNext(LongFunction<TaskSnapshot> snapshot) {
-    Map.Entry<Long, CompletableFuture<TaskSnapshot>> next = barriers.pollFirstEntry();
+    Map.Entry<Long, Answer> next = barriers.pollFirstEntry();
     if (next != null) {
-      complete(next.getKey(), next.getValue(), snapshot);
+      complete(next.getKey(), next.getValue().future(), snapshot);
     }
   }
 
@@ -155,12 +174,13 @@ final class TaskControl implements Task {
    * the coordinator asks for it).
    */
   void answer(long checkpointId, LongFunction<TaskSnapshot> snapshot) {
-    complete(checkpointId, future(checkpointId), snapshot);
+    Answer answer =
+        barriers.compute(
+            checkpointId,
+            (id, old) ->
+                old == null || (old.asked() && old.future().isDone()) ? Answer.fresh(false) : old);
+    complete(checkpointId, answer.future(), snapshot);
     barriers.headMap(checkpointId - 2).clear(); // answered long ago, asked for or not
-  }
-
-  private CompletableFuture<TaskSnapshot> future(long checkpointId) {
-    return barriers.computeIfAbsent(checkpointId, id -> new CompletableFuture<>());
   }
 
   private static void complete(
@@ -174,9 +194,9 @@ final class TaskControl implements Task {
   }
 
   private void failPending() {
-    Map.Entry<Long, CompletableFuture<TaskSnapshot>> e;
+    Map.Entry<Long, Answer> e;
     while ((e = barriers.pollFirstEntry()) != null) {
-      e.getValue().completeExceptionally(exit);
+      e.getValue().future().completeExceptionally(exit);
     }
   }
 }
