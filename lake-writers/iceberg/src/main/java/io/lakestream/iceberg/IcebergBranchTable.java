@@ -33,6 +33,7 @@ import org.apache.iceberg.data.InternalRecordWrapper;
 import org.apache.iceberg.data.Record;
 import org.apache.iceberg.data.parquet.GenericParquetReaders;
 import org.apache.iceberg.deletes.PositionDelete;
+import org.apache.iceberg.exceptions.CommitStateUnknownException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
@@ -212,6 +213,8 @@ final class IcebergBranchTable implements BranchTable {
     delta.set(PUBLISHED, marker);
     try {
       delta.commit();
+    } catch (CommitStateUnknownException e) {
+      throw e; // the files may be in the table now: a rerun finds the publish by its marker
     } catch (RuntimeException e) {
       added.forEach(f -> table.io().deleteFile(f.location()));
       removed.deletes().forEach(f -> table.io().deleteFile(f.location()));
