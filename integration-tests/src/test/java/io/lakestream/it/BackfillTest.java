@@ -30,8 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * backfill recomputes three past windows with a filter the live pipeline lacks and publishes them
  * while the live pipeline keeps committing newer windows. The final table holds, for every window
  * and category, the count and sum the test computes itself: the new logic inside the range, the old
- * outside. Partitions are uneven (many, few, none and some records per minute), a rerun after
- * success publishes nothing, and a range the live pipeline has not passed yet is refused.
+ * outside. Partitions are uneven: inside the range they hold 10, 30,000, none and 500 records. A
+ * rerun after success publishes nothing, and a range the live pipeline has not passed yet is
+ * refused.
  */
 @ExtendWith(KafkaBroker.class)
 class BackfillTest {
@@ -45,8 +46,14 @@ class BackfillTest {
   private static final int MINUTES = 16;
   private static final int FIRST_LIVE_MINUTES = 10;
 
-  /** Records per minute in each partition; partition 2 has none inside the range. */
-  private static final int[] PER_MINUTE = {300, 3, 0, 40};
+  /** Records per minute in each partition outside the range. */
+  private static final int[] PER_MINUTE = {300, 3, 5, 40};
+
+  /**
+   * Records in each partition inside the range, spread over its minutes; partition 2 has none from
+   * a minute before the range to a minute after it, so it idles through the whole replay.
+   */
+  private static final int[] IN_RANGE = {10, 30_000, 0, 500};
 
   private static final int RANGE_FROM = 3;
   private static final int RANGE_TO = 6;
@@ -66,6 +73,15 @@ class BackfillTest {
     List<Event> events = new ArrayList<>();
     for (int minute = 0; minute < MINUTES; minute++) {
       events.addAll(minute(minute, random));
+    }
+    for (int p = 0; p < IN_RANGE.length; p++) {
+      int partition = p;
+      assertThat(
+              events.stream()
+                  .filter(e -> e.partition() == partition)
+                  .filter(e -> e.minute() >= RANGE_FROM && e.minute() < RANGE_TO)
+                  .count())
+          .isEqualTo(IN_RANGE[p]);
     }
     Path live = writeSpec(servers, "live.yaml", "");
     Path repaired =
@@ -158,10 +174,12 @@ class BackfillTest {
     List<Event> events = new ArrayList<>();
     for (int p = 0; p < PER_MINUTE.length; p++) {
       int n = PER_MINUTE[p];
-      if (p == 2 && minute >= RANGE_FROM - 1 && minute <= RANGE_TO) {
+      if (minute >= RANGE_FROM && minute < RANGE_TO) {
+        int k = minute - RANGE_FROM;
+        int minutes = RANGE_TO - RANGE_FROM;
+        n = IN_RANGE[p] * (k + 1) / minutes - IN_RANGE[p] * k / minutes;
+      } else if (p == 2 && (minute == RANGE_FROM - 1 || minute == RANGE_TO)) {
         n = 0;
-      } else if (p == 2) {
-        n = 5;
       }
       for (int i = 0; i < n; i++) {
         // increasing within the partition, so no record is ever late
@@ -170,7 +188,7 @@ class BackfillTest {
             new Event(
                 minute,
                 p,
-                (long) minute * 1_000_000 + p * 10_000 + i,
+                (long) minute * 1_000_000 + p * 100_000 + i,
                 CATEGORIES[random.nextInt(CATEGORIES.length)],
                 1 + random.nextInt(100),
                 time));
