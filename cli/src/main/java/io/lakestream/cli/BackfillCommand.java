@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -67,6 +68,22 @@ final class BackfillCommand implements Callable<Integer> {
       paramLabel = "TIME",
       description = "The end of the range (exclusive), as --from; none to reprocess to the end.")
   String to;
+
+  @Option(
+      names = "--from-offsets",
+      paramLabel = "OFFSETS",
+      description =
+          "Explicit start offsets, topic:partition=offset[,...]: the partitions named start there"
+              + " instead of at --from (unless the backfill's own checkpoint already moved on).")
+  String fromOffsets;
+
+  @Option(
+      names = "--to-offsets",
+      paramLabel = "OFFSETS",
+      description =
+          "Explicit end offsets (exclusive), as --from-offsets: the partitions named stop there"
+              + " instead of at --to or the log's end.")
+  String toOffsets;
 
   @Option(
       names = "--publish",
@@ -119,11 +136,19 @@ final class BackfillCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PipelineSpec parsed = PipelineChecks.parse(spec);
-    if (!(parsed.source() instanceof KafkaSourceSpec)) {
+    if (!(parsed.source() instanceof KafkaSourceSpec kafka)) {
       throw new ParameterException(
           command.commandLine(),
           "backfill replays a Kafka log; this spec reads " + parsed.source().summary());
     }
+    if (follow && toOffsets != null) {
+      throw new ParameterException(
+          command.commandLine(), "--to-offsets cannot go with --then-follow");
+    }
+    parsed =
+        parsed.withSource(
+            kafka.withOffsets(
+                offsets("--from-offsets", fromOffsets), offsets("--to-offsets", toOffsets)));
     PrintStream err = System.err;
     RunOptions options = RunOptions.defaults().withStatus(root.statusInterval(statusInterval), err);
     PrintWriter out = command.commandLine().getOut();
@@ -183,6 +208,41 @@ final class BackfillCommand implements Callable<Integer> {
     }
   }
 
+  /** {@code orders:0=120,orders:1=4000} by split id; empty for null. */
+  private Map<String, Long> offsets(String option, String value) {
+    Map<String, Long> offsets = new LinkedHashMap<>();
+    if (value == null) {
+      return offsets;
+    }
+    for (String entry : value.split(",")) {
+      int eq = entry.lastIndexOf('=');
+      int colon = entry.lastIndexOf(':', Math.max(eq, 0));
+      try {
+        if (eq < 0 || colon <= 0) {
+          throw new NumberFormatException();
+        }
+        int partition = Integer.parseInt(entry.substring(colon + 1, eq).strip());
+        long offset = Long.parseLong(entry.substring(eq + 1).strip());
+        if (partition < 0 || offset < 0) {
+          throw new NumberFormatException();
+        }
+        String split = entry.substring(0, colon).strip() + ":" + partition;
+        if (offsets.put(split, offset) != null) {
+          throw new ParameterException(
+              command.commandLine(), option + " names " + split + " twice");
+        }
+      } catch (NumberFormatException e) {
+        throw new ParameterException(
+            command.commandLine(),
+            option
+                + " takes topic:partition=offset[,...], e.g. orders:0=120,orders:1=4000 (got '"
+                + entry
+                + "')");
+      }
+    }
+    return offsets;
+  }
+
   /** {@code 20261201T060000Z}: a writer and branch name part. */
   private static String compact(Instant t) {
     return t.toString().replace("-", "").replace(":", "").replaceAll("\\.\\d+", "");
@@ -209,12 +269,14 @@ final class BackfillCommand implements Callable<Integer> {
         writer);
     out.printf(
         Locale.ROOT,
-        "  rows: %,d live, %,d recomputed; %,d only live, %,d only recomputed, %,d changed%n",
+        "  rows: %,d live, %,d recomputed; %,d only live, %,d only recomputed, %,d changed"
+            + " (compared in %.1f s)%n",
         d.mainRows(),
         d.branchRows(),
         d.onlyMain(),
         d.onlyBranch(),
-        d.changed());
+        d.changed(),
+        o.comparing().toMillis() / 1e3);
     if (!d.largest().isEmpty()) {
       out.println("  largest differences (recomputed - live):");
       for (DriftReport.Delta delta : d.largest()) {
@@ -235,10 +297,11 @@ final class BackfillCommand implements Callable<Integer> {
     } else if (p.committed()) {
       out.printf(
           Locale.ROOT,
-          "  published: %,d rows removed, %,d added in snapshot %s%n",
+          "  published: %,d rows removed, %,d added in snapshot %s (%.1f s)%n",
           p.removed(),
           p.added(),
-          p.snapshotId());
+          p.snapshotId(),
+          o.publishing().toMillis() / 1e3);
     } else {
       out.printf(Locale.ROOT, "  already published in snapshot %s%n", p.snapshotId());
     }
@@ -263,6 +326,7 @@ final class BackfillCommand implements Callable<Integer> {
     drift.put("onlyLive", d.onlyMain());
     drift.put("onlyRecomputed", d.onlyBranch());
     drift.put("changed", d.changed());
+    drift.put("seconds", o.comparing().toMillis() / 1e3);
     ArrayNode largest = drift.putArray("largest");
     for (DriftReport.Delta delta : d.largest()) {
       ObjectNode n = largest.addObject();
@@ -282,6 +346,7 @@ final class BackfillCommand implements Callable<Integer> {
       published.put("removed", p.removed());
       published.put("added", p.added());
       published.put("snapshotId", p.snapshotId());
+      published.put("seconds", o.publishing().toMillis() / 1e3);
     }
     return root.toString();
   }

@@ -10,6 +10,8 @@ import io.lakestream.compaction.MaintenanceAction;
 import io.lakestream.compaction.RewriteDataFiles;
 import io.lakestream.compaction.RewriteManifests;
 import io.lakestream.compaction.TableMaintenance;
+import io.lakestream.core.backfill.Backfill;
+import io.lakestream.core.backfill.DriftReport;
 import io.lakestream.core.inspect.ScanStats;
 import io.lakestream.core.inspect.TableInspector;
 import io.lakestream.core.inspect.TableInspectors;
@@ -25,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -131,6 +134,17 @@ final class BenchCommand implements Callable<Integer> {
   boolean compact;
 
   @Option(
+      names = "--backfill",
+      paramLabel = "PUBLISH",
+      description =
+          "After the run, recompute everything it wrote as 'lakestream backfill --from earliest"
+              + " --to <now>' does (on a branch, under a writer of its own; not with cdc) and"
+              + " report the replay's rate beside the run's, the drift comparison and, with"
+              + " replace, the publish: none or replace. The append workload then declares"
+              + " event_time its event time, which a range backfill needs.")
+  Backfill.Publish backfill;
+
+  @Option(
       names = "--bootstrap-servers",
       description = "Use this broker instead of starting one (the topic must not exist yet).")
   String bootstrapServers;
@@ -148,6 +162,11 @@ final class BenchCommand implements Callable<Integer> {
     try {
       String servers = child != null ? child.bootstrapServers() : bootstrapServers;
       if (workload == Workload.cdc) {
+        if (backfill != null) {
+          throw new picocli.CommandLine.ParameterException(
+              command.commandLine(),
+              "--backfill needs append, dedupe or window: an upsert table is not replaced by range");
+        }
         return cdc(out, servers, work);
       }
       String topic = "bench-events-" + System.currentTimeMillis();
@@ -220,12 +239,81 @@ final class BenchCommand implements Callable<Integer> {
             written);
         return Lakestream.EXIT_FAILED;
       }
-      return 0;
+      return backfill == null ? 0 : backfill(out, spec, result);
     } finally {
       if (child != null) {
         child.close();
       }
     }
+  }
+
+  /**
+   * Recomputes everything the run wrote as a range backfill and reports its replay beside the run.
+   * The range ends now: after every event time and every Kafka timestamp of the produced records.
+   */
+  private int backfill(PrintWriter out, PipelineSpec spec, RunResult live) {
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long cpuStart = os.getProcessCpuTime();
+    Backfill.Outcome o =
+        Backfill.range(
+            spec,
+            new Backfill.Range(
+                Instant.EPOCH,
+                Instant.now(),
+                Duration.ofMinutes(1),
+                "bench-backfill",
+                backfill,
+                true),
+            RunOptions.defaults()
+                .withStatus(root.statusInterval(Duration.ofSeconds(5)), System.err));
+    double cpu = (os.getProcessCpuTime() - cpuStart) / 1e9;
+    if (!o.run().succeeded()) {
+      out.println("backfill failed: " + o.run().failure().message());
+      return Lakestream.EXIT_FAILED;
+    }
+    long read = o.run().metrics().in();
+    double replay = o.run().elapsed().toNanos() / 1e9;
+    double liveSeconds = live.elapsed().toNanos() / 1e9;
+    out.printf(
+        Locale.ROOT,
+        "backfill: %,d records replayed in %.2f s = %,.0f records/s (the run: %,.0f records/s);"
+            + " %.2f CPU-s = %.2f CPU-s per million records, comparing and publishing included%n",
+        read,
+        replay,
+        read / replay,
+        live.metrics().in() / liveSeconds,
+        cpu,
+        cpu / (read / 1e6));
+    DriftReport d = o.drift();
+    out.printf(
+        Locale.ROOT,
+        "  compared %,d live rows with %,d recomputed in %.2f s: %,d only live, %,d only"
+            + " recomputed, %,d changed%n",
+        d.mainRows(),
+        d.branchRows(),
+        o.comparing().toNanos() / 1e9,
+        d.onlyMain(),
+        d.onlyBranch(),
+        d.changed());
+    if (o.published() != null) {
+      out.printf(
+          Locale.ROOT,
+          "  published in %.2f s: %,d rows removed, %,d added%n",
+          o.publishing().toNanos() / 1e9,
+          o.published().removed(),
+          o.published().added());
+    }
+    if (read != live.metrics().in() || d.onlyMain() + d.onlyBranch() + d.changed() > 0) {
+      out.printf(
+          Locale.ROOT,
+          "MISMATCH: the run read %,d records and the replay %,d; the same spec over the same"
+              + " log must recompute the same rows%n",
+          live.metrics().in(),
+          read);
+      return Lakestream.EXIT_FAILED;
+    }
+    return 0;
   }
 
   private static final int CDC_KEYS = 100_000;
@@ -400,7 +488,7 @@ final class BenchCommand implements Callable<Integer> {
         "    - {name: category, type: string}",
         "    - {name: event_time, type: timestamp, format: epoch-millis}",
         "    - {name: payload, type: string}",
-        workload == Workload.append
+        workload == Workload.append && backfill == null
             ? ""
             : "event-time: {field: event_time, max-out-of-orderness: 5s}\nstate: {backend: "
                 + stateBackend

@@ -16,9 +16,6 @@ import io.lakestream.core.spec.KafkaSourceSpec;
 import io.lakestream.core.spec.PipelineSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Replays part of a pipeline's Kafka log through the same pipeline, beside the live one.
@@ -67,9 +64,16 @@ public final class Backfill {
    * @param drift the recomputed range against the main line before publishing; null after a failed
    *     run
    * @param published the publish, or null when not asked for or the run failed
+   * @param comparing how long reading both lines of the range and comparing them took
+   * @param publishing how long the publish took; zero when there was none
    */
   public record Outcome(
-      BackfillPlan plan, RunResult run, DriftReport drift, BranchTable.Published published) {}
+      BackfillPlan plan,
+      RunResult run,
+      DriftReport drift,
+      BranchTable.Published published,
+      Duration comparing,
+      Duration publishing) {}
 
   /**
    * Plans, runs, compares and publishes a range backfill of the live pipeline {@code live}.
@@ -97,21 +101,30 @@ public final class Backfill {
     RunResult run =
         new Pipeline(replay, options.withStopAtEnd(true).withBranch(request.writer())).run();
     if (!run.succeeded()) {
-      return new Outcome(plan, run, null, null);
+      return new Outcome(plan, run, null, null, Duration.ZERO, Duration.ZERO);
     }
     try (BranchTable branch = factory.openBranch(output)) {
-      List<Map<String, Object>> main = new ArrayList<>();
-      List<Map<String, Object>> recomputed = new ArrayList<>();
-      branch.read(BranchTable.Line.MAIN, plan.replaced(), main::add);
-      branch.read(BranchTable.Line.BRANCH, plan.replaced(), recomputed::add);
-      DriftReport drift = DriftReport.compare(plan.replaced(), plan.key(), main, recomputed);
+      long compareStart = System.nanoTime();
+      DriftReport.Comparison comparison = new DriftReport.Comparison(plan.replaced(), plan.key());
+      branch.read(BranchTable.Line.MAIN, plan.replaced(), comparison::main);
+      branch.read(BranchTable.Line.BRANCH, plan.replaced(), comparison::branch);
+      DriftReport drift = comparison.report();
+      Duration comparing = Duration.ofNanos(System.nanoTime() - compareStart);
       if (request.publish() == Publish.NONE) {
-        return new Outcome(plan, run, drift, null);
+        return new Outcome(plan, run, drift, null, comparing, Duration.ZERO);
       }
       if (!request.force()) {
         requireSettled(live, plan);
       }
-      return new Outcome(plan, run, drift, branch.replace(plan.replaced()));
+      long publishStart = System.nanoTime();
+      BranchTable.Published published = branch.replace(plan.replaced());
+      return new Outcome(
+          plan,
+          run,
+          drift,
+          published,
+          comparing,
+          Duration.ofNanos(System.nanoTime() - publishStart));
     }
   }
 

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.PriorityQueue;
 
 /**
  * How a recomputed range differs from what the main line holds for it: the real-time result against
@@ -52,48 +53,89 @@ public record DriftReport(
     return onlyMain == 0 && onlyBranch == 0 && changed == 0;
   }
 
-  /** Compares two sets of rows of one range, keyed by {@code key} (empty: whole rows). */
-  public static DriftReport compare(
-      RowRange range,
-      List<String> key,
-      List<Map<String, Object>> main,
-      List<Map<String, Object>> branch) {
-    Map<Object, List<Map<String, Object>>> byKey = new HashMap<>();
-    for (Map<String, Object> row : main) {
+  /**
+   * A comparison of one range's rows, keyed by {@code key} (empty: whole rows, repeats counted),
+   * fed row by row: every main-line row first, then the recomputed ones. It holds the
+   * main line's rows of the range (indexed by key) and the largest differences, never the
+   * recomputed rows, so a range costs the memory of one side.
+   */
+  public static final class Comparison {
+    private final RowRange range;
+    private final List<String> key;
+    private final Map<Object, List<Map<String, Object>>> byKey = new HashMap<>();
+    private final PriorityQueue<Delta> largest =
+        new PriorityQueue<>(Comparator.comparingDouble((Delta d) -> Math.abs(d.delta())));
+    private long mainRows;
+    private long branchRows;
+    private long onlyBranch;
+    private long changed;
+
+    public Comparison(RowRange range, List<String> key) {
+      this.range = range;
+      this.key = List.copyOf(key);
+    }
+
+    /** A row the main line holds in the range; all of them come before the recomputed ones. */
+    public void main(Map<String, Object> row) {
+      mainRows++;
       byKey.computeIfAbsent(keyOf(key, row), k -> new ArrayList<>(1)).add(row);
     }
-    long onlyBranch = 0;
-    long changed = 0;
-    List<Delta> deltas = new ArrayList<>();
-    for (Map<String, Object> row : branch) {
+
+    /** A recomputed row of the range. */
+    public void branch(Map<String, Object> row) {
+      branchRows++;
       List<Map<String, Object>> matches = byKey.get(keyOf(key, row));
       if (matches == null || matches.isEmpty()) {
         onlyBranch++;
-        addDeltas(key, null, row, deltas);
-        continue;
+        addDeltas(null, row);
+        return;
       }
       Map<String, Object> other = matches.remove(matches.size() - 1);
       if (!other.equals(row)) {
         changed++;
-        addDeltas(key, other, row, deltas);
+        addDeltas(other, row);
       }
     }
-    long onlyMain = 0;
-    for (List<Map<String, Object>> rest : byKey.values()) {
-      for (Map<String, Object> row : rest) {
-        onlyMain++;
-        addDeltas(key, row, null, deltas);
+
+    /** The report; main-line rows no recomputed row matched count as only live. */
+    public DriftReport report() {
+      long onlyMain = 0;
+      for (List<Map<String, Object>> rest : byKey.values()) {
+        for (Map<String, Object> row : rest) {
+          onlyMain++;
+          addDeltas(row, null);
+        }
+      }
+      List<Delta> deltas = new ArrayList<>(largest);
+      deltas.sort(Comparator.comparingDouble((Delta d) -> -Math.abs(d.delta())));
+      return new DriftReport(
+          range, mainRows, branchRows, onlyMain, onlyBranch, changed, List.copyOf(deltas));
+    }
+
+    /** The numeric columns outside the key where the two rows differ; a null row lacks the key. */
+    private void addDeltas(Map<String, Object> main, Map<String, Object> branch) {
+      Map<String, Object> present = main != null ? main : branch;
+      for (String column : present.keySet()) {
+        if (key.contains(column)) {
+          continue;
+        }
+        Number m = main == null ? null : number(main.get(column));
+        Number b = branch == null ? null : number(branch.get(column));
+        if ((m != null || b != null) && !Objects.equals(m, b)) {
+          double delta = value(b) - value(m);
+          if (delta != 0
+              && (largest.size() < LARGEST
+                  || Math.abs(delta) > Math.abs(largest.peek().delta()))) {
+            Map<String, Object> keyValues = new LinkedHashMap<>();
+            key.forEach(c -> keyValues.put(c, present.get(c)));
+            largest.add(new Delta(keyValues, column, m, b, delta));
+            if (largest.size() > LARGEST) {
+              largest.poll();
+            }
+          }
+        }
       }
     }
-    deltas.sort(Comparator.comparingDouble((Delta d) -> -Math.abs(d.delta())));
-    return new DriftReport(
-        range,
-        main.size(),
-        branch.size(),
-        onlyMain,
-        onlyBranch,
-        changed,
-        List.copyOf(deltas.subList(0, Math.min(LARGEST, deltas.size()))));
   }
 
   private static Object keyOf(List<String> key, Map<String, Object> row) {
@@ -103,27 +145,6 @@ public record DriftReport(
     List<Object> values = new ArrayList<>(key.size());
     key.forEach(c -> values.add(row.get(c)));
     return values;
-  }
-
-  /** The numeric columns outside the key where the two rows differ; a null row lacks the key. */
-  private static void addDeltas(
-      List<String> key, Map<String, Object> main, Map<String, Object> branch, List<Delta> into) {
-    Map<String, Object> present = main != null ? main : branch;
-    Map<String, Object> keyValues = new LinkedHashMap<>();
-    key.forEach(c -> keyValues.put(c, present.get(c)));
-    for (String column : present.keySet()) {
-      if (key.contains(column)) {
-        continue;
-      }
-      Number m = main == null ? null : number(main.get(column));
-      Number b = branch == null ? null : number(branch.get(column));
-      if ((m != null || b != null) && !Objects.equals(m, b)) {
-        double delta = value(b) - value(m);
-        if (delta != 0) {
-          into.add(new Delta(keyValues, column, m, b, delta));
-        }
-      }
-    }
   }
 
   private static Number number(Object value) {

@@ -17,11 +17,13 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -65,6 +67,9 @@ public final class KafkaSource implements RecordSource, AcknowledgesPositions, R
   private final AtomicReference<Map<TopicPartition, Long>> unacknowledged = new AtomicReference<>();
   private volatile boolean acknowledgeFailed;
   private final RecordTimestamps timestamps;
+
+  /** Where a bounded run's readers stop each partition; see {@link #endOffsets}. */
+  private final Map<TopicPartition, Long> bounds = new ConcurrentHashMap<>();
 
   public KafkaSource(KafkaSourceSpec spec, String writerName, Clock clock) {
     this.spec = spec;
@@ -116,10 +121,25 @@ public final class KafkaSource implements RecordSource, AcknowledgesPositions, R
     boolean first = watch == null;
     List<TopicPartition> partitions = partitions(first ? TIMEOUT : LAG_TIMEOUT);
     known = partitions;
+    List<String> splits = partitions.stream().map(KafkaSource::splitId).toList();
     if (first) {
+      requireKnown(spec.startOffsets().keySet(), splits);
+      requireKnown(spec.endOffsets().keySet(), splits);
       watch = new BrokerWatch(admin, spec.bootstrapServers(), clock);
     }
-    return partitions.stream().map(KafkaSource::splitId).toList();
+    return splits;
+  }
+
+  /** Explicit offsets must name partitions the source reads. */
+  private void requireKnown(Set<String> named, List<String> splits) {
+    List<String> unknown = named.stream().filter(s -> !splits.contains(s)).sorted().toList();
+    if (!unknown.isEmpty()) {
+      throw new PipelineException(
+          "Offsets are given for "
+              + String.join(", ", unknown)
+              + ", which this source does not read; its partitions are "
+              + String.join(", ", splits));
+    }
   }
 
   @Override
@@ -174,6 +194,10 @@ public final class KafkaSource implements RecordSource, AcknowledgesPositions, R
    * Where each partition starts when nothing records a position for it, by the spec's start rule.
    */
   Map<TopicPartition, Long> startOffsets(List<TopicPartition> partitions) {
+    return explicit(spec.startOffsets(), partitions, this::startOffsetsByRule);
+  }
+
+  private Map<TopicPartition, Long> startOffsetsByRule(List<TopicPartition> partitions) {
     if (partitions.isEmpty()) {
       return Map.of();
     }
@@ -200,15 +224,44 @@ public final class KafkaSource implements RecordSource, AcknowledgesPositions, R
 
   /**
    * Where a bounded run ends each partition: its current end (the next offset to be written), or,
-   * when the spec names an end time, its first record at or after that time if it has one.
+   * when the spec names an end time, its first record at or after that time if it has one. From
+   * then on {@link #lag} counts only the records before that end: what the run has left to do.
    */
   Map<TopicPartition, Long> endOffsets(List<TopicPartition> partitions) {
-    if (partitions.isEmpty()) {
-      return Map.of();
+    Map<TopicPartition, Long> ends =
+        explicit(
+            spec.endOffsets(),
+            partitions,
+            rest ->
+                rest.isEmpty()
+                    ? Map.of()
+                    : spec.end() == null
+                        ? listOffsets(rest, OffsetSpec.latest())
+                        : offsetsAt(rest, spec.end()));
+    bounds.putAll(ends);
+    return ends;
+  }
+
+  /**
+   * The offsets {@code explicit} names for {@code partitions}, and {@code others}' answer for the
+   * partitions it does not name.
+   */
+  private static Map<TopicPartition, Long> explicit(
+      Map<String, Long> explicit,
+      List<TopicPartition> partitions,
+      Function<List<TopicPartition>, Map<TopicPartition, Long>> others) {
+    Map<TopicPartition, Long> result = new HashMap<>();
+    List<TopicPartition> rest = new ArrayList<>();
+    for (TopicPartition tp : partitions) {
+      Long offset = explicit.get(splitId(tp));
+      if (offset != null) {
+        result.put(tp, offset);
+      } else {
+        rest.add(tp);
+      }
     }
-    return spec.end() == null
-        ? listOffsets(partitions, OffsetSpec.latest())
-        : offsetsAt(partitions, spec.end());
+    result.putAll(others.apply(rest));
+    return result;
   }
 
   /**
@@ -216,6 +269,10 @@ public final class KafkaSource implements RecordSource, AcknowledgesPositions, R
    * its end when it has none.
    */
   private Map<TopicPartition, Long> offsetsAt(List<TopicPartition> partitions, Instant time) {
+    if (time.toEpochMilli() <= 0) {
+      // Kafka reads negative timestamps as special offsets; no record is older than the epoch
+      return listOffsets(partitions, OffsetSpec.earliest());
+    }
     Map<TopicPartition, Long> result = listOffsets(partitions, OffsetSpec.latest());
     listOffsets(partitions, OffsetSpec.forTimestamp(time.toEpochMilli()))
         .forEach(
@@ -329,7 +386,8 @@ public final class KafkaSource implements RecordSource, AcknowledgesPositions, R
 
   /**
    * The records each partition holds beyond {@code positions}, by split id, asked with a short
-   * deadline so that a caller reporting progress is never held up by an outage.
+   * deadline so that a caller reporting progress is never held up by an outage. In a bounded run,
+   * only the records before where it stops count.
    *
    * @throws PipelineException if the brokers do not answer in time
    */
@@ -342,7 +400,8 @@ public final class KafkaSource implements RecordSource, AcknowledgesPositions, R
     for (Map.Entry<TopicPartition, Long> e :
         listOffsets(known, OffsetSpec.latest(), LAG_TIMEOUT).entrySet()) {
       String split = splitId(e.getKey());
-      lag.put(split, Math.max(0, e.getValue() - positions.getOrDefault(split, 0L)));
+      long end = Math.min(e.getValue(), bounds.getOrDefault(e.getKey(), Long.MAX_VALUE));
+      lag.put(split, Math.max(0, end - positions.getOrDefault(split, 0L)));
     }
     return lag;
   }

@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The periodic progress line of a running pipeline: records in and out with the current rate, bad
  * records, source lag behind the last commit, the last checkpoint and its age, and what the
- * pipeline is waiting for when it is stalled (a checkpoint step, an unreachable broker).
+ * pipeline is waiting for when it is stalled (a checkpoint step, an unreachable broker). A bounded
+ * run's lag is what it has left to read, so its line also estimates the time left at the current
+ * rate.
  *
  * <p>The line is printed by a thread of its own, so it keeps its cadence while the pipeline's main
  * thread waits on a slow commit or an outage. {@link #close} stops that thread.
@@ -92,7 +94,8 @@ final class StatusLine implements AutoCloseable {
     long rate = Math.round((m.in() - lastIn) / Math.max(seconds, 1e-3));
     String lagText;
     try {
-      lagText = fmt(lag.getAsLong());
+      long records = lag.getAsLong();
+      lagText = fmt(records) + (options.stopAtEnd() ? eta(records, rate) : "");
     } catch (RuntimeException e) {
       lagText = "unknown";
     }
@@ -187,6 +190,21 @@ final class StatusLine implements AutoCloseable {
       b.append(" | already committed ").append(fmt(m.alreadyCommitted()));
     }
     return b.toString();
+  }
+
+  /** {@code ", ETA 2m05s"} for {@code records} left at {@code rate} per second, or nothing. */
+  private static String eta(long records, long rate) {
+    if (records == 0 || rate == 0) {
+      return "";
+    }
+    long seconds = Math.max(1, records / rate);
+    String left =
+        seconds < 60
+            ? seconds + "s"
+            : seconds < 3600
+                ? String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60)
+                : String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, seconds / 60 % 60);
+    return ", ETA " + left;
   }
 
   private static String fmt(long n) {

@@ -19,6 +19,11 @@ import java.util.Objects;
  * @param tombstones what a record with a null value does
  * @param end in a bounded run, where each partition ends: before its first record at or after this
  *     time (a backfill's range); null for the end it has when the run starts
+ * @param startOffsets by split id ({@code topic:partition}), the offset a split starts at when
+ *     nothing records a position for it, instead of {@code start}'s rule (a backfill's explicit
+ *     offsets); empty for none
+ * @param endOffsets by split id, the offset before which a bounded run ends a split, instead of
+ *     {@code end}; empty for none
  */
 public record KafkaSourceSpec(
     String bootstrapServers,
@@ -29,11 +34,15 @@ public record KafkaSourceSpec(
     OptionValues formatOptions,
     Map<String, String> properties,
     Tombstones tombstones,
-    Instant end)
+    Instant end,
+    Map<String, Long> startOffsets,
+    Map<String, Long> endOffsets)
     implements SourceSpec {
 
   public KafkaSourceSpec {
     topics = List.copyOf(topics);
+    startOffsets = Map.copyOf(startOffsets);
+    endOffsets = Map.copyOf(endOffsets);
     Objects.requireNonNull(format, "format");
     Objects.requireNonNull(formatOptions, "formatOptions");
     properties = Map.copyOf(properties);
@@ -42,7 +51,17 @@ public record KafkaSourceSpec(
   /** This spec reading from other brokers, e.g. the embedded broker once it has started. */
   public KafkaSourceSpec withBootstrapServers(String servers) {
     return new KafkaSourceSpec(
-        servers, topics, topicPattern, start, format, formatOptions, properties, tombstones, end);
+        servers,
+        topics,
+        topicPattern,
+        start,
+        format,
+        formatOptions,
+        properties,
+        tombstones,
+        end,
+        startOffsets,
+        endOffsets);
   }
 
   /**
@@ -60,6 +79,28 @@ public record KafkaSourceSpec(
         formatOptions,
         properties,
         tombstones,
+        to,
+        startOffsets,
+        endOffsets);
+  }
+
+  /**
+   * This spec with explicit offsets by split id ({@code topic:partition}): where the splits they
+   * name start when nothing records a position, and where a bounded run ends them; the other splits
+   * keep the start rule and the end.
+   */
+  public KafkaSourceSpec withOffsets(Map<String, Long> from, Map<String, Long> to) {
+    return new KafkaSourceSpec(
+        bootstrapServers,
+        topics,
+        topicPattern,
+        start,
+        format,
+        formatOptions,
+        properties,
+        tombstones,
+        end,
+        from,
         to);
   }
 
@@ -104,6 +145,10 @@ public record KafkaSourceSpec(
         + tombstones
         + ", end="
         + end
+        + ", startOffsets="
+        + startOffsets
+        + ", endOffsets="
+        + endOffsets
         + "]";
   }
 

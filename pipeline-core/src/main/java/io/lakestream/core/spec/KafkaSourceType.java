@@ -131,7 +131,9 @@ public final class KafkaSourceType implements SourceType {
                 formatOptions,
                 properties == null ? Map.of() : properties,
                 tombstones,
-                null)
+                null,
+                Map.of(),
+                Map.of())
             : null;
     return new Read(spec, format, formatOptions, s);
   }

@@ -161,7 +161,9 @@ class SpecParserTest {
                     "enable.auto.commit", "false",
                     "client.id", "lakestream"),
                 KafkaSourceSpec.Tombstones.AUTO,
-                null),
+                null,
+                Map.of(),
+                Map.of()),
             new SchemaSpec(
                 schema,
                 Map.of(
