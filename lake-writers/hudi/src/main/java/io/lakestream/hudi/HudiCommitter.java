@@ -152,7 +152,8 @@ final class HudiCommitter implements SinkCommitter {
       long checkpointId, Map<String, Long> positions, List<Committable> committables) {
     long start = System.nanoTime();
     requireEpoch();
-    Optional<Recorded> last = lastCommitted(table.metaClient());
+    HoodieTableMetaClient meta = table.metaClient();
+    Optional<Recorded> last = lastCommitted(meta);
     List<CommittableSerializer.StagedFile> files =
         committables.stream().map(c -> CommittableSerializer.deserialize(c.bytes())).toList();
     if (last.isPresent() && last.get().checkpoint().checkpointId() >= checkpointId) {
@@ -167,7 +168,7 @@ final class HudiCommitter implements SinkCommitter {
     }
 
     List<StagedRows.Batch> batches = read(files, checkpointId);
-    org.apache.avro.Schema schema = writeSchema(batches);
+    org.apache.avro.Schema schema = writeSchema(meta, batches);
     List<HoodieRecord<HoodieRecordPayload<?>>> records = records(batches, schema);
     String instant = client(schema).startCommit();
     try {
@@ -192,7 +193,7 @@ final class HudiCommitter implements SinkCommitter {
                   Option.of(extra),
                   table.metaClient().getCommitActionType(),
                   Map.of(),
-                  Option.of((meta, metadata) -> requireEpoch()),
+                  Option.of((committing, metadata) -> requireEpoch()),
                   Option.empty());
       if (!done) {
         throw new PipelineException("Hudi refused to complete instant " + instant);
@@ -245,11 +246,12 @@ final class HudiCommitter implements SinkCommitter {
    * The schema of this checkpoint's instant: the table's newest schema, widened by the columns the
    * staged rows gained ({@link SchemaEvolution#merge}).
    */
-  private org.apache.avro.Schema writeSchema(List<StagedRows.Batch> batches) {
+  private org.apache.avro.Schema writeSchema(
+      HoodieTableMetaClient meta, List<StagedRows.Batch> batches) {
     org.apache.avro.Schema schema = table.avroSchema();
     try {
       Option<HoodieSchema> committed =
-          new TableSchemaResolver(table.metaClient()).getTableSchemaFromLatestCommit(false);
+          new TableSchemaResolver(meta).getTableSchemaFromLatestCommit(false);
       if (committed.isPresent()) {
         schema = SchemaEvolution.merge(committed.get().toAvroSchema(), schema, tableName);
       }
