@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith({Postgres.class, SharedTrino.class})
 class PostgresCdcTest {
   private static final String TABLE = "lake.orders";
-  private static final String COLUMNS = "id, customer, amount, qty, note, updated_at, flag, data";
+  static final String COLUMNS = "id, customer, amount, qty, note, updated_at, flag, data";
 
   @TempDir Path dir;
 
@@ -368,7 +368,7 @@ class PostgresCdcTest {
    * The source table's rows by id, each as {@code region} (null without that column), then {@link
    * #COLUMNS}, with {@code updated_at} in microseconds and {@code data} as a list of bytes.
    */
-  private static Map<Long, List<Object>> sourceRows(Connection c, boolean region) throws Exception {
+  static Map<Long, List<Object>> sourceRows(Connection c, boolean region) throws Exception {
     Map<Long, List<Object>> rows = new TreeMap<>();
     try (Statement s = c.createStatement();
         ResultSet rs =
@@ -397,7 +397,7 @@ class PostgresCdcTest {
    * {@code rows} (shaped as {@link #sourceRows}, read from {@code what}) are the source's rows: one
    * per id, with the same values.
    */
-  private static void assertSameRows(
+  static void assertSameRows(
       Map<Long, List<Object>> expected, List<List<Object>> rows, String what, long seed) {
     Map<Long, List<Object>> actual = new TreeMap<>();
     List<Long> doubled = new ArrayList<>();
@@ -427,7 +427,7 @@ class PostgresCdcTest {
         .isEmpty();
   }
 
-  private static boolean hasRegion(Connection c) throws Exception {
+  static boolean hasRegion(Connection c) throws Exception {
     try (Statement s = c.createStatement();
         ResultSet rs =
             s.executeQuery(
@@ -458,7 +458,7 @@ class PostgresCdcTest {
     return b;
   }
 
-  private static Byte[] toObjects(byte[] bytes) {
+  static Byte[] toObjects(byte[] bytes) {
     Byte[] result = new Byte[bytes.length];
     for (int i = 0; i < bytes.length; i++) {
       result[i] = bytes[i];
@@ -467,7 +467,7 @@ class PostgresCdcTest {
   }
 
   /** The source table and the randomized changes made to it. */
-  private static final class Workload {
+  static final class Workload {
     private final Connection c;
     private final java.util.SplittableRandom random;
     private long nextId = 1;

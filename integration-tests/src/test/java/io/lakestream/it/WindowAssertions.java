@@ -61,21 +61,34 @@ final class WindowAssertions {
     List<String> columns = new ArrayList<>(List.of("window_start", "window_end"));
     columns.add(WindowPipeline.GROUP_BY);
     spec.aggregates().forEach(a -> columns.add(a.name()));
-    List<Map<String, Object>> rows =
+    return fromColumns(
+        spec,
         TrinoRows.query(
             trino,
-            "SELECT " + String.join(", ", columns) + " FROM " + catalog + "." + spec.table());
+            "SELECT " + String.join(", ", columns) + " FROM " + catalog + "." + spec.table()));
+  }
+
+  /**
+   * The window table's rows read elsewhere as column maps, window bounds in microseconds (as Trino
+   * gives them) or as timestamps (as Hudi's reader does).
+   */
+  static Actual fromColumns(WindowPipeline spec, List<Map<String, Object>> rows) {
     return actual(
         spec,
         rows.stream()
             .map(
                 r ->
                     new WindowKey(
-                        (Long) r.get("window_start"),
-                        (Long) r.get("window_end"),
+                        bound(r.get("window_start")),
+                        bound(r.get("window_end")),
                         (String) r.get(WindowPipeline.GROUP_BY)))
             .toList(),
         rows.stream().map(r -> (Function<String, Object>) r::get).toList());
+  }
+
+  /** A window bound as microseconds: given so (Trino) or as a timestamp (Hudi's reader). */
+  private static long bound(Object value) {
+    return value instanceof Long micros ? micros : micros(value);
   }
 
   /** Rows by key from their keys and, for each, its columns by name. */

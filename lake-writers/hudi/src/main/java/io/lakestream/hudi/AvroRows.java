@@ -1,5 +1,6 @@
 package io.lakestream.hudi;
 
+import io.lakestream.core.error.RecordException;
 import io.lakestream.core.record.DataType;
 import io.lakestream.core.record.Field;
 import io.lakestream.core.record.Row;
@@ -72,7 +73,11 @@ final class AvroRows {
                 org.apache.avro.Schema.create(org.apache.avro.Schema.Type.NULL), element));
   }
 
-  /** {@code row} as a record of {@code avro}, which {@link #schema} made from {@code schema}. */
+  /**
+   * {@code row} as a record of {@code avro}, which {@link #schema} made from {@code schema}.
+   *
+   * @throws RecordException if a decimal value does not fit its column
+   */
   static GenericRecord record(Row row, Schema schema, org.apache.avro.Schema avro) {
     GenericData.Record record = new GenericData.Record(avro);
     for (int i = 0; i < schema.size(); i++) {
@@ -86,8 +91,8 @@ final class AvroRows {
     if (value == null) {
       return null;
     }
-    if (type instanceof DataType.Decimal) {
-      return ByteBuffer.wrap(((BigDecimal) value).unscaledValue().toByteArray());
+    if (type instanceof DataType.Decimal d) {
+      return ByteBuffer.wrap(fit((BigDecimal) value, d).unscaledValue().toByteArray());
     }
     if (type instanceof DataType.Struct s) {
       return record((Row) value, s.schema(), avro);
@@ -104,6 +109,25 @@ final class AvroRows {
       return b.duplicate();
     }
     return value;
+  }
+
+  /**
+   * {@code value} with the column's scale, which the unscaled bytes Hudi writes assume.
+   *
+   * @throws RecordException if that needs rounding or more digits than the column has
+   */
+  private static BigDecimal fit(BigDecimal value, DataType.Decimal type) {
+    BigDecimal scaled;
+    try {
+      scaled = value.setScale(type.scale());
+    } catch (ArithmeticException e) {
+      scaled = null;
+    }
+    if (scaled == null || scaled.precision() > type.precision()) {
+      throw new RecordException(
+          "value " + value.toPlainString() + " does not fit " + type.name() + " without rounding");
+    }
+    return scaled;
   }
 
   /** The non-null branch of an optional type, or the type itself. */

@@ -23,7 +23,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hudi.client.HoodieJavaWriteClient;
 import org.apache.hudi.client.WriteStatus;
 import org.apache.hudi.client.common.HoodieJavaEngineContext;
-import org.apache.hudi.common.config.TypedProperties;
 import org.apache.hudi.common.model.DefaultHoodieRecordPayload;
 import org.apache.hudi.common.model.EmptyHoodieRecordPayload;
 import org.apache.hudi.common.model.HoodieAvroRecord;
@@ -31,12 +30,14 @@ import org.apache.hudi.common.model.HoodieCommitMetadata;
 import org.apache.hudi.common.model.HoodieKey;
 import org.apache.hudi.common.model.HoodieRecord;
 import org.apache.hudi.common.model.HoodieRecordPayload;
+import org.apache.hudi.common.schema.HoodieSchema;
 import org.apache.hudi.common.table.HoodieTableMetaClient;
+import org.apache.hudi.common.table.TableSchemaResolver;
+import org.apache.hudi.common.table.timeline.HoodieArchivedTimeline;
 import org.apache.hudi.common.table.timeline.HoodieInstant;
 import org.apache.hudi.common.table.timeline.HoodieTimeline;
 import org.apache.hudi.common.util.Option;
 import org.apache.hudi.keygen.BaseKeyGenerator;
-import org.apache.hudi.keygen.factory.HoodieAvroKeyGeneratorFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +76,7 @@ final class HudiCommitter implements SinkCommitter {
   private final Fencing fencing;
   private final BaseKeyGenerator keys;
   private HoodieJavaWriteClient<HoodieRecordPayload<?>> client;
+  private org.apache.avro.Schema clientSchema;
   private Long epoch;
 
   /**
@@ -89,14 +91,7 @@ final class HudiCommitter implements SinkCommitter {
     this.sessionDir = sessionDir;
     this.fencing = new Fencing(fs, table.basePath(), writer, tableName);
     this.epoch = fencing.current();
-    TypedProperties keyProperties = new TypedProperties();
-    keyProperties.putAll(table.keyGeneratorProperties());
-    try {
-      this.keys =
-          (BaseKeyGenerator) HoodieAvroKeyGeneratorFactory.createKeyGenerator(keyProperties);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    this.keys = table.keyGenerator();
   }
 
   @Override
@@ -115,9 +110,22 @@ final class HudiCommitter implements SinkCommitter {
   /** A checkpoint the timeline records, with the instant that recorded it. */
   private record Recorded(CommittedCheckpoint checkpoint, String instant) {}
 
+  /**
+   * The newest checkpoint of this writer on the active timeline, or, when archival has moved all of
+   * them (many compactions or other writers' commits since), on the archived timeline.
+   */
   private Optional<Recorded> lastCommitted(HoodieTableMetaClient meta) {
-    HoodieTimeline commits =
-        meta.getActiveTimeline().getCommitsTimeline().filterCompletedInstants();
+    Optional<Recorded> active =
+        lastRecorded(meta.getActiveTimeline().getCommitsTimeline().filterCompletedInstants());
+    if (active.isPresent()) {
+      return active;
+    }
+    HoodieArchivedTimeline archived = meta.getArchivedTimeline();
+    archived.loadCompletedInstantDetailsInMemory();
+    return lastRecorded(archived.getCommitsTimeline().filterCompletedInstants());
+  }
+
+  private Optional<Recorded> lastRecorded(HoodieTimeline commits) {
     for (HoodieInstant instant :
         (Iterable<HoodieInstant>) commits.getReverseOrderedInstants()::iterator) {
       HoodieCommitMetadata metadata;
@@ -144,7 +152,8 @@ final class HudiCommitter implements SinkCommitter {
       long checkpointId, Map<String, Long> positions, List<Committable> committables) {
     long start = System.nanoTime();
     requireEpoch();
-    Optional<Recorded> last = lastCommitted(table.metaClient());
+    HoodieTableMetaClient meta = table.metaClient();
+    Optional<Recorded> last = lastCommitted(meta);
     List<CommittableSerializer.StagedFile> files =
         committables.stream().map(c -> CommittableSerializer.deserialize(c.bytes())).toList();
     if (last.isPresent() && last.get().checkpoint().checkpointId() >= checkpointId) {
@@ -158,8 +167,10 @@ final class HudiCommitter implements SinkCommitter {
       return new CommitResult(false, 0, 0, 0, last.get().instant());
     }
 
-    List<HoodieRecord<HoodieRecordPayload<?>>> records = records(files, checkpointId);
-    String instant = client().startCommit();
+    List<StagedRows.Batch> batches = read(files, checkpointId);
+    org.apache.avro.Schema schema = writeSchema(meta, batches);
+    List<HoodieRecord<HoodieRecordPayload<?>>> records = records(batches, schema);
+    String instant = client(schema).startCommit();
     try {
       List<WriteStatus> statuses;
       if (records.isEmpty()) {
@@ -182,7 +193,7 @@ final class HudiCommitter implements SinkCommitter {
                   Option.of(extra),
                   table.metaClient().getCommitActionType(),
                   Map.of(),
-                  Option.of((meta, metadata) -> requireEpoch()),
+                  Option.of((committing, metadata) -> requireEpoch()),
                   Option.empty());
       if (!done) {
         throw new PipelineException("Hudi refused to complete instant " + instant);
@@ -210,23 +221,12 @@ final class HudiCommitter implements SinkCommitter {
     }
   }
 
-  /**
-   * The staged rows of {@code files} as Hudi records. For upserts, one record per key: a later
-   * write replaces an earlier one (with an ordering field, unless its value is smaller), a delete
-   * replaces whatever came before, and a write after a delete brings the key back.
-   */
-  private List<HoodieRecord<HoodieRecordPayload<?>>> records(
+  private List<StagedRows.Batch> read(
       List<CommittableSerializer.StagedFile> files, long checkpointId) {
-    boolean upsert =
-        table.config().operation() == HudiSinkOptions.Operation.UPSERT
-            && !table.recordKey().isEmpty();
-    String ordering = table.config().orderingField();
-    Map<HoodieKey, StagedRows.Staged> latest = new LinkedHashMap<>();
-    List<HoodieRecord<HoodieRecordPayload<?>>> records = new ArrayList<>();
+    List<StagedRows.Batch> batches = new ArrayList<>();
     for (CommittableSerializer.StagedFile file : files) {
-      List<StagedRows.Staged> rows;
       try {
-        rows = StagedRows.read(fs, new Path(file.path()), table.avroSchema());
+        batches.add(StagedRows.read(fs, new Path(file.path())));
       } catch (IOException e) {
         throw new PipelineException(
             "Cannot read staged rows "
@@ -238,7 +238,51 @@ final class HudiCommitter implements SinkCommitter {
                 + "; they must exist until the checkpoint is committed",
             e);
       }
-      for (StagedRows.Staged row : rows) {
+    }
+    return batches;
+  }
+
+  /**
+   * The schema of this checkpoint's instant: the table's newest schema, widened by the columns the
+   * staged rows gained ({@link SchemaEvolution#merge}).
+   */
+  private org.apache.avro.Schema writeSchema(
+      HoodieTableMetaClient meta, List<StagedRows.Batch> batches) {
+    org.apache.avro.Schema schema = table.avroSchema();
+    try {
+      Option<HoodieSchema> committed =
+          new TableSchemaResolver(meta).getTableSchemaFromLatestCommit(false);
+      if (committed.isPresent()) {
+        schema = SchemaEvolution.merge(committed.get().toAvroSchema(), schema, tableName);
+      }
+    } catch (PipelineException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new PipelineException("Cannot read the schema of Hudi table " + tableName, e);
+    }
+    for (StagedRows.Batch batch : batches) {
+      schema = SchemaEvolution.merge(schema, batch.schema(), tableName);
+    }
+    return schema;
+  }
+
+  /**
+   * The staged rows as Hudi records of {@code schema}. For upserts, one record per key: a later
+   * write replaces an earlier one (with an ordering field, unless its value is smaller), a delete
+   * replaces whatever came before, and a write after a delete brings the key back.
+   */
+  private List<HoodieRecord<HoodieRecordPayload<?>>> records(
+      List<StagedRows.Batch> batches, org.apache.avro.Schema schema) {
+    boolean upsert =
+        table.config().operation() == HudiSinkOptions.Operation.UPSERT
+            && !table.recordKey().isEmpty();
+    String ordering = table.config().orderingField();
+    Map<HoodieKey, StagedRows.Staged> latest = new LinkedHashMap<>();
+    List<HoodieRecord<HoodieRecordPayload<?>>> records = new ArrayList<>();
+    for (StagedRows.Batch batch : batches) {
+      for (StagedRows.Staged staged : batch.rows()) {
+        StagedRows.Staged row =
+            new StagedRows.Staged(SchemaEvolution.conform(staged.row(), schema), staged.delete());
         HoodieKey key = keys.getKey(row.row());
         if (!upsert) {
           records.add(record(key, row, ordering));
@@ -385,10 +429,19 @@ final class HudiCommitter implements SinkCommitter {
   }
 
   private HoodieJavaWriteClient<HoodieRecordPayload<?>> client() {
+    return client(clientSchema == null ? table.avroSchema() : clientSchema);
+  }
+
+  /** The write client, made anew when the rows' schema changed. */
+  private HoodieJavaWriteClient<HoodieRecordPayload<?>> client(org.apache.avro.Schema schema) {
+    if (client != null && !schema.equals(clientSchema)) {
+      close();
+    }
     if (client == null) {
       client =
           new HoodieJavaWriteClient<>(
-              new HoodieJavaEngineContext(HudiTable.storageConf()), table.writeConfig());
+              new HoodieJavaEngineContext(HudiTable.storageConf()), table.writeConfig(schema));
+      clientSchema = schema;
     }
     return client;
   }

@@ -47,10 +47,23 @@ final class HudiSink implements Sink {
     if (table.config().operation() == HudiSinkOptions.Operation.UPSERT
         && !table.recordKey().isEmpty()) {
       return new HudiSinkWriter.Upserts(
-          fs, sessionDir, schema, table.avroSchema(), table.recordKey(), tableName, taskId);
+          fs,
+          sessionDir,
+          schema,
+          table.avroSchema(),
+          table.recordKey(),
+          new RowChecks(table, tableName),
+          tableName,
+          taskId);
     }
     return new HudiSinkWriter(
-        fs, sessionDir, schema, table.avroSchema(), table.recordKey().isEmpty(), taskId);
+        fs,
+        sessionDir,
+        schema,
+        table.avroSchema(),
+        table.recordKey().isEmpty(),
+        new RowChecks(table, tableName),
+        taskId);
   }
 
   @Override

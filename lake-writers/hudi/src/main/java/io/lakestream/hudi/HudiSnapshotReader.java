@@ -2,10 +2,14 @@ package io.lakestream.hudi;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.avro.LogicalTypes;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.util.Utf8;
 import org.apache.hadoop.fs.FileStatus;
@@ -37,7 +41,9 @@ public final class HudiSnapshotReader {
 
   /**
    * Every row of the table at {@code basePath}, as column name to value, Hudi's meta columns
-   * ({@code _hoodie_*}) included.
+   * ({@code _hoodie_*}) included: strings as {@link String}, decimals as {@link BigDecimal}, other
+   * values as Hudi's reader gives them (timestamps as {@link java.time.Instant}, binary values as
+   * {@link ByteBuffer}).
    *
    * @throws UncheckedIOException if the table cannot be read
    */
@@ -101,10 +107,22 @@ public final class HudiSnapshotReader {
   private static Map<String, Object> values(IndexedRecord record) {
     Map<String, Object> values = new LinkedHashMap<>();
     for (org.apache.avro.Schema.Field f : record.getSchema().getFields()) {
-      Object v = record.get(f.pos());
-      values.put(f.name(), v instanceof Utf8 ? v.toString() : v);
+      values.put(f.name(), value(record.get(f.pos()), AvroRows.nonNull(f.schema())));
     }
     return values;
+  }
+
+  /** Strings as {@link String}, decimals as {@link BigDecimal}; other values as Avro has them. */
+  private static Object value(Object v, org.apache.avro.Schema type) {
+    if (v instanceof Utf8) {
+      return v.toString();
+    }
+    if (v instanceof ByteBuffer b && type.getLogicalType() instanceof LogicalTypes.Decimal d) {
+      byte[] unscaled = new byte[b.remaining()];
+      b.duplicate().get(unscaled);
+      return new BigDecimal(new BigInteger(unscaled), d.getScale());
+    }
+    return v;
   }
 
   /** The table's partition paths relative to the base path ({@code ""} when unpartitioned). */

@@ -3,6 +3,7 @@ package io.lakestream.hudi;
 import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.sink.SinkContext;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hudi.common.config.HoodieMetadataConfig;
 import org.apache.hudi.common.config.RecordMergeMode;
+import org.apache.hudi.common.config.TypedProperties;
 import org.apache.hudi.common.model.HoodieCleaningPolicy;
 import org.apache.hudi.common.model.HoodieFailedWritesCleaningPolicy;
 import org.apache.hudi.common.model.HoodieTableType;
@@ -23,6 +25,8 @@ import org.apache.hudi.config.HoodieIndexConfig;
 import org.apache.hudi.config.HoodieWriteConfig;
 import org.apache.hudi.hadoop.fs.HadoopFSUtils;
 import org.apache.hudi.index.HoodieIndex;
+import org.apache.hudi.keygen.BaseKeyGenerator;
+import org.apache.hudi.keygen.factory.HoodieAvroKeyGeneratorFactory;
 import org.apache.hudi.storage.StorageConfiguration;
 
 /**
@@ -166,6 +170,17 @@ record HudiTable(
         : RecordMergeMode.EVENT_TIME_ORDERING;
   }
 
+  /** A key generator of the table's record keys and partition paths. */
+  BaseKeyGenerator keyGenerator() {
+    TypedProperties props = new TypedProperties();
+    props.putAll(keyGeneratorProperties());
+    try {
+      return (BaseKeyGenerator) HoodieAvroKeyGeneratorFactory.createKeyGenerator(props);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The properties the key generator reads. */
   Properties keyGeneratorProperties() {
     Properties props = new Properties();
@@ -183,11 +198,16 @@ record HudiTable(
    * touch no data, and it needs neither the metadata table nor a fixed bucket count.
    */
   HoodieWriteConfig writeConfig() {
+    return writeConfig(avroSchema);
+  }
+
+  /** The write configuration of a commit whose rows have {@code schema}. */
+  HoodieWriteConfig writeConfig(org.apache.avro.Schema schema) {
     HoodieWriteConfig.Builder builder =
         HoodieWriteConfig.newBuilder()
             .withPath(basePath)
             .forTable(name)
-            .withSchema(avroSchema.toString())
+            .withSchema(schema.toString())
             .withProps(Map.copyOf(config.properties()))
             .withParallelism(2, 2)
             .withDeleteParallelism(2)

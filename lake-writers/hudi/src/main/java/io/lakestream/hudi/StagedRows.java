@@ -90,24 +90,39 @@ final class StagedRows {
     }
   }
 
-  /** A staged record read back: the row in the table schema and whether it is a delete. */
+  /**
+   * A staged record read back: the row (a record of its file's schema, which has the table's
+   * columns as they were when it was staged, then {@value #DELETE}) and whether it is a delete.
+   */
   record Staged(GenericRecord row, boolean delete) {}
 
-  /** Reads a staging file, in the order its rows were written, as records of {@code table}. */
-  static List<Staged> read(FileSystem fs, Path path, Schema table) throws IOException {
+  /**
+   * The rows of one staging file.
+   *
+   * @param schema the table's columns as the file's rows have them
+   * @param rows the rows in the order they were written
+   */
+  record Batch(Schema schema, List<Staged> rows) {}
+
+  /** Reads a staging file. */
+  static Batch read(FileSystem fs, Path path) throws IOException {
     List<Staged> rows = new ArrayList<>();
+    Schema staged;
     try (InputStream in = fs.open(path);
         DataFileStream<GenericRecord> records =
             new DataFileStream<>(in, new GenericDatumReader<>())) {
-      int n = table.getFields().size();
+      staged = records.getSchema();
       for (GenericRecord r : records) {
-        GenericData.Record row = new GenericData.Record(table);
-        for (int i = 0; i < n; i++) {
-          row.put(i, r.get(table.getFields().get(i).name()));
-        }
-        rows.add(new Staged(row, (Boolean) r.get(DELETE)));
+        rows.add(new Staged(r, (Boolean) r.get(DELETE)));
       }
     }
-    return rows;
+    List<Schema.Field> fields = new ArrayList<>();
+    for (Schema.Field f : staged.getFields()) {
+      if (!f.name().equals(DELETE)) {
+        fields.add(new Schema.Field(f, f.schema()));
+      }
+    }
+    String name = staged.getName().substring(0, staged.getName().length() - "_staged".length());
+    return new Batch(Schema.createRecord(name, null, staged.getNamespace(), false, fields), rows);
   }
 }

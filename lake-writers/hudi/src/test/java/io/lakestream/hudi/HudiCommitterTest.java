@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lakestream.core.error.FencedException;
+import io.lakestream.core.error.PipelineException;
+import io.lakestream.core.error.RecordException;
 import io.lakestream.core.record.DataType;
 import io.lakestream.core.record.Field;
 import io.lakestream.core.record.Row;
@@ -14,9 +16,11 @@ import io.lakestream.core.sink.SinkCommitter;
 import io.lakestream.core.sink.SinkContext;
 import io.lakestream.core.sink.SinkWriter;
 import io.lakestream.core.sink.SupportsDelete;
+import io.lakestream.core.sink.SupportsSchemaChange;
 import io.lakestream.core.spec.WriterId;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -259,5 +263,185 @@ class HudiCommitterTest {
       committer.close();
     }
     assertThat(table()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"copy-on-write", "merge-on-read"})
+  void rowsHudiWouldRejectAreRefusedBeforeStagingAndTheRestCommits(String type) {
+    try (Sink sink = open(type, Map.of("ordering-field", "updated_at"))) {
+      SinkWriter writer = sink.createWriter(0);
+      SinkCommitter committer = sink.committer();
+      committer.fence();
+      writer.write(order(1, 10, 1));
+
+      assertThatThrownBy(() -> writer.write(new Row(2L, 20L, null, "r2")))
+          .isInstanceOf(RecordException.class)
+          .hasMessage(
+              "Hudi table shop.orders rejects the row: its ordering field \"updated_at\" is null");
+      assertThatThrownBy(() -> writer.write(new Row(null, 30L, 3L, "r3")))
+          .isInstanceOf(RecordException.class)
+          .hasMessage(
+              "Hudi table shop.orders rejects the row: its key column \"order_id\" is null");
+      ((SupportsDelete) writer).delete(new Row(7L, null, null, null)); // a delete needs no order
+      writer.write(order(4, 40, 4));
+
+      assertThat(committer.commit(1, Map.of(), writer.prepareCommit(1)).committed()).isTrue();
+      committer.close();
+    }
+    assertThat(table()).containsExactly(Map.entry(1L, 10L), Map.entry(4L, 40L));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"copy-on-write"})
+  void aKeyHudiRefusesIsRefusedWithHudisReason(String type) {
+    Map<String, Object> config =
+        Map.of(
+            "path",
+            dir.resolve("orders").toString(),
+            "table",
+            "shop.orders",
+            "type",
+            type,
+            "operation",
+            "upsert",
+            "record-key",
+            List.of("region"));
+    try (Sink sink =
+        new HudiSinkFactory()
+            .open(
+                new SinkContext(
+                    WriterId.of("p1"), config, "shop.orders", ORDERS, SinkContext.Role.OUTPUT))) {
+      SinkWriter writer = sink.createWriter(0);
+
+      assertThatThrownBy(() -> writer.write(new Row(1L, 10L, 1L, "")))
+          .isInstanceOf(RecordException.class)
+          .hasMessageStartingWith("Hudi table shop.orders rejects the row: ")
+          .hasMessageContaining("region");
+      assertThat(writer.prepareCommit(1)).isEmpty(); // nothing was staged
+      writer.close();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"copy-on-write", "merge-on-read"})
+  void columnsTheRowsGainFollowIntoTheTableAndAreNeverDropped(String type) {
+    Schema wider =
+        new Schema(
+            List.of(
+                ORDERS.field(0),
+                ORDERS.field(1),
+                ORDERS.field(2),
+                ORDERS.field(3),
+                Field.optional("note", DataType.Primitive.STRING)));
+    try (Sink sink = open(type, Map.of())) {
+      SinkWriter writer = sink.createWriter(0);
+      SinkCommitter committer = sink.committer();
+      committer.fence();
+      writer.write(order(1, 10, 1));
+      committer.commit(1, Map.of(), writer.prepareCommit(1));
+      writer.write(order(2, 20, 2)); // before the change, in the checkpoint that has it
+
+      ((SupportsSchemaChange) writer).evolve(wider);
+      writer.write(new Row(3L, 30L, 3L, "r0", "hello"));
+      writer.write(new Row(1L, 11L, 4L, "r1", "again"));
+      committer.commit(2, Map.of(), writer.prepareCommit(2));
+      committer.close();
+    }
+    // a later run whose rows lack the column (it reads an older shape) keeps it in the table
+    try (Sink sink = open(type, Map.of())) {
+      SinkWriter writer = sink.createWriter(0);
+      sink.committer().fence();
+      writer.write(order(4, 40, 5));
+      sink.committer().commit(3, Map.of(), writer.prepareCommit(3));
+      sink.committer().close();
+    }
+
+    Map<Long, List<Object>> rows = new TreeMap<>();
+    for (Map<String, Object> row :
+        HudiSnapshotReader.read(dir.resolve("orders").toUri().toString())) {
+      rows.put((Long) row.get("order_id"), Arrays.asList(row.get("amount"), row.get("note")));
+    }
+    assertThat(rows)
+        .containsExactly(
+            Map.entry(1L, Arrays.asList(11L, "again")),
+            Map.entry(2L, Arrays.asList(20L, null)),
+            Map.entry(3L, Arrays.asList(30L, "hello")),
+            Map.entry(4L, Arrays.asList(40L, null)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"copy-on-write"})
+  void aColumnThatNarrowsOrMovesIsRefused(String type) {
+    Schema moved =
+        new Schema(List.of(ORDERS.field(1), ORDERS.field(0), ORDERS.field(2), ORDERS.field(3)));
+    try (Sink sink = open(type, Map.of())) {
+      SinkWriter writer = sink.createWriter(0);
+
+      assertThatThrownBy(() -> ((SupportsSchemaChange) writer).evolve(moved))
+          .isInstanceOf(PipelineException.class)
+          .hasMessage(
+              "The rows of Hudi table shop.orders changed shape in a way the table cannot follow:"
+                  + " column 1 is now \"amount\", was \"order_id\". Only new columns and wider"
+                  + " types (int to long, float to double, more decimal digits) follow; write the"
+                  + " changed rows to a new table");
+      writer.close();
+    }
+  }
+
+  /**
+   * Aggressive archival, then commits of another writer of the table (a compaction service, a Hudi
+   * job) until every instant of the pipeline is archived: the committer still finds its last
+   * checkpoint, and skips it when it is committed again.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"copy-on-write", "merge-on-read"})
+  void findsItsLastCheckpointAfterArchivalMovedItsInstants(String type) throws Exception {
+    Map<String, Object> archival =
+        Map.of(
+            "properties",
+            Map.of(
+                "hoodie.keep.min.commits", "2",
+                "hoodie.keep.max.commits", "3",
+                "hoodie.clean.commits.retained", "1"));
+    try (Sink sink = open(type, archival)) {
+      SinkWriter writer = sink.createWriter(0);
+      sink.committer().fence();
+      for (long checkpoint = 1; checkpoint <= 3; checkpoint++) {
+        writer.write(order(checkpoint, checkpoint * 10, checkpoint));
+        List<Committable> committables = writer.prepareCommit(checkpoint);
+        sink.committer().commit(checkpoint, Map.of("orders:0", checkpoint * 7), committables);
+      }
+      HudiTable table = ((HudiSink) sink).hudiTable();
+      try (HoodieJavaWriteClient<DefaultHoodieRecordPayload> foreign =
+          new HoodieJavaWriteClient<>(
+              new HoodieJavaEngineContext(HudiTable.storageConf()), table.writeConfig())) {
+        for (long id = 100; id < 108; id++) {
+          String instant = foreign.startCommit();
+          foreign.commit(
+              instant,
+              foreign.upsert(
+                  List.of(
+                      new HoodieAvroRecord<>(
+                          new HoodieKey(Long.toString(id), ""),
+                          new DefaultHoodieRecordPayload(
+                              AvroRows.record(order(id, id, id), ORDERS, table.avroSchema()), 0))),
+                  instant));
+        }
+      }
+      sink.committer().close();
+    }
+    assertThat(checkpointsOnTimeline()).as("the active timeline holds no checkpoint").isEmpty();
+
+    try (Sink sink = open(type, archival)) {
+      SinkCommitter committer = sink.committer();
+      committer.fence();
+
+      assertThat(committer.lastCommitted())
+          .contains(new SinkCommitter.CommittedCheckpoint(3, Map.of("orders:0", 21L)));
+      assertThat(committer.commit(3, Map.of("orders:0", 21L), List.of()).committed()).isFalse();
+      assertThat(committer.commit(4, Map.of("orders:0", 28L), List.of()).committed()).isTrue();
+      committer.close();
+    }
+    assertThat(checkpointsOnTimeline()).containsExactly(4L);
   }
 }
