@@ -2,6 +2,8 @@ package io.lakestream.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestream.cli.embedded.EmbeddedKafkaBroker;
 import java.math.BigDecimal;
 import java.nio.file.Files;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <ul>
  *   <li>Copy-on-write, {@code insert}, partitioned by {@code category}: every event once, the
- *       count, sum and per-category figures.
+ *       count, sum and per-category figures; {@code lakestream describe} and {@code tables} show
+ *       the table from its spec, every instant with a checkpoint of its own.
  *   <li>Merge-on-read, {@code upsert} by user, partitioned by {@code category}, compacted after
  *       every delta commit: Trino reads merge-on-read tables read-optimized (base files only), so
  *       once compaction has run it must see each user's newest event.
@@ -36,6 +39,7 @@ class TrinoHudiTest {
   private static final int EVENTS = 4_000;
   private static final int USERS = 1000; // TestEvents: user_id = event_id % 1000
   private static final String[] CATEGORIES = {"books", "games", "garden", "music", "toys"};
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dir;
 
@@ -83,6 +87,35 @@ class TrinoHudiTest {
                 "SELECT category, count(*) AS n, sum(amount) AS total FROM hudi_cow.it.events"
                     + " GROUP BY category ORDER BY category"))
         .isEqualTo(expected);
+
+    // describe reads the same table through its spec; cleans and rollbacks record no checkpoint
+    JsonNode d =
+        JSON.readTree(lakestream("describe", "--spec", spec.toString(), "it.events", "--json"));
+    assertThat(d.get("format").asText()).isEqualTo("Hudi");
+    assertThat(d.get("format_version").asInt()).isEqualTo(8);
+    assertThat(d.get("details").get("table type").asText()).isEqualTo("COPY_ON_WRITE");
+    assertThat(d.get("partitioning").asText()).isEqualTo("category");
+    assertThat(d.get("current").get("live_rows").asLong()).isEqualTo(EVENTS);
+    List<Long> checkpoints = new ArrayList<>();
+    for (JsonNode s : d.get("snapshots")) {
+      if (!s.get("checkpoint").isNull()) {
+        assertThat(s.get("operation").asText()).isEqualTo("commit");
+        checkpoints.add(s.get("checkpoint").asLong());
+      }
+    }
+    assertThat(checkpoints)
+        .isNotEmpty()
+        .doesNotHaveDuplicates()
+        .isSortedAccordingTo((a, b) -> Long.compare(b, a));
+    assertThat(lakestream("tables", "--spec", spec.toString()).lines()).containsExactly("events");
+  }
+
+  /** Runs a lakestream command to its end; returns what it printed. */
+  private String lakestream(String... args) throws Exception {
+    try (PipelineProcess p = PipelineProcess.start(dir.resolve("logs"), List.of(), args)) {
+      assertThat(p.waitFor(Duration.ofMinutes(1))).as(p.tail()).isZero();
+      return p.stdout();
+    }
   }
 
   @Test
