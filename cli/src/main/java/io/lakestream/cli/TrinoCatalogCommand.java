@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
       "Examples:",
       "  lakestream trino-catalog --spec examples/quickstart.yaml",
       "  lakestream trino-catalog --spec orders.yaml --name lake --output etc/catalog/",
-      "  lakestream trino-catalog --spec trino-examples/pipelines/orders-hudi.yaml --output etc/catalog/"
+      "  lakestream trino-catalog --spec trino-examples/pipelines/orders-hudi.yaml"
     })
 final class TrinoCatalogCommand implements Callable<Integer> {
   private static final Pattern CATALOG_NAME = Pattern.compile("[a-z][a-z0-9_]*");
