@@ -3,6 +3,8 @@ package io.lakestream.cli;
 import io.lakestream.catalog.Catalogs;
 import io.lakestream.core.spec.PipelineSpec;
 import io.lakestream.core.spec.SpecParser;
+import io.lakestream.hudi.HudiSinkFactory;
+import io.lakestream.hudi.HudiTableInspectorFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -20,7 +22,9 @@ final class CatalogOptions {
   @Option(
       names = "--spec",
       paramLabel = "SPEC",
-      description = "Use the catalog of this pipeline spec's sink.")
+      description =
+          "Use the catalog of this pipeline spec's sink (for a hudi sink: the directory holding"
+              + " its table).")
   Path spec;
 
   @Option(
@@ -34,7 +38,8 @@ final class CatalogOptions {
       names = "--catalog",
       paramLabel = "KEY=VALUE",
       description =
-          "Catalog properties, as under sink.iceberg.catalog (e.g. type=rest, uri=http://...).")
+          "Catalog properties, as under sink.iceberg.catalog (e.g. type=rest, uri=http://...);"
+              + " type=hudi,path=DIR reads the Hudi tables in the subdirectories of DIR.")
   Map<String, String> properties;
 
   /**
@@ -49,6 +54,9 @@ final class CatalogOptions {
     }
     if (spec != null) {
       PipelineSpec p = SpecParser.parse(spec);
+      if (p.sink().type().equals(HudiSinkFactory.TYPE)) {
+        return new LinkedHashMap<>(HudiTableInspectorFactory.catalogOf(p.sink().config()));
+      }
       Object catalog = p.sink().config().get("catalog");
       @SuppressWarnings("unchecked")
       Map<String, Object> section = catalog instanceof Map<?, ?> m ? (Map<String, Object>) m : null;

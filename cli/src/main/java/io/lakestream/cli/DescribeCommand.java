@@ -88,6 +88,7 @@ final class DescribeCommand implements Callable<Integer> {
         t.positionDeleteFiles() + t.equalityDeleteFiles() > 0
             ? " (counted by reading the table)"
             : "");
+    d.details().forEach((k, v) -> out.printf(Locale.ROOT, "  %-13s %s%n", k + ":", v));
     out.println("  properties:");
     shownProperties(d).forEach((k, v) -> out.printf(Locale.ROOT, "    %s = %s%n", k, v));
     out.println("  columns:");

@@ -31,6 +31,7 @@ final class TableJson {
   static String describe(TableDescription d) {
     ObjectNode root = MAPPER.createObjectNode();
     root.put("name", d.name());
+    root.put("format", d.format());
     root.put("format_version", d.formatVersion());
     root.put("location", d.location());
     root.put("partitioning", d.partitioning());
@@ -52,6 +53,8 @@ final class TableJson {
         .put("equality_delete_files", t.equalityDeleteFiles())
         .put("equality_deletes", t.equalityDeletes())
         .put("live_rows", t.liveRows());
+    ObjectNode details = root.putObject("details");
+    d.details().forEach(details::put);
     ArrayNode writers = root.putArray("writers");
     for (TableDescription.WriterCheckpoint w : d.writers()) {
       ObjectNode node =

@@ -5,6 +5,8 @@ import io.lakestream.core.spec.PipelineSpec;
 import io.lakestream.core.spec.SpecException;
 import io.lakestream.core.spec.SpecParser;
 import io.lakestream.core.spec.SpecProblem;
+import io.lakestream.hudi.HudiSinkFactory;
+import io.lakestream.hudi.HudiTrinoCatalog;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -24,7 +26,8 @@ import picocli.CommandLine.Spec;
     name = "trino-catalog",
     description = {
       "Print the Trino catalog properties that let Trino query a pipeline's Iceberg tables"
-          + " through the same catalog (JDBC on SQLite or PostgreSQL, or REST).",
+          + " through the same catalog (JDBC on SQLite or PostgreSQL, or REST), or its Hudi"
+          + " tables through the file metastore its sink.hudi.sync keeps.",
       "Save them as Trino's etc/catalog/NAME.properties, then query NAME.<namespace>.<table>"
           + " in Trino.",
       "Run it in the directory the pipeline runs in: relative paths in the spec are resolved"
@@ -37,7 +40,8 @@ import picocli.CommandLine.Spec;
       "",
       "Examples:",
       "  lakestream trino-catalog --spec examples/quickstart.yaml",
-      "  lakestream trino-catalog --spec orders.yaml --name lake --output etc/catalog/"
+      "  lakestream trino-catalog --spec orders.yaml --name lake --output etc/catalog/",
+      "  lakestream trino-catalog --spec trino-examples/pipelines/orders-hudi.yaml"
     })
 final class TrinoCatalogCommand implements Callable<Integer> {
   private static final Pattern CATALOG_NAME = Pattern.compile("[a-z][a-z0-9_]*");
@@ -48,7 +52,8 @@ final class TrinoCatalogCommand implements Callable<Integer> {
       names = "--spec",
       paramLabel = "SPEC",
       required = true,
-      description = "The pipeline spec whose sink.iceberg.catalog Trino should read.")
+      description =
+          "The pipeline spec whose sink.iceberg.catalog (or sink.hudi.sync) Trino should read.")
   Path spec;
 
   @Option(
@@ -65,7 +70,7 @@ final class TrinoCatalogCommand implements Callable<Integer> {
           "The catalog's name in Trino (lower-case letters, digits, _). Default: the Iceberg"
               + " catalog's name (sink.iceberg.catalog.name, else "
               + Catalogs.DEFAULT_NAME
-              + ").")
+              + "); for a Hudi sink, hudi.")
   String name;
 
   @Option(
@@ -85,18 +90,21 @@ final class TrinoCatalogCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PipelineSpec p = SpecParser.parse(spec);
-    if (!p.sink().type().equals("iceberg")) {
+    boolean hudi = p.sink().type().equals(HudiSinkFactory.TYPE);
+    if (!hudi && !p.sink().type().equals("iceberg")) {
       throw new SpecException(
           List.of(
               new SpecProblem(
                   "sink",
-                  "trino-catalog needs an iceberg sink; this spec's sink is " + p.sink().type())));
+                  "trino-catalog needs an iceberg or hudi sink; this spec's sink is "
+                      + p.sink().type())));
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> section =
         p.sink().config().get("catalog") instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
     String icebergName = Catalogs.catalogName(section);
-    String trinoName = name != null ? name : icebergName.toLowerCase(java.util.Locale.ROOT);
+    String trinoName =
+        name != null ? name : hudi ? "hudi" : icebergName.toLowerCase(java.util.Locale.ROOT);
     if (!CATALOG_NAME.matcher(trinoName).matches()) {
       throw new ParameterException(
           command.commandLine(),
@@ -104,10 +112,19 @@ final class TrinoCatalogCommand implements Callable<Integer> {
               + trinoName
               + "\")");
     }
-    Path workDir = Path.of("").toAbsolutePath();
-    TrinoCatalog catalog =
-        TrinoCatalog.of(
-            icebergName, Catalogs.icebergProperties(section), workDir, secretEnv, showSecrets);
+    List<String> properties;
+    String table = p.sink().table();
+    if (hudi) {
+      HudiTrinoCatalog catalog = HudiTrinoCatalog.of(p.sink().config(), table);
+      properties = catalog.lines();
+      table = catalog.table();
+    } else {
+      Path workDir = Path.of("").toAbsolutePath();
+      properties =
+          TrinoCatalog.of(
+                  icebergName, Catalogs.icebergProperties(section), workDir, secretEnv, showSecrets)
+              .lines();
+    }
     List<String> lines = new ArrayList<>();
     lines.add(
         "# Trino catalog \""
@@ -121,9 +138,9 @@ final class TrinoCatalogCommand implements Callable<Integer> {
             + ".properties, then query "
             + trinoName
             + "."
-            + p.sink().table()
+            + table
             + ".");
-    lines.addAll(catalog.lines());
+    lines.addAll(properties);
     String text = String.join("\n", lines) + "\n";
     if (output == null) {
       command.commandLine().getOut().print(text);

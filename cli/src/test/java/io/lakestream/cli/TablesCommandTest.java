@@ -42,7 +42,7 @@ class TablesCommandTest {
     assertThat(err.toString())
         .contains(
             "catalog.type: no table format on the class path reads catalog type \"jbdc\""
-                + " (Iceberg reads jdbc, rest, hive, nessie, glue, hadoop)");
+                + " (Hudi reads hudi; Iceberg reads jdbc, rest, hive, nessie, glue, hadoop)");
     assertThat(out.toString()).isEmpty();
   }
 }

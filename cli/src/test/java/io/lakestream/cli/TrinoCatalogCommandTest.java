@@ -189,6 +189,46 @@ class TrinoCatalogCommandTest {
   }
 
   @Test
+  void aHudiSinkGetsTheHudiConnectorOnTheFileMetastoreItsSyncKeeps() throws Exception {
+    Path spec = dir.resolve("hudi.yaml");
+    Files.writeString(
+        spec,
+        String.join(
+            "\n",
+            "pipeline: orders-h",
+            "source: {kafka: {bootstrap-servers: \"localhost:9092\", topics: [orders]}}",
+            "schema: {fields: [{name: id, type: long, required: true}]}",
+            "sink:",
+            "  hudi:",
+            "    path: " + dir.resolve("hudi/orders"),
+            "    table: shop.orders",
+            "    sync: {type: trino-file-metastore, dir: " + dir.resolve("meta") + "}",
+            "checkpoint: {dir: state}",
+            ""));
+
+    assertThat(run("trino-catalog", "--spec", spec.toString())).as(err.toString()).isZero();
+
+    assertThat(properties())
+        .isEqualTo(
+            String.join(
+                "\n",
+                "connector.name=hudi",
+                "hive.metastore=file",
+                "hive.metastore.catalog.dir=file://" + dir.resolve("meta"),
+                "hive.metastore.version-compatibility=UNSAFE_ASSUME_COMPATIBILITY",
+                "fs.native-local.enabled=true",
+                "local.location=/"));
+    assertThat(out.toString())
+        .contains("etc/catalog/hudi.properties, then query hudi.shop.orders.")
+        .contains("merge-on-read tables read-optimized");
+
+    err.getBuffer().setLength(0);
+    Files.writeString(spec, Files.readString(spec).replaceAll("    sync: .*\n", ""));
+    assertThat(run("trino-catalog", "--spec", spec.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("sink.hudi.sync: is needed for Trino");
+  }
+
+  @Test
   void unsharableCatalogsBadNamesAndUnwritableFilesAreRefusedInWords() throws Exception {
     Path hadoop = spec("    catalog: {type: hadoop, warehouse: /tmp/wh}");
     assertThat(run("trino-catalog", "--spec", hadoop.toString())).isEqualTo(2);

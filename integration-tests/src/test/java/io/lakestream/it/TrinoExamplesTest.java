@@ -42,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * hour boundary): the first runs read events 0..239 (minutes 0..9) and three malformed records; the
  * second runs read three events of minute 0 (too late: the watermark is past minute 9), events
  * 240..299 and two exact redeliveries. The customers topic gets Debezium creates, then updates and
- * deletes of committed rows.
+ * deletes of committed rows. The Hudi pipeline reads the orders topic once, after both rounds, and
+ * Trino reads its table through the file metastore the sink keeps.
  */
 @ExtendWith({KafkaBroker.class, SharedTrino.class})
 class TrinoExamplesTest {
@@ -106,7 +107,7 @@ class TrinoExamplesTest {
     String servers = broker.bootstrapServers();
     broker.createTopic("trino-ex-orders", 1);
     broker.createTopic("trino-ex-customers", 1);
-    for (String spec : List.of("orders", "orders-per-minute", "customers")) {
+    for (String spec : List.of("orders", "orders-per-minute", "customers", "orders-hudi")) {
       copySpec(spec, servers);
     }
 
@@ -191,9 +192,22 @@ class TrinoExamplesTest {
     customers.put(21L, added);
     changes.add(debezium("c", null, added));
     TestEvents.produceValues(servers, "trino-ex-customers", 0, changes);
-    for (String spec : List.of("orders", "orders-per-minute", "customers")) {
+    for (String spec : List.of("orders", "orders-per-minute", "customers", "orders-hudi")) {
       runToEnd(spec);
     }
+
+    Path hudiCatalog = dir.resolve("hudi.properties");
+    lakestream(
+        "trino-catalog",
+        "--spec",
+        "pipelines/orders-hudi.yaml",
+        "--output",
+        hudiCatalog.toString());
+    assertThat(Files.readString(hudiCatalog))
+        .isEqualTo(
+            Files.readString(EXAMPLES.resolve("catalog/hudi.properties"))
+                .replace("/path/to/lakestream", dir.toAbsolutePath().toString()));
+    trino.createCatalog("hudi", hudiCatalog);
 
     Path catalogFile = dir.resolve("lakestream.properties");
     lakestream(
@@ -308,6 +322,39 @@ class TrinoExamplesTest {
                       .toList());
           assertThat(rows.subList(1, rows.size()))
               .allSatisfy(r -> assertThat(r.get(4)).isNotBlank());
+        });
+
+    expectations.put(
+        "hudi-orders-per-category.sql",
+        rows -> {
+          Map<Long, Order> distinct = new TreeMap<>();
+          orders.forEach(o -> distinct.putIfAbsent(o.id(), o)); // redeliveries replace themselves
+          Map<String, List<Order>> byCategory = new TreeMap<>();
+          distinct
+              .values()
+              .forEach(
+                  o -> byCategory.computeIfAbsent(o.category(), k -> new ArrayList<>()).add(o));
+          assertThat(rows)
+              .isEqualTo(
+                  table(
+                      List.of("category", "orders", "revenue"),
+                      byCategory.entrySet().stream()
+                          .map(
+                              e ->
+                                  List.of(
+                                      e.getKey(),
+                                      Integer.toString(e.getValue().size()),
+                                      sum(e.getValue())))
+                          .toList()));
+        });
+    expectations.put(
+        "hudi-timeline.sql",
+        rows -> {
+          assertThat(rows.subList(0, 2))
+              .extracting(r -> r.subList(0, 2))
+              .containsExactly(List.of("action", "state"), List.of("commit", "COMPLETED"));
+          assertThat(rows).hasSize(2);
+          assertThat(Long.parseLong(rows.get(1).get(2))).isPositive();
         });
 
     try (Stream<Path> files = Files.list(EXAMPLES.resolve("sql"))) {

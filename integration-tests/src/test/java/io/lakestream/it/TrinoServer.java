@@ -36,14 +36,15 @@ import java.util.zip.ZipInputStream;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * A real Trino server with the Iceberg connector, a single node on 127.0.0.1 on a free port, as a
- * child process of this JVM. Catalogs are added while it runs ({@link #createCatalog}), so one
- * server serves every test of a run ({@link SharedTrino}).
+ * A real Trino server with the Iceberg and Hudi connectors, a single node on 127.0.0.1 on a free
+ * port, as a child process of this JVM. Catalogs are added while it runs ({@link #createCatalog}),
+ * so one server serves every test of a run ({@link SharedTrino}).
  *
  * <p>The server comes from Maven Central: the build copies {@code trino-server-core} (tarball),
- * {@code trino-iceberg} (plugin zip) and {@code sqlite-jdbc} to {@code lakestream.it.trino.dist};
- * the first start of a build unpacks them to {@code lakestream.it.trino.home} with GNU tar, since
- * the tarball has hard links. Trino {@value #MIN_JAVA} and later needs a JDK of at least that
+ * {@code trino-iceberg} (plugin zip), {@code sqlite-jdbc} and the full {@code trino-server} tarball
+ * (the only place the Hudi plugin is published) to {@code lakestream.it.trino.dist}; the first
+ * start of a build unpacks them to {@code lakestream.it.trino.home} with GNU tar, since the
+ * tarballs have hard links. Trino {@value #MIN_JAVA} and later needs a JDK of at least that
  * version: {@code $TRINO_JAVA_HOME}, else the newest such JDK under {@code /usr/lib/jvm}.
  *
  * <p>{@link #close()} sends SIGTERM to the server's process id (the launcher execs the JVM, so it
@@ -274,21 +275,23 @@ final class TrinoServer implements AutoCloseable {
   }
 
   /**
-   * The unpacked server, with the Iceberg plugin and the SQLite driver in place; unpacks it on the
-   * first call of a build. A marker file written last tells a complete install from a broken one.
+   * The unpacked server, with the Iceberg plugin, the SQLite driver and the Hudi plugin in place;
+   * unpacks it on the first call of a build. A marker file written last tells a complete install
+   * from a broken one (or from one of an earlier layout, without Hudi).
    */
   private static Path unpacked() throws IOException, InterruptedException {
     String version = property("lakestream.it.trino.version");
     Path dist = Path.of(property("lakestream.it.trino.dist"));
     Path root = Path.of(property("lakestream.it.trino.home"));
     Path home = root.resolve("trino-server-core-" + version);
-    Path marker = root.resolve("unpacked-" + version);
+    Path marker = root.resolve("unpacked-" + version + "-iceberg-hudi");
     if (Files.exists(marker)) {
       return home;
     }
     Path tarball = dist.resolve("trino-server-core-" + version + ".tar.gz");
     Path plugin = dist.resolve("trino-iceberg-" + version + ".zip");
-    for (Path p : List.of(tarball, plugin)) {
+    Path full = dist.resolve("trino-server-" + version + ".tar.gz");
+    for (Path p : List.of(tarball, plugin, full)) {
       if (!Files.isRegularFile(p)) {
         throw new IOException(
             p
@@ -307,8 +310,24 @@ final class TrinoServer implements AutoCloseable {
         Files.copy(jar, home.resolve("plugin/iceberg").resolve(jar.getFileName()));
       }
     }
+    hudiPlugin(full, version, root, home);
     Files.writeString(marker, version + "\n");
     return home;
+  }
+
+  /**
+   * Moves {@code plugin/hudi} of the full server tarball into {@code home}. Its jars are hard links
+   * to files elsewhere in the tarball (lib/, other plugins), so GNU tar unpacks all of it to a
+   * scratch directory; moving the directory keeps the linked files, and the rest is deleted.
+   */
+  private static void hudiPlugin(Path full, String version, Path root, Path home)
+      throws IOException, InterruptedException {
+    Path scratch = root.resolve("full-" + version);
+    Files.createDirectories(scratch);
+    run(List.of("tar", "-xzf", full.toString(), "-C", scratch.toString()), root);
+    Files.move(
+        scratch.resolve("trino-server-" + version + "/plugin/hudi"), home.resolve("plugin/hudi"));
+    deleteRecursively(scratch);
   }
 
   private static void unzip(Path zip, Path into) throws IOException {

@@ -75,15 +75,23 @@ final class HudiCommitter implements SinkCommitter {
   private final Path sessionDir;
   private final Fencing fencing;
   private final BaseKeyGenerator keys;
+  private final TableSync sync;
   private HoodieJavaWriteClient<HoodieRecordPayload<?>> client;
   private org.apache.avro.Schema clientSchema;
   private Long epoch;
 
   /**
    * @param sessionDir where this process's writers stage rows
+   * @param sync registers the table after every completed commit
    */
   HudiCommitter(
-      HudiTable table, FileSystem fs, String tableName, WriterId writer, Path sessionDir) {
+      HudiTable table,
+      FileSystem fs,
+      String tableName,
+      WriterId writer,
+      Path sessionDir,
+      TableSync sync) {
+    this.sync = sync;
     this.table = table;
     this.fs = fs;
     this.tableName = tableName;
@@ -201,6 +209,7 @@ final class HudiCommitter implements SinkCommitter {
       int fileCount = (int) statuses.stream().map(s -> s.getFileId()).distinct().count();
       long bytes = statuses.stream().mapToLong(s -> s.getStat().getTotalWriteBytes()).sum();
       cleanUp(files);
+      sync.afterCommit(schema, statuses.stream().map(WriteStatus::getPartitionPath).toList());
       LOG.info(
           "Committed checkpoint {} of {} to Hudi table {}: {} file groups, {} records in {} ms"
               + " (instant {})",

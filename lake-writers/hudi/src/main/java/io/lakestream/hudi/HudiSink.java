@@ -22,14 +22,20 @@ final class HudiSink implements Sink {
   private final Path sessionDir;
   private final HudiCommitter committer;
 
-  HudiSink(HudiTable table, FileSystem fs, String tableName, Schema schema, WriterId writer) {
+  HudiSink(
+      HudiTable table,
+      FileSystem fs,
+      String tableName,
+      Schema schema,
+      WriterId writer,
+      TableSync sync) {
     this.table = table;
     this.fs = fs;
     this.tableName = tableName;
     this.schema = schema;
     this.sessionDir =
         new Path(StagedRows.writerDir(table.basePath(), writer), UUID.randomUUID().toString());
-    this.committer = new HudiCommitter(table, fs, tableName, writer, sessionDir);
+    this.committer = new HudiCommitter(table, fs, tableName, writer, sessionDir, sync);
   }
 
   @Override

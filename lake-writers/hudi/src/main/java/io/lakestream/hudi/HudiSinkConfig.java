@@ -89,6 +89,7 @@ record HudiSinkConfig(
     HudiSinkOptions.Compaction compaction =
         choice(config, path, problems, HudiSinkOptions.COMPACTION);
     int compactEvery = compactEvery(config, path, problems);
+    TableSyncConfig.parse(config, path, problems); // opened by HudiSinkFactory
     Object typeGiven = config.get(HudiSinkOptions.TYPE.key());
     boolean typeKnown = typeGiven == null || SpecOption.choiceName(type).equals(typeGiven);
     if (typeKnown && type == HudiSinkOptions.TableType.COPY_ON_WRITE) {

@@ -107,9 +107,15 @@ public final class HudiSinkFactory implements SinkFactory {
               + table.keyFields()
               + "; fix sink.hudi.record-key or choose another path");
     }
+    TableSyncConfig sync = TableSyncConfig.parse(context.config(), PATH, problems);
     try {
       return new HudiSink(
-          table, table.fileSystem(), context.table(), context.schema(), context.writer());
+          table,
+          table.fileSystem(),
+          context.table(),
+          context.schema(),
+          context.writer(),
+          sync == null ? TableSync.NONE : sync.open(table, context.table()));
     } catch (IOException e) {
       throw new PipelineException(
           "Cannot open Hudi table " + context.table() + " at " + table.basePath() + ": " + e, e);

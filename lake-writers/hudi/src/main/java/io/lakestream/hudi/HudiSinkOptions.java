@@ -117,6 +117,16 @@ public final class HudiSinkOptions {
           .withDescription(
               "Merge-on-read with `compaction: inline`: delta commits per compaction.");
 
+  public static final SpecOption<Map<String, Object>> SYNC =
+      SpecOption.key(TableSyncConfig.KEY)
+          .<Map<String, Object>>type("section")
+          .withDescription(
+              "Registers the table for query engines after every commit that adds a partition or"
+                  + " a column. `type: trino-file-metastore` (the only one so far) writes Trino's"
+                  + " file metastore in the local directory `dir`, under `schema` (default: the"
+                  + " table's namespace), for a catalog `lakestream trino-catalog` prints; a Hive"
+                  + " Metastore or Glue sync does not exist yet. Off when absent.");
+
   private static final List<SpecOption<?>> ALL =
       List.of(
           PATH,
@@ -129,7 +139,8 @@ public final class HudiSinkOptions {
           PROPERTIES,
           TABLE_VERSION,
           COMPACTION,
-          COMPACT_EVERY);
+          COMPACT_EVERY,
+          SYNC);
 
   private HudiSinkOptions() {}
 

@@ -126,7 +126,7 @@ public final class HudiSnapshotReader {
   }
 
   /** The table's partition paths relative to the base path ({@code ""} when unpartitioned). */
-  private static List<String> partitions(String basePath) throws IOException {
+  static List<String> partitions(String basePath) throws IOException {
     Path base = new Path(basePath);
     FileSystem fs = base.getFileSystem(HudiTable.hadoopConf());
     List<String> partitions = new ArrayList<>();

@@ -34,7 +34,8 @@ class HudiSinkOptionsDocTest {
             "properties",
             "table-version",
             "compaction",
-            "compact-every");
+            "compact-every",
+            "sync");
     assertThat(HudiSinkOptions.all()).allSatisfy(o -> assertThat(o.description()).isNotBlank());
   }
 }

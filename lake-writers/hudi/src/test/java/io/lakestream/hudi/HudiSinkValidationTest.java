@@ -62,7 +62,7 @@ class HudiSinkValidationTest {
         .containsExactlyInAnyOrder(
             "sink.hudi.colour: unknown option (known: path, table, type, operation, record-key,"
                 + " ordering-field, partition-by, properties, table-version, compaction,"
-                + " compact-every)",
+                + " compact-every, sync)",
             "sink.hudi.path: is required: the table's base path, e.g. warehouse/hudi/orders",
             "sink.hudi.type: unknown value \"copy-on-read\" (supported: copy-on-write,"
                 + " merge-on-read)",

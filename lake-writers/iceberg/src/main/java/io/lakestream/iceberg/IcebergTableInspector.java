@@ -142,7 +142,8 @@ final class IcebergTableInspector implements TableInspector {
         commits,
         all.size(),
         writers(t),
-        totals(t, table));
+        totals(t, table),
+        Map.of());
   }
 
   private Table load(String table) {

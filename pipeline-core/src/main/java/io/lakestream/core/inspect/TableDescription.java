@@ -25,6 +25,8 @@ import java.util.Map;
  * @param writers the last checkpoint of every lakestream writer the table's current version
  *     records, by pipeline then writer
  * @param totals the current version's totals; {@link Totals#EMPTY} for a table without commits
+ * @param details facts only this format has, by label in display order, e.g. Hudi's table type,
+ *     ordering field and file groups; empty for Iceberg
  */
 public record TableDescription(
     String name,
@@ -39,7 +41,8 @@ public record TableDescription(
     List<Commit> commits,
     int commitCount,
     List<WriterCheckpoint> writers,
-    Totals totals) {
+    Totals totals,
+    Map<String, String> details) {
 
   public TableDescription {
     columns = List.copyOf(columns);
@@ -47,6 +50,7 @@ public record TableDescription(
     properties = Map.copyOf(properties);
     commits = List.copyOf(commits);
     writers = List.copyOf(writers);
+    details = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(details));
   }
 
   /**
