@@ -55,9 +55,9 @@ public record DriftReport(
 
   /**
    * A comparison of one range's rows, keyed by {@code key} (empty: whole rows, repeats counted),
-   * fed row by row: every main-line row first, then the recomputed ones. It holds the
-   * main line's rows of the range (indexed by key) and the largest differences, never the
-   * recomputed rows, so a range costs the memory of one side.
+   * fed row by row: every main-line row first, then the recomputed ones. It holds the main line's
+   * rows of the range (indexed by key) and the largest differences, never the recomputed rows, so a
+   * range costs the memory of one side.
    */
   public static final class Comparison {
     private final RowRange range;
@@ -91,7 +91,7 @@ public record DriftReport(
         return;
       }
       Map<String, Object> other = matches.remove(matches.size() - 1);
-      if (!other.equals(row)) {
+      if (!same(other, row)) {
         changed++;
         addDeltas(other, row);
       }
@@ -121,11 +121,10 @@ public record DriftReport(
         }
         Number m = main == null ? null : number(main.get(column));
         Number b = branch == null ? null : number(branch.get(column));
-        if ((m != null || b != null) && !Objects.equals(m, b)) {
+        if ((m != null || b != null) && !close(m, b)) {
           double delta = value(b) - value(m);
           if (delta != 0
-              && (largest.size() < LARGEST
-                  || Math.abs(delta) > Math.abs(largest.peek().delta()))) {
+              && (largest.size() < LARGEST || Math.abs(delta) > Math.abs(largest.peek().delta()))) {
             Map<String, Object> keyValues = new LinkedHashMap<>();
             key.forEach(c -> keyValues.put(c, present.get(c)));
             largest.add(new Delta(keyValues, column, m, b, delta));
@@ -136,6 +135,39 @@ public record DriftReport(
         }
       }
     }
+  }
+
+  /** Whether two rows with the same key hold the same values; see {@link #close}. */
+  private static boolean same(Map<String, Object> a, Map<String, Object> b) {
+    if (!a.keySet().equals(b.keySet())) {
+      return false;
+    }
+    for (Map.Entry<String, Object> e : a.entrySet()) {
+      Object other = b.get(e.getKey());
+      if (!Objects.equals(e.getValue(), other)
+          && !(e.getValue() instanceof Number m && other instanceof Number n && close(m, n))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Whether two values are equal, floating-point ones within rounding: a sum of doubles depends on
+   * the order it adds them in, which differs between a live run and a replay, so differences below
+   * one part in 10^9 are not drift.
+   */
+  private static boolean close(Number m, Number b) {
+    if (Objects.equals(m, b)) {
+      return true;
+    }
+    if (!(m instanceof Double || m instanceof Float)
+        || !(b instanceof Double || b instanceof Float)) {
+      return false;
+    }
+    double x = m.doubleValue();
+    double y = b.doubleValue();
+    return Math.abs(x - y) <= 1e-9 * Math.max(Math.abs(x), Math.abs(y));
   }
 
   private static Object keyOf(List<String> key, Map<String, Object> row) {

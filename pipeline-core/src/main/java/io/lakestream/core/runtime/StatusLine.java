@@ -32,6 +32,10 @@ final class StatusLine implements AutoCloseable {
   private long lastAt;
   private volatile long lastCheckpointId = -1;
   private volatile long lastCheckpointMillis;
+
+  /** Records read when the last checkpoint committed: roughly those its positions cover. */
+  private volatile long inAtCommit;
+
   private final long recoveredCheckpointId;
 
   /**
@@ -72,6 +76,7 @@ final class StatusLine implements AutoCloseable {
   void checkpointCommitted(long id, long startedMillis) {
     lastCheckpointMillis = startedMillis;
     lastCheckpointId = id;
+    inAtCommit = metrics.snapshot().in();
   }
 
   private void printEveryInterval() {
@@ -95,7 +100,9 @@ final class StatusLine implements AutoCloseable {
     String lagText;
     try {
       long records = lag.getAsLong();
-      lagText = fmt(records) + (options.stopAtEnd() ? eta(records, rate) : "");
+      // the lag counts from the last commit; what was read since is done but for its commit
+      long unread = Math.max(0, records - (m.in() - inAtCommit));
+      lagText = fmt(records) + (options.stopAtEnd() ? eta(unread, rate) : "");
     } catch (RuntimeException e) {
       lagText = "unknown";
     }
@@ -192,7 +199,9 @@ final class StatusLine implements AutoCloseable {
     return b.toString();
   }
 
-  /** {@code ", ETA 2m05s"} for {@code records} left at {@code rate} per second, or nothing. */
+  /**
+   * {@code ", ETA 2m05s"} for {@code records} left to read at {@code rate} per second, or nothing.
+   */
   private static String eta(long records, long rate) {
     if (records == 0 || rate == 0) {
       return "";

@@ -49,8 +49,7 @@ class DriftReportTest {
     List<Map<String, Object>> recomputed =
         List.of(row("books", 10, 100.0), row("games", 7, 20.0), row("toys", 3, 4.0));
 
-    DriftReport report =
-        compare(List.of("window_start", "category"), live, recomputed);
+    DriftReport report = compare(List.of("window_start", "category"), live, recomputed);
 
     assertThat(report.mainRows()).isEqualTo(3);
     assertThat(report.branchRows()).isEqualTo(3);
@@ -68,6 +67,28 @@ class DriftReportTest {
             "tools.n=-1.0",
             "tools.total=-1.0");
     assertThat(report.largest().get(0).delta()).isEqualTo(-30.0);
+  }
+
+  @Test
+  void floatingPointSumsThatDifferOnlyByRoundingAreNotDrift() {
+    double ordered = 0.1 + 0.2 + 0.3;
+    double reordered = 0.3 + 0.2 + 0.1;
+    assertThat(ordered).isNotEqualTo(reordered);
+
+    DriftReport report =
+        compare(
+            List.of("window_start", "category"),
+            List.of(row("books", 3, ordered)),
+            List.of(row("books", 3, reordered)));
+
+    assertThat(report.unchanged()).isTrue();
+    assertThat(
+            compare(
+                    List.of("window_start", "category"),
+                    List.of(row("books", 3, 0.6)),
+                    List.of(row("books", 3, 0.6001)))
+                .changed())
+        .isEqualTo(1);
   }
 
   @Test
