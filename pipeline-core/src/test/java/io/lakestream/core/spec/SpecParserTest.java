@@ -192,7 +192,8 @@ class SpecParserTest {
             null,
             new StateSpec(StateSpec.Backend.ROCKSDB, SpecOptions.DEFAULT_KEY_GROUPS),
             WriterId.DEFAULT,
-            new MetricsSpec(9400, 3));
+            new MetricsSpec(9400, 3),
+            MaintenanceSpec.NONE);
     assertThat(spec).isEqualTo(expected);
   }
 
