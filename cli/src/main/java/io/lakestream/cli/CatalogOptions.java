@@ -1,7 +1,6 @@
 package io.lakestream.cli;
 
 import io.lakestream.catalog.Catalogs;
-import io.lakestream.core.spec.PipelineSpec;
 import io.lakestream.core.spec.SpecParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,11 +47,7 @@ final class CatalogOptions {
       return new LinkedHashMap<>(properties);
     }
     if (spec != null) {
-      PipelineSpec p = SpecParser.parse(spec);
-      Object catalog = p.sink().config().get("catalog");
-      @SuppressWarnings("unchecked")
-      Map<String, Object> section = catalog instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
-      return section;
+      return SpecParser.parse(spec).sink().catalog();
     }
     Path dir = warehouse == null ? Path.of(Catalogs.DEFAULT_WAREHOUSE) : warehouse;
     if (!Files.isDirectory(dir)) {
