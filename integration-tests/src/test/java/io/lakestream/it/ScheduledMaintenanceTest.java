@@ -90,8 +90,8 @@ class ScheduledMaintenanceTest {
 
     changes.assertTableEquals(warehouse);
     Table table = LakeTables.load(warehouse, DebeziumChanges.TABLE);
-    long dataFilesAdded = 0;
-    long deleteFilesAdded = 0;
+    int dataFilesAdded = 0;
+    int deleteFilesAdded = 0;
     long rewrites = 0;
     for (Snapshot s : table.snapshots()) {
       if (DataOperations.REPLACE.equals(s.operation())) {

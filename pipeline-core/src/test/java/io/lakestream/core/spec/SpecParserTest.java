@@ -235,7 +235,7 @@ class SpecParserTest {
         .containsExactly(
             "sinks: unknown key, did you mean \"sink\"? (known: pipeline, writer, parallelism,"
                 + " source, schema, event-time, state, transforms, sink, checkpoint, errors,"
-                + " metrics)",
+                + " metrics, maintenance)",
             "pipeline: must be letters, digits, '.', '_' and '-' (got \"my pipeline\")",
             "parallelism: must be between 1 and 1024 (got 0)",
             "source.kafka.topicz: unknown key, did you mean \"topics\"? (known: bootstrap-servers,"
