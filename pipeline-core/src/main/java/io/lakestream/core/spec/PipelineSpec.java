@@ -78,24 +78,6 @@ public record PipelineSpec(
     return List.copyOf(names);
   }
 
-  /** This spec with another maintenance section (one given in a file of its own). */
-  public PipelineSpec withMaintenance(MaintenanceSpec newMaintenance) {
-    return new PipelineSpec(
-        pipeline,
-        source,
-        schema,
-        transforms,
-        sink,
-        checkpoint,
-        errors,
-        parallelism,
-        eventTime,
-        state,
-        writer,
-        metrics,
-        newMaintenance);
-  }
-
   /** Who this run's commits are made by. */
   public WriterId writerId() {
     return new WriterId(pipeline, writer);
