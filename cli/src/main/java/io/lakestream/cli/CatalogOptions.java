@@ -57,10 +57,7 @@ final class CatalogOptions {
       if (p.sink().type().equals(HudiSinkFactory.TYPE)) {
         return new LinkedHashMap<>(HudiTableInspectorFactory.catalogOf(p.sink().config()));
       }
-      Object catalog = p.sink().config().get("catalog");
-      @SuppressWarnings("unchecked")
-      Map<String, Object> section = catalog instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
-      return section;
+      return p.sink().catalog();
     }
     Path dir = warehouse == null ? Path.of(Catalogs.DEFAULT_WAREHOUSE) : warehouse;
     if (!Files.isDirectory(dir)) {

@@ -38,6 +38,7 @@ import picocli.CommandLine.ScopeType;
       TablesCommand.class,
       DescribeCommand.class,
       MaintainCommand.class,
+      ScheduleCommand.class,
       BenchCommand.class,
       TrinoCatalogCommand.class,
       CommandLine.HelpCommand.class

@@ -3,15 +3,13 @@ package io.lakestream.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestream.compaction.ActionResult;
-import io.lakestream.compaction.ExpireSnapshots;
 import io.lakestream.compaction.MaintenanceAction;
-import io.lakestream.compaction.RemoveOrphanFiles;
-import io.lakestream.compaction.RewriteDataFiles;
-import io.lakestream.compaction.RewriteManifests;
+import io.lakestream.compaction.MaintenanceActions;
 import io.lakestream.compaction.TableMaintenance;
+import io.lakestream.core.spec.MaintenanceSpec.Action;
+import io.lakestream.core.spec.MaintenanceSpec.ActionOptions;
 import io.lakestream.core.spec.PipelineSpec;
 import io.lakestream.core.spec.SpecParser;
 import io.lakestream.core.spec.Units;
@@ -35,7 +33,8 @@ import picocli.CommandLine.Spec;
     name = "maintain",
     description = {
       "Keep Iceberg tables fast and small, safely beside running pipelines: bin-pack small files"
-          + " and apply deletes, merge manifests, expire old snapshots, delete orphan files.",
+          + " and apply deletes, combine position-delete files and drop dangling ones, merge"
+          + " manifests, expire old snapshots, delete orphan files.",
       "Every writer's last checkpoint stays findable after expiry, and files a persisted"
           + " checkpoint will still commit are never deleted. Prints one result line per action"
           + " and table; progress goes to stderr."
@@ -43,19 +42,6 @@ import picocli.CommandLine.Spec;
 final class MaintainCommand implements Callable<Integer> {
   private static final ObjectMapper MAPPER =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
-  /** The actions, in the order they run. */
-  enum Action {
-    REWRITE_DATA_FILES,
-    REWRITE_MANIFESTS,
-    EXPIRE_SNAPSHOTS,
-    REMOVE_ORPHAN_FILES;
-
-    @Override
-    public String toString() {
-      return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-    }
-  }
 
   @Spec CommandSpec command;
   @Mixin CatalogOptions catalog;
@@ -72,8 +58,9 @@ final class MaintainCommand implements Callable<Integer> {
       split = ",",
       converter = ActionConverter.class,
       description =
-          "Actions to run, comma-separated or repeated: rewrite-data-files, rewrite-manifests,"
-              + " expire-snapshots, remove-orphan-files. They run in this order. Default: all.")
+          "Actions to run, comma-separated or repeated: rewrite-data-files,"
+              + " rewrite-position-deletes, rewrite-manifests, expire-snapshots,"
+              + " remove-orphan-files. They run in this order. Default: all.")
   Set<Action> actions = EnumSet.noneOf(Action.class);
 
   @Option(
@@ -89,9 +76,9 @@ final class MaintainCommand implements Callable<Integer> {
       paramLabel = "N",
       defaultValue = "5",
       description =
-          "rewrite-data-files: fewest files of one partition worth rewriting together (a"
-              + " partition with more than the target size of data is rewritten anyway)."
-              + " Default: ${DEFAULT-VALUE}.")
+          "rewrite-data-files, rewrite-position-deletes: fewest files of one partition worth"
+              + " rewriting together (a partition with more than the target size of data is"
+              + " rewritten anyway). Default: ${DEFAULT-VALUE}.")
   int minInputFiles;
 
   @Option(
@@ -190,19 +177,11 @@ final class MaintainCommand implements Callable<Integer> {
               + "' is not a size; use e.g. "
               + Units.BYTE_SIZE_SYNTAX);
     }
-    Clock clock = Clock.systemUTC();
-    List<MaintenanceAction> chosen = new ArrayList<>();
-    for (Action a : actions.isEmpty() ? EnumSet.allOf(Action.class) : EnumSet.copyOf(actions)) {
-      chosen.add(
-          switch (a) {
-            case REWRITE_DATA_FILES ->
-                new RewriteDataFiles(target, minInputFiles, deleteFileThreshold, clock);
-            case REWRITE_MANIFESTS -> new RewriteManifests(clock);
-            case EXPIRE_SNAPSHOTS -> new ExpireSnapshots(olderThan, retainLast, clock);
-            case REMOVE_ORPHAN_FILES -> new RemoveOrphanFiles(orphansOlderThan, clock);
-          });
-    }
-    return chosen;
+    return MaintenanceActions.of(
+        actions,
+        new ActionOptions(
+            target, minInputFiles, deleteFileThreshold, olderThan, retainLast, orphansOlderThan),
+        Clock.systemUTC());
   }
 
   private List<String> tableNames() {
@@ -227,18 +206,7 @@ final class MaintainCommand implements Callable<Integer> {
 
   private static String json(List<ActionResult> results) {
     ObjectNode root = MAPPER.createObjectNode();
-    ArrayNode array = root.putArray("results");
-    for (ActionResult r : results) {
-      ObjectNode node =
-          array
-              .addObject()
-              .put("action", r.action())
-              .put("table", r.table())
-              .put("dry_run", r.dryRun())
-              .put("duration_ms", r.duration().toMillis());
-      ObjectNode counts = node.putObject("counts");
-      r.counts().forEach(counts::put);
-    }
+    root.set("results", ResultJson.results(results));
     try {
       return MAPPER.writeValueAsString(root);
     } catch (JsonProcessingException e) {

@@ -70,8 +70,9 @@ final class PipelineRunner {
 
   /**
    * Runs {@code spec} on this thread until it ends, serving its metrics on {@code metrics.port}
-   * while it runs. SIGTERM and SIGINT (Ctrl-C) ask it to commit the current checkpoint and stop, so
-   * the command exits 0; a second signal exits at once with 130.
+   * while it runs, and its maintenance jobs when they run in the pipeline. SIGTERM and SIGINT
+   * (Ctrl-C) ask it to commit the current checkpoint and stop, so the command exits 0; a second
+   * signal exits at once with 130.
    */
   static RunResult run(PipelineSpec spec, RunOptions options, PrintStream err) {
     Pipeline pipeline = new Pipeline(spec, options);
@@ -89,7 +90,8 @@ final class PipelineRunner {
     SignalHandler previousInt = Signal.handle(new Signal("INT"), handler);
     Integer port = spec.metrics().port();
     try (OtlpTracing tracing = OtlpTracing.start(System.getenv(), System.getProperties());
-        MetricsEndpoint endpoint = port == null ? null : MetricsEndpoint.start(port, pipeline)) {
+        MetricsEndpoint endpoint = port == null ? null : MetricsEndpoint.start(port, pipeline);
+        PipelineMaintenance maintenance = PipelineMaintenance.startIfInPipeline(spec)) {
       return pipeline.run();
     } finally {
       Signal.handle(new Signal("TERM"), previousTerm);

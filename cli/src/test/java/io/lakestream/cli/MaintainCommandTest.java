@@ -108,7 +108,7 @@ class MaintainCommandTest {
 
     assertThat(code).as(err.toString()).isZero();
     assertThat(out.toString().lines())
-        .hasSize(4)
+        .hasSize(5)
         .anySatisfy(
             l ->
                 assertThat(l)
@@ -135,7 +135,7 @@ class MaintainCommandTest {
     assertThat(code).isEqualTo(2);
     assertThat(err.toString())
         .contains(
-            "'vacuum' is not an action; use [rewrite-data-files, rewrite-manifests,"
-                + " expire-snapshots, remove-orphan-files]");
+            "'vacuum' is not an action; use [rewrite-data-files, rewrite-position-deletes,"
+                + " rewrite-manifests, expire-snapshots, remove-orphan-files]");
   }
 }

@@ -44,7 +44,12 @@ public final class TableMaintenance implements AutoCloseable {
     return results;
   }
 
-  private Table load(String table) {
+  /**
+   * Loads {@code table} afresh: every call returns a new instance.
+   *
+   * @throws PipelineException if the table does not exist
+   */
+  public Table load(String table) {
     try {
       return catalog.loadTable(TableIdentifier.parse(table));
     } catch (NoSuchTableException e) {

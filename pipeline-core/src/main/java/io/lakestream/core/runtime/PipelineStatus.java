@@ -6,9 +6,7 @@ import io.lakestream.core.inspect.TableInspector;
 import io.lakestream.core.inspect.TableInspectors;
 import io.lakestream.core.source.ReportsProgress;
 import io.lakestream.core.source.Source;
-import io.lakestream.core.spec.ErrorSpec;
 import io.lakestream.core.spec.PipelineSpec;
-import io.lakestream.core.spec.TransformSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -155,18 +153,7 @@ public record PipelineStatus(
 
   /** The tables the spec writes, then any other the checkpoint names. */
   private static List<TableStatus> tables(PipelineSpec spec, Optional<Checkpoint> latest) {
-    Set<String> names = new LinkedHashSet<>();
-    if (!spec.sink().table().endsWith(".*")) {
-      names.add(spec.sink().table());
-    }
-    for (TransformSpec t : spec.transforms()) {
-      if (t instanceof TransformSpec.Window w) {
-        names.add(w.lateTable());
-      }
-    }
-    if (spec.errors().policy() == ErrorSpec.Policy.DEAD_LETTER) {
-      names.add(spec.errors().deadLetterTable());
-    }
+    Set<String> names = new LinkedHashSet<>(spec.outputTables());
     latest.ifPresent(c -> names.addAll(new TreeMap<>(c.committables()).keySet()));
     Object section = spec.sink().config().get("catalog");
     Map<String, ?> catalog = section instanceof Map<?, ?> m ? cast(m) : null;

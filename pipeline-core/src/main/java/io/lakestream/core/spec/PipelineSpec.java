@@ -1,7 +1,9 @@
 package io.lakestream.core.spec;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A validated pipeline spec: where records come from, what shape they have, how they are
@@ -20,6 +22,8 @@ import java.util.Objects;
  * @param writer the name this run commits under; {@link WriterId#DEFAULT} unless the spec names
  *     another
  * @param metrics where the running pipeline serves its metrics
+ * @param maintenance the scheduled maintenance of the spec's tables; {@link MaintenanceSpec#NONE}
+ *     when the spec has none
  */
 public record PipelineSpec(
     String pipeline,
@@ -33,7 +37,8 @@ public record PipelineSpec(
     EventTimeSpec eventTime,
     StateSpec state,
     String writer,
-    MetricsSpec metrics) {
+    MetricsSpec metrics,
+    MaintenanceSpec maintenance) {
   public PipelineSpec {
     Objects.requireNonNull(pipeline, "pipeline");
     Objects.requireNonNull(source, "source");
@@ -45,6 +50,32 @@ public record PipelineSpec(
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(writer, "writer");
     Objects.requireNonNull(metrics, "metrics");
+    Objects.requireNonNull(maintenance, "maintenance");
+  }
+
+  /**
+   * The tables the spec writes by name: the sink table unless it is a pattern, every window's late
+   * table, and the dead-letter table.
+   */
+  public List<String> outputTables() {
+    return outputTables(sink, transforms, errors);
+  }
+
+  static List<String> outputTables(
+      SinkSpec sink, List<TransformSpec> transforms, ErrorSpec errors) {
+    Set<String> names = new LinkedHashSet<>();
+    if (!sink.tablePattern()) {
+      names.add(sink.table());
+    }
+    for (TransformSpec t : transforms) {
+      if (t instanceof TransformSpec.Window w) {
+        names.add(w.lateTable());
+      }
+    }
+    if (errors.policy() == ErrorSpec.Policy.DEAD_LETTER) {
+      names.add(errors.deadLetterTable());
+    }
+    return List.copyOf(names);
   }
 
   /** Who this run's commits are made by. */
@@ -83,7 +114,8 @@ public record PipelineSpec(
         eventTime,
         state,
         writer,
-        metrics);
+        metrics,
+        maintenance);
   }
 
   /**
@@ -103,7 +135,8 @@ public record PipelineSpec(
         eventTime,
         state,
         name,
-        metrics);
+        metrics,
+        maintenance);
   }
 
   /** This spec with another metrics section. */
@@ -120,6 +153,7 @@ public record PipelineSpec(
         eventTime,
         state,
         writer,
-        newMetrics);
+        newMetrics,
+        maintenance);
   }
 }

@@ -117,6 +117,27 @@ public final class Section {
     return value.intValue();
   }
 
+  /** A byte size such as {@code 128MB}, at least 1 byte, or the default. */
+  public Long byteSize(SpecOption<Long> option) {
+    JsonNode value = value(option);
+    if (value == null) {
+      return option.defaultValue();
+    }
+    JsonNode given = scalar(value);
+    try {
+      long bytes = Units.parseByteSize(given.asText());
+      if ((given.isTextual() || given.isIntegralNumber()) && bytes > 0) {
+        return bytes;
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    problems.add(
+        pathOf(option),
+        "must be a byte size such as " + Units.BYTE_SIZE_SYNTAX + " (got " + describe(value) + ")");
+    return null;
+  }
+
   /** {@code true} or {@code false}, or the default. */
   public Boolean bool(SpecOption<Boolean> option) {
     JsonNode given = value(option);

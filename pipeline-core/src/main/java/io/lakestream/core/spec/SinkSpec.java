@@ -15,6 +15,20 @@ public record SinkSpec(String type, String table, Map<String, Object> config) {
     config = Map.copyOf(config);
   }
 
+  /**
+   * Whether {@link #table} names a family of tables, {@code namespace.*}, one per source table or
+   * topic, rather than one table.
+   */
+  public boolean tablePattern() {
+    return table.endsWith(".*");
+  }
+
+  /** The {@code catalog} section of the sink's options, or null when it has none. */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> catalog() {
+    return config.get("catalog") instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
+  }
+
   /** Shows every component, with the values of secret options masked. */
   @Override
   public String toString() {

@@ -120,7 +120,8 @@ public final class SpecOptions {
           SINK,
           CHECKPOINT,
           ERRORS,
-          METRICS);
+          METRICS,
+          MaintenanceOptions.MAINTENANCE);
 
   // ---- event-time
 

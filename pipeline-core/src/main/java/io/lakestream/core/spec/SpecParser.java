@@ -262,6 +262,14 @@ public final class SpecParser {
     Integer metricsPort = metricsSection.integer(METRICS_PORT, 1, 65535);
     Integer readyIntervals = metricsSection.integer(METRICS_READY_INTERVALS, 1, 1000);
 
+    MaintenanceSpec maintenance =
+        new MaintenanceReader(problems)
+            .read(
+                top.value(MaintenanceOptions.MAINTENANCE),
+                top.pathOf(MaintenanceOptions.MAINTENANCE),
+                sink == null ? null : sink.type(),
+                writtenTables(sink, transforms, errors));
+
     if (!problems.isEmpty()) {
       throw failure();
     }
@@ -277,7 +285,59 @@ public final class SpecParser {
         eventTime,
         new StateSpec(backend, keyGroups),
         writer,
-        new MetricsSpec(metricsPort, readyIntervals));
+        new MetricsSpec(metricsPort, readyIntervals),
+        maintenance);
+  }
+
+  /**
+   * The tables a maintenance job may name: those the spec writes, empty when the sink writes tables
+   * matching a pattern, null when the sink, transforms or errors sections are wrong.
+   */
+  private static List<String> writtenTables(
+      SinkSpec sink, List<TransformSpec> transforms, ErrorSpec errors) {
+    if (sink == null || transforms == null || errors == null) {
+      return null;
+    }
+    return sink.tablePattern() ? List.of() : PipelineSpec.outputTables(sink, transforms, errors);
+  }
+
+  /**
+   * Reads and validates a maintenance file for {@code spec}: YAML whose only key is {@code
+   * maintenance}, checked as that section of the spec would be. Its problems' paths start with
+   * {@code maintenance}.
+   *
+   * @throws SpecException listing every problem in the file, or saying that it cannot be read
+   */
+  public static MaintenanceSpec parseMaintenance(Path file, PipelineSpec spec) {
+    String yaml;
+    try {
+      yaml = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw single(file.toString(), "cannot read the maintenance file: " + e.getMessage());
+    }
+    SpecParser parser =
+        new SpecParser(file.toAbsolutePath().getParent(), References.systemEnvironment());
+    JsonNode root = YamlTree.read(yaml, ROOT, parser.problems);
+    if (root == null) {
+      throw parser.failure();
+    }
+    parser.references.resolve(root, "");
+    parser.referenceProblems = parser.problems.list().size();
+    Section top = Section.read(root, "", List.of(MaintenanceOptions.MAINTENANCE), parser.problems);
+    if (!top.has(MaintenanceOptions.MAINTENANCE)) {
+      parser.problems.add(MaintenanceOptions.MAINTENANCE.key(), "is required");
+    }
+    MaintenanceSpec maintenance =
+        new MaintenanceReader(parser.problems)
+            .read(
+                top.value(MaintenanceOptions.MAINTENANCE),
+                MaintenanceOptions.MAINTENANCE.key(),
+                spec.sink().type(),
+                writtenTables(spec.sink(), spec.transforms(), spec.errors()));
+    if (!parser.problems.isEmpty()) {
+      throw parser.failure();
+    }
+    return maintenance;
   }
 
   /** A pipeline or writer name: letters, digits, '.', '_' and '-'; null and a problem otherwise. */

@@ -90,6 +90,14 @@ public final class SpecReference {
     section(md, "checkpoint", null, SpecOptions.CHECKPOINT_OPTIONS);
     section(md, "errors", null, SpecOptions.ERRORS_OPTIONS);
     section(md, "metrics", null, SpecOptions.METRICS_OPTIONS);
+    section(md, "maintenance", null, MaintenanceOptions.MAINTENANCE_OPTIONS);
+    section(
+        md,
+        "maintenance.jobs[]",
+        "A job runs its actions on each of its tables when any of its triggers (`cron`,"
+            + " `every-commits`, `small-files`, `delete-files`) fires; at least one is required."
+            + " Options of actions the job does not run are mistakes.",
+        MaintenanceOptions.JOB_OPTIONS);
     values(md);
     references(md);
     return md.toString();

@@ -194,7 +194,8 @@ class SpecParserTest {
             null,
             new StateSpec(StateSpec.Backend.ROCKSDB, SpecOptions.DEFAULT_KEY_GROUPS),
             WriterId.DEFAULT,
-            new MetricsSpec(9400, 3));
+            new MetricsSpec(9400, 3),
+            MaintenanceSpec.NONE);
     assertThat(spec).isEqualTo(expected);
   }
 
@@ -236,7 +237,7 @@ class SpecParserTest {
         .containsExactly(
             "sinks: unknown key, did you mean \"sink\"? (known: pipeline, writer, parallelism,"
                 + " source, schema, event-time, state, transforms, sink, checkpoint, errors,"
-                + " metrics)",
+                + " metrics, maintenance)",
             "pipeline: must be letters, digits, '.', '_' and '-' (got \"my pipeline\")",
             "parallelism: must be between 1 and 1024 (got 0)",
             "source.kafka.topicz: unknown key, did you mean \"topics\"? (known: bootstrap-servers,"
