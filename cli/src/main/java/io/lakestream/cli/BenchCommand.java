@@ -121,6 +121,31 @@ final class BenchCommand implements Callable<Integer> {
   Map<String, String> tableProperties = new LinkedHashMap<>();
 
   @Option(
+      names = "--warehouse",
+      paramLabel = "URI",
+      description =
+          "append, dedupe, window: where the table's files go, e.g. s3://bucket/bench (with the"
+              + " S3 settings as --catalog-property). Default: the work directory's warehouse/.")
+  String warehouse;
+
+  @Option(
+      names = "--catalog-property",
+      paramLabel = "KEY=VALUE",
+      description =
+          "append, dedupe, window: a catalog property, e.g. s3.endpoint=http://127.0.0.1:9000,"
+              + " s3.path-style-access=true, client.region=us-east-1 (credentials from the AWS"
+              + " SDK's default chain, or s3.access-key-id and s3.secret-access-key).")
+  Map<String, String> catalogProperties = new LinkedHashMap<>();
+
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "append, dedupe, window: serve /metrics on this port during the run (as run"
+              + " --metrics-port does), to measure what the endpoint costs.")
+  Integer metricsPort;
+
+  @Option(
       names = "--rounds",
       defaultValue = "5",
       description = "cdc: rounds of changes. Default: ${DEFAULT-VALUE}.")
@@ -187,6 +212,8 @@ final class BenchCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "Produced %,d events in %.1f s%n", produced.count(), produceSeconds);
       out.flush();
 
+      Files.createDirectories(
+          work.resolve("warehouse")); // the catalog's database, wherever files go
       PipelineSpec spec = SpecParser.parse(benchSpec(servers, topic, work));
       com.sun.management.OperatingSystemMXBean os =
           (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -469,7 +496,12 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   private String benchSpec(String servers, String topic, Path work) {
-    Path warehouse = work.resolve("warehouse").toAbsolutePath();
+    Path localWarehouse = work.resolve("warehouse").toAbsolutePath();
+    Map<String, String> catalog = new LinkedHashMap<>();
+    catalog.put("type", "jdbc");
+    catalog.put("uri", "jdbc:sqlite:" + localWarehouse.resolve("catalog.db"));
+    catalog.put("warehouse", warehouse == null ? localWarehouse.toString() : warehouse);
+    catalog.putAll(catalogProperties);
     return String.join(
         "\n",
         "pipeline: bench-" + workload,
@@ -502,11 +534,7 @@ final class BenchCommand implements Callable<Integer> {
         },
         "sink:",
         "  iceberg:",
-        "    catalog: {type: jdbc, uri: \"jdbc:sqlite:"
-            + warehouse.resolve("catalog.db")
-            + "\", warehouse: \""
-            + warehouse
-            + "\"}",
+        "    catalog: " + yamlMap(catalog),
         "    table: bench.events",
         tableProperties.isEmpty() ? "" : "    properties: " + yamlMap(tableProperties),
         "checkpoint: {interval: "
@@ -514,6 +542,7 @@ final class BenchCommand implements Callable<Integer> {
             + ", dir: \""
             + work.resolve("state").toAbsolutePath()
             + "\"}",
+        metricsPort == null ? "" : "metrics: {port: " + metricsPort + "}",
         "");
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.lakestream.core.runtime.ErrorLog;
 import io.lakestream.core.runtime.PipelineChecks;
 import io.lakestream.core.runtime.PipelineStatus;
 import io.lakestream.core.spec.Units;
@@ -27,9 +28,11 @@ import picocli.CommandLine.Spec;
     description = {
       "Show where a pipeline stands: whether a process runs it (and which), its last checkpoint,"
           + " each table's last commit of the pipeline with its age, the lag per partition behind"
-          + " the committed positions, the watermark and the state size.",
-      "Read from the checkpoint directory, the tables and Kafka, so it works while the pipeline"
-          + " runs and after it stopped or crashed. A part that cannot be read says why."
+          + " the committed positions, the watermark, the state size and key count, and the"
+          + " recent errors (failures that ended a run, bad records that stopped one).",
+      "Read from the checkpoint directory (its copy in object storage when checkpoint.dir is"
+          + " one), the tables and Kafka, so it works while the pipeline runs and after it"
+          + " stopped or crashed, from any machine. A part that cannot be read says why."
     })
 final class StatusCommand implements Callable<Integer> {
   private static final ObjectMapper MAPPER =
@@ -67,10 +70,18 @@ final class StatusCommand implements Callable<Integer> {
         s.pipeline(),
         s.runningBy() == null ? "not running" : "running (" + s.runningBy() + ")");
     PipelineStatus.CheckpointInfo c = s.checkpoint();
-    out.printf(
-        Locale.ROOT,
-        "  last checkpoint: %s%n",
-        c == null ? "none" : "#" + c.id() + ", " + when(c.createdAt(), s.at()));
+    if (s.checkpointProblem() != null) {
+      out.printf(
+          Locale.ROOT,
+          "  last checkpoint: unknown (%s)%n",
+          UserMessages.clean(s.checkpointProblem()));
+    } else {
+      out.printf(
+          Locale.ROOT,
+          "  last checkpoint: %s (in %s)%n",
+          c == null ? "none" : "#" + c.id() + ", " + when(c.createdAt(), s.at()),
+          s.checkpointLocation());
+    }
     out.println("  tables:");
     for (PipelineStatus.TableStatus t : s.tables()) {
       String what;
@@ -100,7 +111,22 @@ final class StatusCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "  watermark: %s%n", when(s.watermark(), s.at()));
     }
     if (s.stateBytes() != null) {
-      out.printf(Locale.ROOT, "  state: %s%n", DescribeCommand.bytes(s.stateBytes()));
+      out.printf(
+          Locale.ROOT,
+          "  state: %s%s%n",
+          DescribeCommand.bytes(s.stateBytes()),
+          s.stateKeys() == null
+              ? ""
+              : String.format(Locale.ROOT, ", about %,d keys", s.stateKeys()));
+    }
+    if (s.errors().isEmpty()) {
+      out.println("  recent errors: none");
+    } else {
+      out.println("  recent errors:");
+      for (ErrorLog.Entry e : s.errors()) {
+        out.printf(
+            Locale.ROOT, "    %s: %s%n", when(e.at(), s.at()), UserMessages.clean(e.error()));
+      }
     }
   }
 
@@ -129,6 +155,8 @@ final class StatusCommand implements Callable<Integer> {
       cp.put("age_seconds", seconds(c.createdAt(), s.at()));
       putLongs(cp.putObject("positions"), c.positions());
     }
+    root.put("checkpoint_location", s.checkpointLocation());
+    root.put("checkpoint_problem", s.checkpointProblem());
     var tables = root.putArray("tables");
     for (PipelineStatus.TableStatus t : s.tables()) {
       ObjectNode o = tables.addObject();
@@ -150,6 +178,13 @@ final class StatusCommand implements Callable<Integer> {
     ObjectNode newest = root.putObject("newest_event_times");
     s.newestEventTimes().forEach((split, t) -> newest.put(split, t.toString()));
     root.put("state_bytes", s.stateBytes());
+    root.put("state_keys", s.stateKeys());
+    var errors = root.putArray("errors");
+    for (ErrorLog.Entry e : s.errors()) {
+      ObjectNode o = errors.addObject();
+      o.put("at", e.at().toString());
+      o.put("error", UserMessages.clean(e.error()));
+    }
     try {
       return MAPPER.writeValueAsString(root);
     } catch (JsonProcessingException e) {

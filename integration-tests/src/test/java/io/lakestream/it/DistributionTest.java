@@ -6,14 +6,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.regex.Matcher;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -185,5 +188,102 @@ class DistributionTest {
         .isEqualTo(LongStream.range(0, EVENTS).boxed().toList());
     assertThat(missing.stdout() + missing.stderr() + bounded.stdout() + bounded.stderr())
         .doesNotContain(secret);
+  }
+
+  /**
+   * The unpacked distribution runs a pipeline whose tables and checkpoints are on the shared S3
+   * server: once with the keys in the spec as {@code ${env:...}} references, once with no keys in
+   * the spec, so the AWS SDK's default chain finds them in {@code AWS_ACCESS_KEY_ID} and {@code
+   * AWS_SECRET_ACCESS_KEY} (the server checks them: wrong or missing keys fail). {@code status}
+   * then reads the checkpoint from the server. The secret appears in no output.
+   */
+  @Test
+  @ExtendWith(SharedS3.class)
+  void runsAPipelineOnS3WithKeysFromTheEnvironmentOrTheSdkChain(S3Server s3) throws Exception {
+    String bucket = "distribution";
+    s3.createBucket(bucket);
+    Path work = dir.resolve("s3");
+    Files.createDirectories(work);
+    String example = Files.readString(lakestream.resolve("examples/quickstart.yaml"));
+    String server =
+        "s3.endpoint: \""
+            + s3.endpoint()
+            + "\", s3.path-style-access: \"true\", client.region: "
+            + S3Server.REGION;
+    String keys =
+        ", s3.access-key-id: \"${env:S3_KEY}\", s3.secret-access-key: \"${env:S3_SECRET}\"";
+    Map<String, String> secrets =
+        Map.of("S3_KEY", S3Server.ACCESS_KEY, "S3_SECRET", S3Server.SECRET_KEY);
+    Map<String, String> chain =
+        Map.of(
+            "AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY, "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY);
+    StringBuilder output = new StringBuilder();
+
+    for (String run : List.of("env", "chain")) {
+      String connection = server + (run.equals("env") ? keys : "");
+      Path spec = work.resolve(run + ".yaml");
+      Files.writeString(
+          spec,
+          example
+              .replaceFirst(
+                  "(?m)^    catalog: .*$",
+                  Matcher.quoteReplacement(
+                      "    catalog: {type: jdbc, uri: \"jdbc:sqlite:"
+                          + work.resolve(run + ".db")
+                          + "\", warehouse: \"s3://"
+                          + bucket
+                          + "/"
+                          + run
+                          + "\", "
+                          + connection
+                          + "}"))
+              .replaceFirst(
+                  "(?m)^checkpoint: .*$",
+                  Matcher.quoteReplacement(
+                      "checkpoint: {interval: 5s, dir: \"s3://"
+                          + bucket
+                          + "/"
+                          + run
+                          + "-checkpoints\", local-dir: "
+                          + work.resolve(run + "-local")
+                          + ", storage: {"
+                          + connection
+                          + "}}")));
+      Map<String, String> env = run.equals("env") ? secrets : chain;
+
+      Result bounded =
+          run(
+              work,
+              env,
+              "run",
+              spec.toString(),
+              "--sample-events",
+              String.valueOf(EVENTS),
+              "--stop-at-end");
+      assertThat(bounded.exitCode()).as(bounded.stderr()).isZero();
+      Result status = run(dir.resolve("anywhere"), env, "status", "--spec", spec.toString());
+      assertThat(status.exitCode()).as(status.stderr()).isZero();
+      assertThat(status.stdout())
+          .contains("(in s3://" + bucket + "/" + run + "-checkpoints)")
+          .contains("shop.orders (writer default): checkpoint #");
+      output.append(bounded.stdout()).append(bounded.stderr());
+      output.append(status.stdout()).append(status.stderr());
+
+      Map<String, String> catalog = new HashMap<>(s3.clientProperties());
+      catalog.put("uri", "jdbc:sqlite:" + work.resolve(run + ".db"));
+      catalog.put("warehouse", "s3://" + bucket + "/" + run);
+      TestPipeline tables =
+          TestPipeline.of(work.resolve(run + "-reader"), "unused", "orders").withCatalog(catalog);
+      assertThat(
+              LakeTables.rows(tables, "shop.orders").stream()
+                  .map(r -> (Long) r.getField("event_id"))
+                  .sorted()
+                  .toList())
+          .isEqualTo(LongStream.range(0, EVENTS).boxed().toList());
+      assertThat(s3.keys(bucket, run + "/")).anyMatch(k -> k.endsWith(".parquet"));
+      assertThat(s3.keys(bucket, run + "-checkpoints/"))
+          .anyMatch(k -> k.matches(run + "-checkpoints/checkpoint-\\d{19}\\.ckpt"));
+    }
+    assertThat(output.toString()).doesNotContain(S3Server.SECRET_KEY);
   }
 }

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.regex.Matcher;
-import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -55,17 +54,7 @@ class S3CheckpointCrashTest {
             "    - {name: payload, type: string} => event-time: {field: event_time}\n"
                 + "transforms:\n"
                 + "  - dedupe: {key: [event_id], ttl: 1d}");
-    String checkpoint =
-        "checkpoint: {interval: 500ms, dir: \"s3://"
-            + bucket
-            + "/checkpoints\", local-dir: \""
-            + work
-            + "\", storage: {"
-            + s3.clientProperties().entrySet().stream()
-                .map(e -> e.getKey() + ": \"" + e.getValue() + "\"")
-                .sorted()
-                .collect(Collectors.joining(", "))
-            + "}}";
+    String checkpoint = s3.checkpointSection(bucket, work);
     Files.writeString(
         spec,
         Files.readString(spec)

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.awaitility.core.ConditionTimeoutException;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -133,6 +134,23 @@ final class S3Server implements AutoCloseable {
         "client.region", REGION,
         "s3.access-key-id", ACCESS_KEY,
         "s3.secret-access-key", SECRET_KEY);
+  }
+
+  /**
+   * A spec's {@code checkpoint} line (500 ms interval) that keeps checkpoints and state below
+   * {@code s3://bucket/checkpoints} on this server, with {@code localDir} as the working copy.
+   */
+  String checkpointSection(String bucket, Path localDir) {
+    return "checkpoint: {interval: 500ms, dir: \"s3://"
+        + bucket
+        + "/checkpoints\", local-dir: \""
+        + localDir
+        + "\", storage: {"
+        + clientProperties().entrySet().stream()
+            .map(e -> e.getKey() + ": \"" + e.getValue() + "\"")
+            .sorted()
+            .collect(Collectors.joining(", "))
+        + "}}";
   }
 
   /** A client of this server; the caller closes it. */

@@ -2,12 +2,15 @@ package io.lakestream.hudi;
 
 import io.lakestream.core.spec.Problems;
 import io.lakestream.core.spec.SpecOption;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 
 /**
  * The {@code sink.hudi} section, parsed. Parsing adds a problem for every mistake and still returns
@@ -37,6 +40,9 @@ record HudiSinkConfig(
     int compactEvery) {
 
   private static final Pattern COLUMN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+  /** {@code scheme:} at the start of a URI; one letter would be a Windows drive. */
+  private static final Pattern URI_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:");
 
   /** Write settings the exactly-once commit depends on; a spec may not change them. */
   static final Set<String> RESERVED_PROPERTIES =
@@ -124,7 +130,33 @@ record HudiSinkConfig(
       problems.add(where, "must be a path or URI (given " + value + ")");
       return null;
     }
+    String scheme = URI_SCHEME.matcher(s).lookingAt() ? s.substring(0, s.indexOf(':')) : null;
+    if (scheme != null && !hasFileSystem(scheme)) {
+      problems.add(
+          where,
+          "no Hadoop file system for "
+              + scheme
+              + ":// paths is on the class path: lakestream ships Hudi with local files only (on"
+              + " object storage Hudi needs hadoop-aws and its s3a:// scheme, which are not"
+              + " shipped); use a local or mounted path (given "
+              + s
+              + ")");
+      return null;
+    }
     return s;
+  }
+
+  /**
+   * Whether Hadoop finds a file system for {@code scheme}, as Hudi will look it up: none is
+   * configured for it, or (as for {@code s3a}) the class configured is missing.
+   */
+  private static boolean hasFileSystem(String scheme) {
+    try {
+      FileSystem.getFileSystemClass(scheme, new Configuration());
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   private static <E extends Enum<E>> E choice(

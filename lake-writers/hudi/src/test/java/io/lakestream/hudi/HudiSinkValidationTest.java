@@ -27,6 +27,21 @@ class HudiSinkValidationTest {
   }
 
   @Test
+  void refusesAnObjectStoragePathItHasNoFileSystemFor() {
+    assertThat(problems(Map.of("path", "s3://lake/hudi/orders", "table", "orders")))
+        .containsExactly(
+            "sink.hudi.path: no Hadoop file system for s3:// paths is on the class path:"
+                + " lakestream ships Hudi with local files only (on object storage Hudi needs"
+                + " hadoop-aws and its s3a:// scheme, which are not shipped); use a local or"
+                + " mounted path (given s3://lake/hudi/orders)");
+    assertThat(problems(Map.of("path", "s3a://lake/hudi/orders", "table", "orders")))
+        .singleElement()
+        .asString()
+        .startsWith("sink.hudi.path: no Hadoop file system for s3a:// paths");
+    assertThat(problems(Map.of("path", "file:///tmp/hudi/orders", "table", "orders"))).isEmpty();
+  }
+
+  @Test
   void isFoundByItsType() {
     assertThat(SinkFactories.find("hudi")).containsInstanceOf(HudiSinkFactory.class);
   }

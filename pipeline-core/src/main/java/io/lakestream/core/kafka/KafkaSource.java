@@ -83,7 +83,7 @@ public final class KafkaSource implements RecordSource, AcknowledgesPositions, R
     props.put(AdminClientConfig.CLIENT_ID_CONFIG, "lakestream-" + writerName + "-admin");
     this.admin = Admin.create(props);
     this.timestamps =
-        new RecordTimestamps(() -> newConsumer("lakestream-" + writerName + "-lag"), clock);
+        new RecordTimestamps(() -> newProbeConsumer("lakestream-" + writerName + "-lag"), clock);
   }
 
   /**
@@ -316,8 +316,28 @@ public final class KafkaSource implements RecordSource, AcknowledgesPositions, R
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(4 << 20));
     props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(64 << 20));
     props.put(ConsumerConfig.RECEIVE_BUFFER_CONFIG, String.valueOf(1 << 20));
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.putAll(spec.properties());
+    return newConsumer(clientId, props);
+  }
+
+  /**
+   * A consumer for the lag probe, which reads one record per partition: fetch sizes set after the
+   * spec's properties, so that whatever the task consumers fetch, a probe fetches one record batch
+   * per partition (the broker returns the first batch even when it exceeds the limit) and keeps at
+   * most a few in memory.
+   */
+  private KafkaConsumer<byte[], byte[]> newProbeConsumer(String clientId) {
+    Properties props = new Properties();
+    props.putAll(spec.properties());
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "100");
+    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, "1");
+    props.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, String.valueOf(1 << 20));
+    return newConsumer(clientId, props);
+  }
+
+  /** The settings every consumer of this source has over {@code props}. */
+  private KafkaConsumer<byte[], byte[]> newConsumer(String clientId, Properties props) {
+    props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, spec.bootstrapServers());
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);

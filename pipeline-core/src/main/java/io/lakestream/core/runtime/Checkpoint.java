@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param state every task's state, by owner (empty for a pipeline without stateful steps)
  * @param keyGroups how many key groups the keyed state is split into; 0 when there is none, or when
  *     it was written before key groups, split among the tasks by {@code hash % parallelism}
+ * @param stateKeys the keys of each keyed task's state, by owner, as the state store estimates
+ *     them; empty without keyed state or when written before key counts were recorded
  */
 public record Checkpoint(
     String pipelineId,
@@ -25,12 +27,26 @@ public record Checkpoint(
     Map<String, Long> positions,
     Map<String, List<Committable>> committables,
     Map<String, byte[]> state,
-    int keyGroups) {
+    int keyGroups,
+    Map<String, Long> stateKeys) {
   public Checkpoint {
     Objects.requireNonNull(pipelineId, "pipelineId");
     positions = Map.copyOf(positions);
     committables = Map.copyOf(committables);
     state = Map.copyOf(state);
+    stateKeys = Map.copyOf(stateKeys);
+  }
+
+  /** A checkpoint that records no key counts. */
+  public Checkpoint(
+      String pipelineId,
+      long id,
+      long createdAtMillis,
+      Map<String, Long> positions,
+      Map<String, List<Committable>> committables,
+      Map<String, byte[]> state,
+      int keyGroups) {
+    this(pipelineId, id, createdAtMillis, positions, committables, state, keyGroups, Map.of());
   }
 
   /** What {@code table} commits for this checkpoint; empty if it wrote nothing. */

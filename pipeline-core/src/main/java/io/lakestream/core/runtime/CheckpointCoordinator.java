@@ -222,11 +222,13 @@ public final class CheckpointCoordinator {
       Map<String, Long> positions = new HashMap<>();
       Map<String, List<Committable>> committables = new HashMap<>();
       Map<String, byte[]> state = new HashMap<>();
+      Map<String, Long> stateKeys = new HashMap<>();
       tables.keySet().forEach(t -> committables.put(t, new ArrayList<>()));
       for (TaskSnapshot s : snapshots) {
         positions.putAll(s.positions());
         s.committables().forEach((t, list) -> committables.get(t).addAll(list));
         state.putAll(s.state());
+        stateKeys.putAll(s.stateKeys());
       }
       boolean nothingWritten = committables.values().stream().allMatch(List::isEmpty);
       if (nothingWritten && positions.equals(lastPositions)) {
@@ -235,7 +237,8 @@ public final class CheckpointCoordinator {
 
       doing("persisting checkpoint " + id);
       Checkpoint cp =
-          new Checkpoint(pipelineId, id, clock.millis(), positions, committables, state, keyGroups);
+          new Checkpoint(
+              pipelineId, id, clock.millis(), positions, committables, state, keyGroups, stateKeys);
       store.persist(cp);
       listener.reached(Phase.PERSISTED, id);
 

@@ -24,11 +24,13 @@ import java.util.zip.CRC32;
  * position count (int) then {split id (UTF), offset (long)}*, table count (int) then {table (UTF),
  * committable count (int), {records (long), length (int), bytes}*}*. Version 2 appends the tasks'
  * state: count (int) then {owner (UTF), length (int), bytes}*. Version 3 appends the number of key
- * groups (int); earlier versions read as 0, state split by {@code hash % parallelism}.
+ * groups (int); earlier versions read as 0, state split by {@code hash % parallelism}. Version 4
+ * appends the key counts of the keyed state: count (int) then {owner (UTF), keys (long)}*; earlier
+ * versions read as none.
  */
 public final class CheckpointSerializer {
   static final int MAGIC = 0x4c53434b; // "LSCK"
-  static final int CURRENT_VERSION = 3;
+  static final int CURRENT_VERSION = 4;
 
   private CheckpointSerializer() {}
 
@@ -65,6 +67,12 @@ public final class CheckpointSerializer {
         out.write(e.getValue());
       }
       out.writeInt(checkpoint.keyGroups());
+      Map<String, Long> keys = new TreeMap<>(checkpoint.stateKeys());
+      out.writeInt(keys.size());
+      for (Map.Entry<String, Long> e : keys.entrySet()) {
+        out.writeUTF(e.getKey());
+        out.writeLong(e.getValue());
+      }
       out.flush();
       byte[] bodyBytes = body.toByteArray();
       ByteArrayOutputStream framed = new ByteArrayOutputStream(bodyBytes.length + 20);
@@ -142,7 +150,14 @@ public final class CheckpointSerializer {
       }
     }
     int keyGroups = version >= 3 ? in.readInt() : 0;
-    return new Checkpoint(pipeline, id, createdAt, positions, tables, state, keyGroups);
+    Map<String, Long> keys = new LinkedHashMap<>();
+    if (version >= 4) {
+      int owners = in.readInt();
+      for (int i = 0; i < owners; i++) {
+        keys.put(in.readUTF(), in.readLong());
+      }
+    }
+    return new Checkpoint(pipeline, id, createdAt, positions, tables, state, keyGroups, keys);
   }
 
   private static long crc(byte[] body) {

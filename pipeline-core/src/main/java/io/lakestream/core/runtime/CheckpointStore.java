@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -69,7 +70,9 @@ public final class CheckpointStore implements AutoCloseable {
     }
     MirroredDirectory mirror =
         new MirroredDirectory(
-            spec.dir(), RemoteStorageFactory.forUri(spec.remote(), spec.storage()));
+            spec.dir(),
+            RemoteStorageFactory.forUri(spec.remote(), spec.storage()),
+            Set.of(ErrorLog.FILE));
     try {
       return new CheckpointStore(spec.dir(), pipelineId, mirror);
     } catch (RuntimeException e) {
@@ -276,6 +279,22 @@ public final class CheckpointStore implements AutoCloseable {
           pushed.files(),
           pushed.bytes(),
           pushed.nanos() / 1_000_000);
+    }
+  }
+
+  /**
+   * Adds {@code error} to the directory's {@link ErrorLog}, and stores the log in the remote copy
+   * at once when there is one. Only a note for {@code lakestream status}: a log that cannot be
+   * written is logged and the caller goes on with what it was doing.
+   */
+  public void recordError(Instant at, String error) {
+    try {
+      ErrorLog.append(dir, at, error);
+      if (mirror != null) {
+        mirror.store(ErrorLog.FILE);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("Cannot note the error in {}: {}", dir.resolve(ErrorLog.FILE), e.toString());
     }
   }
 

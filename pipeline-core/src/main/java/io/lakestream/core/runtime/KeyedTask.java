@@ -216,6 +216,14 @@ final class KeyedTask {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot snapshot the state of " + name, e);
     }
-    return new TaskSnapshot(taskId, id, Map.of(), output.prepareCommit(id), state, finished, null);
+    return new TaskSnapshot(
+        taskId,
+        id,
+        Map.of(),
+        output.prepareCommit(id),
+        state,
+        finished,
+        null,
+        Map.of(name, stateKeys));
   }
 }

@@ -197,57 +197,80 @@ public final class Pipeline {
       if (stateful) {
         StateBackend.prepare(SpecOption.choiceName(spec.state().backend()));
       }
-      try (CheckpointStore store = CheckpointStore.open(spec.checkpoint(), spec.pipeline());
-          OutputTables tables =
-              plan != null
-                  ? OutputTables.of(spec, plan, options.branch())
-                  : OutputTables.of(spec, (ChangeSource) source, options.branch());
-          StateBackend stateBackend = stateful ? openState() : null) {
-        CheckpointCoordinator coordinator =
-            new CheckpointCoordinator(
-                spec.pipeline(),
-                store,
-                MeasuredCommitter.wrap(tables.committers(), metrics, options),
-                acknowledger(source),
-                options.phaseListener(),
-                options.clock(),
-                spec.checkpoint().timeout(),
-                new Backoff(options.clock(), spec.checkpoint().retryTimeout()),
-                stateful ? spec.state().keyGroups() : 0,
-                tables.transactions());
-        activity = coordinator::activity;
-        Recovery recovery = coordinator.recover();
-        metrics.recovered(recovery.nextCheckpointId() - 1);
-        metrics.probe(probes(source, coordinator, stateful));
-        if (stateful) {
-          StateResume.check(spec, recovery);
+      try (CheckpointStore store = CheckpointStore.open(spec.checkpoint(), spec.pipeline())) {
+        try {
+          RunResult result = runWith(store, source, splits, plan, stateful, startNanos);
+          if (result.failure() != null) {
+            store.recordError(options.clock().instant(), result.failure().message());
+          }
+          return result;
+        } catch (RuntimeException | Error e) {
+          // noted once this process owns the directory: what the next `status` shows
+          store.recordError(options.clock().instant(), Failures.describe(e));
+          throw e;
         }
-        try (Topology topology =
-                Topology.of(
-                    source, splits, spec, options, metrics, tables, recovery, plan, stateBackend);
-            StatusLine status = statusLine(recovery, source, coordinator)) {
-          topology.start();
-          LOG.info(
-              "Pipeline {} running: {}, {} splits, {} source tasks, checkpoint every {}{}",
+      }
+    }
+  }
+
+  /** Runs the pipeline with its checkpoint directory open. */
+  private RunResult runWith(
+      CheckpointStore store,
+      Source<?> source,
+      List<String> splits,
+      Plan plan,
+      boolean stateful,
+      long startNanos)
+      throws InterruptedException {
+    try (OutputTables tables =
+            plan != null
+                ? OutputTables.of(spec, plan, options.branch())
+                : OutputTables.of(spec, (ChangeSource) source, options.branch());
+        StateBackend stateBackend = stateful ? openState() : null) {
+      CheckpointCoordinator coordinator =
+          new CheckpointCoordinator(
               spec.pipeline(),
-              source.describe(),
-              splits.size(),
-              topology.sourceTasks(),
-              Units.formatDuration(spec.checkpoint().interval()),
-              options.stopAtEnd() ? ", stopping at the end of the input as it is now" : "");
-          return new CheckpointLoop(
-                  spec,
-                  options,
-                  metrics,
-                  coordinator,
-                  topology.tasks(),
-                  new SplitDiscovery(spec.pipeline(), source, topology),
-                  status,
-                  () -> StateResume.retain(stateBackend, store),
-                  this::moveTo,
-                  () -> stopRequested)
-              .run(recovery.nextCheckpointId(), startNanos);
-        }
+              store,
+              MeasuredCommitter.wrap(tables.committers(), metrics, options),
+              acknowledger(source),
+              options.phaseListener(),
+              options.clock(),
+              spec.checkpoint().timeout(),
+              new Backoff(options.clock(), spec.checkpoint().retryTimeout()),
+              stateful ? spec.state().keyGroups() : 0,
+              tables.transactions());
+      activity = coordinator::activity;
+      Recovery recovery = coordinator.recover();
+      metrics.recovered(recovery.nextCheckpointId() - 1);
+      metrics.probe(probes(source, coordinator, stateful));
+      if (stateful) {
+        StateResume.check(spec, recovery);
+      }
+      try (Topology topology =
+              Topology.of(
+                  source, splits, spec, options, metrics, tables, recovery, plan, stateBackend);
+          StatusLine status = statusLine(recovery, source, coordinator)) {
+        topology.start();
+        LOG.info(
+            "Pipeline {} running: {}, {} splits, {} source tasks, checkpoint every {}{}",
+            spec.pipeline(),
+            source.describe(),
+            splits.size(),
+            topology.sourceTasks(),
+            Units.formatDuration(spec.checkpoint().interval()),
+            options.stopAtEnd() ? ", stopping at the end of the input as it is now" : "");
+        return new CheckpointLoop(
+                spec,
+                options,
+                metrics,
+                coordinator,
+                topology.tasks(),
+                new SplitDiscovery(spec.pipeline(), source, topology),
+                status,
+                () -> StateResume.retain(stateBackend, store),
+                this::moveTo,
+                () -> stopRequested)
+            .run(recovery.nextCheckpointId(), startNanos);
       }
     }
   }

@@ -29,32 +29,44 @@ import java.util.concurrent.TimeoutException;
  * Where a pipeline stands, read from what it leaves behind, so it works while the pipeline runs and
  * after it stopped or crashed: whether a process holds its checkpoint directory, its last
  * checkpoint, each table's last commit of the pipeline, the source's lag behind the committed
- * positions and the event-time progress the checkpoint holds.
+ * positions, the event-time progress and state key count the checkpoint holds, and the recent
+ * errors of its {@link ErrorLog}. With {@code checkpoint.dir} in object storage, the checkpoint,
+ * state size and errors are read from there ({@link StoredCheckpoints}).
  *
  * @param pipeline the pipeline id
  * @param at when the status was read
  * @param runningBy who holds the checkpoint directory (process id, host, since when), or null when
  *     no process runs the pipeline
  * @param checkpoint the newest persisted checkpoint, or null
+ * @param checkpointLocation where the checkpoints were read: the local directory or the remote URI
+ * @param checkpointProblem why the checkpoints cannot be read, or null
  * @param tables each table's last commit by each writer of the pipeline, in the order of the spec
  * @param lag the records each split holds beyond the committed positions; empty when unknown
  * @param lagProblem why the lag is unknown, or null
  * @param newestEventTimes the newest event time per split the checkpoint holds (pipelines with
  *     event time and a keyed step)
  * @param watermark the source watermark the checkpoint holds, or null
- * @param stateBytes bytes under the state directory, or null for a pipeline without one
+ * @param stateBytes bytes under the state directory (or of the state snapshots stored remotely), or
+ *     null for a pipeline without one
+ * @param stateKeys the keys of the keyed state as of the checkpoint (the state store's estimate),
+ *     or null when the checkpoint records none
+ * @param errors the recent errors, oldest first
  */
 public record PipelineStatus(
     String pipeline,
     Instant at,
     String runningBy,
     CheckpointInfo checkpoint,
+    String checkpointLocation,
+    String checkpointProblem,
     List<TableStatus> tables,
     Map<String, Long> lag,
     String lagProblem,
     Map<String, Instant> newestEventTimes,
     Instant watermark,
-    Long stateBytes) {
+    Long stateBytes,
+    Long stateKeys,
+    List<ErrorLog.Entry> errors) {
 
   /** How long the source gets to tell its lag. */
   static final Duration SOURCE_TIMEOUT = Duration.ofSeconds(10);
@@ -94,7 +106,20 @@ public record PipelineStatus(
    */
   public static PipelineStatus read(PipelineSpec spec, Clock clock) {
     Path dir = spec.checkpoint().dir();
-    Optional<Checkpoint> latest = CheckpointStore.latestIn(dir);
+    StoredCheckpoints stored;
+    String checkpointProblem = null;
+    try {
+      stored = StoredCheckpoints.read(spec.checkpoint());
+    } catch (RuntimeException e) {
+      checkpointProblem = Failures.describe(e);
+      stored =
+          new StoredCheckpoints(
+              String.valueOf(spec.checkpoint().remote() == null ? dir : spec.checkpoint().remote()),
+              Optional.empty(),
+              List.of(),
+              null);
+    }
+    Optional<Checkpoint> latest = stored.latest();
     CheckpointInfo checkpoint =
         latest
             .map(
@@ -117,18 +142,26 @@ public record PipelineStatus(
       WatermarkTracker.newestEventTimes(latest.get().state())
           .forEach((split, micros) -> newest.put(split, micros(micros)));
     }
-    Path stateDir = dir.resolve("state");
+    Long stateKeys =
+        latest
+            .filter(c -> !c.stateKeys().isEmpty())
+            .map(c -> c.stateKeys().values().stream().mapToLong(Long::longValue).sum())
+            .orElse(null);
     return new PipelineStatus(
         spec.pipeline(),
         clock.instant(),
         CheckpointStore.holder(dir).orElse(null),
         checkpoint,
+        stored.location(),
+        checkpointProblem,
         tables,
         lag,
         lagProblem,
         newest,
         watermark,
-        Files.isDirectory(stateDir) ? PipelineMetrics.bytesUnder(stateDir) : null);
+        stored.stateBytes(),
+        stateKeys,
+        stored.errors());
   }
 
   /**

@@ -15,6 +15,8 @@ import java.util.Map;
  *     handle, a source task's event-time progress per split
  * @param finished the task has reached the end of its input (bounded runs)
  * @param failure the bad record that stopped the task, or null
+ * @param stateKeys the keys of the task's keyed state as of this snapshot, by owner (an estimate,
+ *     see {@link io.lakestream.core.state.StateStore#keyCount}); empty for a source task
  */
 public record TaskSnapshot(
     int taskId,
@@ -23,10 +25,24 @@ public record TaskSnapshot(
     Map<String, List<Committable>> committables,
     Map<String, byte[]> state,
     boolean finished,
-    RecordFailure failure) {
+    RecordFailure failure,
+    Map<String, Long> stateKeys) {
   public TaskSnapshot {
     positions = Map.copyOf(positions);
     committables = Map.copyOf(committables);
     state = Map.copyOf(state);
+    stateKeys = Map.copyOf(stateKeys);
+  }
+
+  /** A snapshot without keyed state. */
+  public TaskSnapshot(
+      int taskId,
+      long checkpointId,
+      Map<String, Long> positions,
+      Map<String, List<Committable>> committables,
+      Map<String, byte[]> state,
+      boolean finished,
+      RecordFailure failure) {
+    this(taskId, checkpointId, positions, committables, state, finished, failure, Map.of());
   }
 }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -22,10 +23,11 @@ import org.slf4j.LoggerFactory;
  * the working copy: what a restart on another machine (an empty local directory) resumes from.
  *
  * <p>Only what recovery reads is mirrored: checkpoint files ({@code checkpoint-N.ckpt}) and state
- * snapshots ({@code state/shared/}, {@code state/snapshots/}); never the lock, temporary files or
- * open state ({@code state/local/}, {@code state/tmp/}). Snapshot files are immutable once written,
- * so a file already stored with the same size is not uploaded again: each checkpoint uploads only
- * what is new since the last (incremental RocksDB state uploads its new SST files).
+ * snapshots ({@code state/shared/}, {@code state/snapshots/}), plus the top-level files named when
+ * constructed (such as the error log); never the lock, temporary files or open state ({@code
+ * state/local/}, {@code state/tmp/}). Snapshot files are immutable once written, so a file already
+ * stored with the same size is not uploaded again: each checkpoint uploads only what is new since
+ * the last (incremental RocksDB state uploads its new SST files).
  *
  * <ul>
  *   <li>{@link #restore} makes the local copy equal the remote one: it downloads what is missing or
@@ -42,7 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class MirroredDirectory implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(MirroredDirectory.class);
   private static final Pattern CHECKPOINT = Pattern.compile("checkpoint-\\d{19}\\.ckpt");
-  private static final Predicate<String> MIRRORED =
+  private static final Predicate<String> CHECKPOINT_OR_STATE =
       name ->
           !name.endsWith(".tmp")
               && (CHECKPOINT.matcher(name).matches()
@@ -51,6 +53,7 @@ public final class MirroredDirectory implements AutoCloseable {
 
   private final Path local;
   private final RemoteStorage remote;
+  private final Predicate<String> mirrored;
 
   /** What the remote holds, by name, with sizes; kept up to date by this class's own writes. */
   private final Map<String, Long> stored = new HashMap<>();
@@ -60,8 +63,30 @@ public final class MirroredDirectory implements AutoCloseable {
 
   /** Mirrors {@code local} to {@code remote}, which this object closes. */
   public MirroredDirectory(Path local, RemoteStorage remote) {
+    this(local, remote, Set.of());
+  }
+
+  /**
+   * Mirrors {@code local} to {@code remote}, which this object closes, with the top-level files
+   * {@code alsoMirrored}.
+   */
+  public MirroredDirectory(Path local, RemoteStorage remote, Set<String> alsoMirrored) {
     this.local = local;
     this.remote = remote;
+    this.mirrored = CHECKPOINT_OR_STATE.or(alsoMirrored::contains);
+  }
+
+  /**
+   * Stores local file {@code name} (one of the files named when constructed) now, rather than with
+   * the next {@link #push}.
+   *
+   * @throws IOException if the upload fails
+   */
+  public void store(String name) throws IOException {
+    Path file = local.resolve(name);
+    long size = Files.size(file);
+    remote.upload(file, name);
+    stored.put(name, size);
   }
 
   /** Where the durable copy is. */
@@ -83,7 +108,7 @@ public final class MirroredDirectory implements AutoCloseable {
     long bytes = 0;
     for (Map.Entry<String, Long> e : new TreeMap<>(stored).entrySet()) {
       String name = e.getKey();
-      if (!MIRRORED.test(name) || e.getValue().equals(present.get(name))) {
+      if (!mirrored.test(name) || e.getValue().equals(present.get(name))) {
         continue;
       }
       Path target = local.resolve(name);
@@ -147,7 +172,7 @@ public final class MirroredDirectory implements AutoCloseable {
     List<String> oldCheckpoints = new ArrayList<>();
     List<String> oldState = new ArrayList<>();
     for (String name : stored.keySet()) {
-      if (MIRRORED.test(name) && !present.containsKey(name)) {
+      if (mirrored.test(name) && !present.containsKey(name)) {
         (CHECKPOINT.matcher(name).matches() ? oldCheckpoints : oldState).add(name);
       }
     }
@@ -171,7 +196,7 @@ public final class MirroredDirectory implements AutoCloseable {
           p -> {
             String name =
                 local.relativize(p).toString().replace(p.getFileSystem().getSeparator(), "/");
-            if (MIRRORED.test(name)) {
+            if (mirrored.test(name)) {
               try {
                 if (Files.isRegularFile(p)) {
                   files.put(name, Files.size(p));

@@ -29,7 +29,8 @@ class CheckpointSerializerTest {
             "handle-0".getBytes(StandardCharsets.UTF_8),
             "split:orders:0",
             new byte[] {1, 2, 3}),
-        128);
+        128,
+        Map.of("window-0", 2_500_000L));
   }
 
   @Test
@@ -53,6 +54,7 @@ class CheckpointSerializerTest {
     assertThat(read.state().get("window-0")).isEqualTo(original.state().get("window-0"));
     assertThat(read.state().get("split:orders:0")).containsExactly(1, 2, 3);
     assertThat(read.keyGroups()).isEqualTo(128);
+    assertThat(read.stateKeys()).containsExactlyEntriesOf(Map.of("window-0", 2_500_000L));
   }
 
   /** The fixture was written by format version 1; every later version must still read it. */
@@ -94,6 +96,23 @@ class CheckpointSerializerTest {
         .isEqualTo("handle-0");
     assertThat(read.state().get("split:orders:0")).containsExactly(1, 2, 3);
     assertThat(read.keyGroups()).isZero();
+  }
+
+  /** The fixture was written by format version 3 (key groups); later versions must read it. */
+  @Test
+  void readsVersionThreeFixture() throws IOException {
+    byte[] bytes;
+    try (InputStream in = getClass().getResourceAsStream("/fixtures/checkpoint-v3.ckpt")) {
+      bytes = in.readAllBytes();
+    }
+
+    Checkpoint read = CheckpointSerializer.deserialize(bytes);
+
+    assertThat(read.id()).isEqualTo(42);
+    assertThat(new String(read.state().get("window-0"), StandardCharsets.UTF_8))
+        .isEqualTo("handle-0");
+    assertThat(read.keyGroups()).isEqualTo(128);
+    assertThat(read.stateKeys()).isEmpty();
   }
 
   @Test
