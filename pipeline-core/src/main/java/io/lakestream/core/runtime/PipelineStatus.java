@@ -7,7 +7,6 @@ import io.lakestream.core.inspect.TableInspectors;
 import io.lakestream.core.source.ReportsProgress;
 import io.lakestream.core.source.Source;
 import io.lakestream.core.spec.PipelineSpec;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
