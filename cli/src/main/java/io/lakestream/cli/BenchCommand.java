@@ -528,7 +528,7 @@ final class BenchCommand implements Callable<Integer> {
         sink.section(
             warehouse,
             "bench.events",
-            workload == Workload.window ? "" : null,
+            null,
             tableProperties.isEmpty() ? "" : "properties: " + yamlMap(tableProperties)),
         "checkpoint: {interval: "
             + checkpointInterval

@@ -32,9 +32,8 @@ enum BenchSink {
    *
    * @param warehouse the benchmark's warehouse directory
    * @param table the table, {@code namespace.name}
-   * @param upsertKey the key column of an upsert table; empty for a table the pipeline keys itself
-   *     (window results), which Hudi writes with {@code operation: upsert}; null for a table rows
-   *     are appended to
+   * @param upsertKey the key column of an upsert table; null for a table rows are appended to, or
+   *     one the pipeline keys itself (window results), which either format upserts by that key
    * @param properties the table properties line ({@code properties: {...}}), empty for none
    */
   String section(Path warehouse, String table, String upsertKey, String properties) {
@@ -51,9 +50,7 @@ enum BenchSink {
                       + warehouse
                       + "\"}",
                   "    table: " + table,
-                  upsertKey == null || upsertKey.isEmpty()
-                      ? ""
-                      : "    mode: upsert\n    key: [" + upsertKey + "]");
+                  upsertKey == null ? "" : "    mode: upsert\n    key: [" + upsertKey + "]");
           case HUDI_COW, HUDI_MOR ->
               String.join(
                   "\n",
@@ -64,10 +61,9 @@ enum BenchSink {
                       + "\"",
                   "    table: " + table,
                   "    type: " + (this == HUDI_COW ? "copy-on-write" : "merge-on-read"),
-                  upsertKey == null ? "" : "    operation: upsert",
-                  upsertKey == null || upsertKey.isEmpty()
+                  upsertKey == null
                       ? ""
-                      : "    record-key: [" + upsertKey + "]");
+                      : "    operation: upsert\n    record-key: [" + upsertKey + "]");
         };
     return properties.isEmpty() ? lines : lines + "\n    " + properties;
   }
