@@ -45,9 +45,9 @@ import picocli.CommandLine.Spec;
       "Measure a pipeline end to end on this machine.",
       "Produces N sample JSON records (7 fields, ~230 bytes, keyed by user_id) into a broker"
           + " running in a child JVM (so its CPU is not counted), then runs the pipeline bounded"
-          + " (--stop-at-end) into an Iceberg table (or a Hudi table, --sink) in this process and reports records/s and the"
-          + " process CPU-seconds per million records spent in the pipeline run (JIT warm-up and"
-          + " the first commit included; JVM start-up excluded).",
+          + " (--stop-at-end) into an Iceberg table (or a Hudi table, --sink) in this process and"
+          + " reports records/s and the process CPU-seconds per million records spent in the"
+          + " pipeline run (JIT warm-up and the first commit included; JVM start-up excluded).",
       "Workloads:",
       "  append: every record into the table.",
       "  dedupe: 10%% of the records are redeliveries; dedupe by event_id (keep first, TTL 1h in"
@@ -165,14 +165,14 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = command.commandLine().getOut();
-    Path work =
-        dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("lakestream-bench");
     if (sink != BenchSink.ICEBERG && (compact || backfill != null)) {
       throw new picocli.CommandLine.ParameterException(
           command.commandLine(),
           (compact ? "--compact" : "--backfill")
               + " needs --sink iceberg: it runs Iceberg maintenance or an Iceberg branch");
     }
+    Path work =
+        dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("lakestream-bench");
     EmbeddedKafkaBroker.quietBrokerLogging();
     ChildBroker child =
         bootstrapServers == null
