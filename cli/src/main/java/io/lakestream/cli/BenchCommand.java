@@ -45,9 +45,9 @@ import picocli.CommandLine.Spec;
       "Measure a pipeline end to end on this machine.",
       "Produces N sample JSON records (7 fields, ~230 bytes, keyed by user_id) into a broker"
           + " running in a child JVM (so its CPU is not counted), then runs the pipeline bounded"
-          + " (--stop-at-end) into an Iceberg table in this process and reports records/s and the"
-          + " process CPU-seconds per million records spent in the pipeline run (JIT warm-up and"
-          + " the first commit included; JVM start-up excluded).",
+          + " (--stop-at-end) into an Iceberg table (or a Hudi table, --sink) in this process and"
+          + " reports records/s and the process CPU-seconds per million records spent in the"
+          + " pipeline run (JIT warm-up and the first commit included; JVM start-up excluded).",
       "Workloads:",
       "  append: every record into the table.",
       "  dedupe: 10%% of the records are redeliveries; dedupe by event_id (keep first, TTL 1h in"
@@ -117,7 +117,8 @@ final class BenchCommand implements Callable<Integer> {
       names = "--table-property",
       paramLabel = "KEY=VALUE",
       description =
-          "Iceberg table properties for the benchmark table, e.g. write.parquet.compression-codec=snappy.")
+          "Table properties for the benchmark table, e.g. write.parquet.compression-codec=snappy"
+              + " (Iceberg) or hoodie.parquet.compression.codec=zstd (Hudi).")
   Map<String, String> tableProperties = new LinkedHashMap<>();
 
   @Option(
@@ -170,6 +171,18 @@ final class BenchCommand implements Callable<Integer> {
   Backfill.Publish backfill;
 
   @Option(
+      names = "--sink",
+      defaultValue = "iceberg",
+      converter = BenchSink.Converter.class,
+      description =
+          "The table format written: iceberg (a JDBC catalog in the work directory), hudi-cow or"
+              + " hudi-mor (a Hudi copy-on-write or merge-on-read table under"
+              + " <dir>/warehouse/hudi; --table-property then sets Hudi write properties). With"
+              + " Hudi, cdc reports no table scan (the scan reads through catalogs) and"
+              + " --compact and --backfill are refused. Default: ${DEFAULT-VALUE}.")
+  BenchSink sink;
+
+  @Option(
       names = "--bootstrap-servers",
       description = "Use this broker instead of starting one (the topic must not exist yet).")
   String bootstrapServers;
@@ -177,6 +190,18 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = command.commandLine().getOut();
+    if (sink != BenchSink.ICEBERG && (compact || backfill != null)) {
+      throw new picocli.CommandLine.ParameterException(
+          command.commandLine(),
+          (compact ? "--compact" : "--backfill")
+              + " needs --sink iceberg: it runs Iceberg maintenance or an Iceberg branch");
+    }
+    if (sink != BenchSink.ICEBERG && (warehouse != null || !catalogProperties.isEmpty())) {
+      throw new picocli.CommandLine.ParameterException(
+          command.commandLine(),
+          "--warehouse and --catalog-property need --sink iceberg: a Hudi table is written under"
+              + " the work directory");
+    }
     Path work =
         dir != null ? Files.createDirectories(dir) : Files.createTempDirectory("lakestream-bench");
     EmbeddedKafkaBroker.quietBrokerLogging();
@@ -358,8 +383,10 @@ final class BenchCommand implements Callable<Integer> {
     SampleChangeGenerator changes = new SampleChangeGenerator(topic, CDC_KEYS, perRound, 42);
     out.printf(
         Locale.ROOT,
-        "round | changes (creates/updates/deletes) | changes/s | CPU-s per million | rows |"
-            + " data files | delete files applied | full scan | scan µs per row"
+        "round | changes (creates/updates/deletes) | changes/s | CPU-s per million"
+            + (sink == BenchSink.ICEBERG
+                ? " | rows | data files | delete files applied | full scan | scan µs per row"
+                : "")
             + (compact ? " | compaction | rewrite MB per CPU-s" : "")
             + "%n");
     com.sun.management.OperatingSystemMXBean os =
@@ -378,6 +405,19 @@ final class BenchCommand implements Callable<Integer> {
       double wall = (System.nanoTime() - wallStart) / 1e9;
       double cpu = (os.getProcessCpuTime() - cpuStart) / 1e9;
       long applied = result.metrics().in();
+      if (sink != BenchSink.ICEBERG) {
+        out.printf(
+            Locale.ROOT,
+            "%d | %,d (%s) | %,.0f | %.2f%n",
+            round,
+            applied,
+            changes.mix(),
+            applied / wall,
+            cpu / (applied / 1e6));
+        out.flush();
+        changes = new SampleChangeGenerator(changes, perRound);
+        continue;
+      }
       String compaction = compact ? " | " + compact(warehouse, os) : "";
       ScanStats scan;
       try (TableInspector tables = TableInspectors.open(catalogSection(warehouse))) {
@@ -458,16 +498,7 @@ final class BenchCommand implements Callable<Integer> {
         "    - {name: balance, type: \"decimal(12,2)\"}",
         "    - {name: qty, type: int}",
         "    - {name: updated_at, type: timestamp, format: epoch-micros}",
-        "sink:",
-        "  iceberg:",
-        "    catalog: {type: jdbc, uri: \"jdbc:sqlite:"
-            + warehouse.resolve("catalog.db")
-            + "\", warehouse: \""
-            + warehouse
-            + "\"}",
-        "    table: bench.changes",
-        "    mode: upsert",
-        "    key: [id]",
+        sink.section(warehouse, null, "bench.changes", "id", ""),
         "checkpoint: {interval: "
             + checkpointInterval
             + ", dir: \""
@@ -532,11 +563,12 @@ final class BenchCommand implements Callable<Integer> {
               "transforms: [{window: {type: tumbling, size: 10s, group-by: [category],"
                   + " aggregates: {orders: count(*), revenue: sum(amount)}}}]";
         },
-        "sink:",
-        "  iceberg:",
-        "    catalog: " + yamlMap(catalog),
-        "    table: bench.events",
-        tableProperties.isEmpty() ? "" : "    properties: " + yamlMap(tableProperties),
+        sink.section(
+            localWarehouse,
+            yamlMap(catalog),
+            "bench.events",
+            null,
+            tableProperties.isEmpty() ? "" : "properties: " + yamlMap(tableProperties)),
         "checkpoint: {interval: "
             + checkpointInterval
             + ", dir: \""

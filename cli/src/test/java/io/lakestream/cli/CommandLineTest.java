@@ -62,6 +62,27 @@ class CommandLineTest {
   }
 
   @Test
+  void benchNamesTheSinksItKnows() {
+    int code = run("bench", "--sink", "delta");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .startsWith(
+            "Invalid value for option '--sink': 'delta' is not a sink; use iceberg, hudi-cow,"
+                + " hudi-mor\n");
+  }
+
+  @Test
+  void benchRefusesIcebergMaintenanceOnAHudiTable() {
+    int code = run("bench", "--sink", "hudi-mor", "--workload", "cdc", "--compact");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .startsWith(
+            "--compact needs --sink iceberg: it runs Iceberg maintenance or an Iceberg branch\n");
+  }
+
+  @Test
   void aBadDurationIsSaidInWords() {
     int code = run("run", "--status-interval", "fast", "spec.yaml");
 

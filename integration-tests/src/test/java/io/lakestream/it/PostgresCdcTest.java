@@ -274,7 +274,7 @@ class PostgresCdcTest {
     return result;
   }
 
-  private static Map<Long, String> sourceLabels(Connection c, String sql) throws Exception {
+  static Map<Long, String> sourceLabels(Connection c, String sql) throws Exception {
     Map<Long, String> result = new TreeMap<>();
     try (Statement s = c.createStatement();
         ResultSet rs = s.executeQuery(sql)) {

@@ -44,7 +44,9 @@ public final class HudiSinkOptions {
               "The table's base path: a local directory (relative to the working directory) or"
                   + " any Hadoop-compatible URI such as `file:///data/orders`. Side tables"
                   + " (dead letters, late records) go to sibling directories named after their"
-                  + " tables.");
+                  + " tables. When `table` is `namespace.*` (a change source's tables, one lake"
+                  + " table each), `path` is a directory and each table is written to"
+                  + " `<path>/<name>`.");
 
   /** The table, declared with the spec's other sink-independent keys. */
   public static final SpecOption<String> TABLE = SpecOptions.SINK_TABLE;

@@ -63,17 +63,21 @@ record HudiTable(
   }
 
   /**
-   * The base path of {@code context.table()}: the section's {@code path} for the output table, a
-   * sibling directory named after the table for a side table.
+   * The base path of {@code context.table()}. When the section's {@code table} routes several
+   * source tables ({@code namespace.*}), {@code path} is a directory holding one table per name:
+   * {@code <path>/<name>}. Otherwise the section's {@code path} for the output table, a sibling
+   * directory named after the table for a side table.
    */
   static String basePath(HudiSinkConfig config, SinkContext context) {
-    URI uri = uri(config.path());
-    if (context.role() == SinkContext.Role.OUTPUT) {
-      return uri.toString();
+    String uri = uri(config.path()).toString().replaceAll("/+$", "");
+    Object table = context.config().get(HudiSinkOptions.TABLE.key());
+    if (table instanceof String t && t.endsWith(".*")) {
+      return uri + "/" + tableName(context.table());
     }
-    String parent = uri.toString().replaceAll("/+$", "");
-    parent = parent.substring(0, parent.lastIndexOf('/') + 1);
-    return parent + tableName(context.table());
+    if (context.role() == SinkContext.Role.OUTPUT) {
+      return uri;
+    }
+    return uri.substring(0, uri.lastIndexOf('/') + 1) + tableName(context.table());
   }
 
   /** The Hudi table name of a lakestream table name: its last segment. */
