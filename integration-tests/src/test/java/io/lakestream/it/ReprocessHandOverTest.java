@@ -33,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
  * earliest --then-follow} replays the log from its start (its spec says {@code start: latest}, so
  * the replay is the command's doing), is SIGKILLed once mid-replay and resumes, catches up and goes
  * on as the live pipeline of version 2. Both tables end equal to the test's own dedupe of every
- * event produced, under each version's key: nothing lost at the hand-over, nothing twice.
+ * event produced, under each version's key: nothing lost at the hand-over, nothing twice. An upsert
+ * (CDC) pipeline reprocesses and follows the same way into a new table.
  */
 @ExtendWith(KafkaBroker.class)
 class ReprocessHandOverTest {
@@ -93,6 +94,68 @@ class ReprocessHandOverTest {
 
     assertThat(rows("v2")).as(context).isEqualTo(events.byDeviceAndId());
     assertThat(rows("v1")).as(context).isEqualTo(events.byId());
+  }
+
+  /**
+   * An upsert (CDC) pipeline reprocesses into a new table the same way: Debezium changes with
+   * updates, deletes and tombstones keep arriving while {@code backfill --from earliest
+   * --then-follow} replays them, is SIGKILLed once mid-replay and resumes; the new table ends equal
+   * to the state the changes describe.
+   */
+  @Test
+  void anUpsertPipelineReprocessesIntoANewTableAndFollows(EmbeddedKafkaBroker broker)
+      throws Exception {
+    String servers = broker.bootstrapServers();
+    String topic = "handover-changes";
+    broker.createTopic(topic, PARTITIONS);
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
+    DebeziumChanges changes = new DebeziumChanges(seed);
+    Path v2 = DebeziumChanges.writeSpec(dir.resolve("cdc-v2"), servers, topic);
+    Path warehouse = dir.resolve("cdc-v2").resolve("warehouse").toAbsolutePath();
+
+    changes.produce(servers, topic, 3_000);
+    String[] reprocess = {"backfill", v2.toString(), "--from", "earliest", "--then-follow"};
+    PipelineProcess upgrade = start(reprocess);
+    try {
+      CompletableFuture<Void> arriving =
+          CompletableFuture.runAsync(
+              () -> {
+                try {
+                  for (int batch = 0; batch < 20; batch++) {
+                    changes.produce(servers, topic, 100);
+                    Thread.sleep(250);
+                  }
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      PipelineProcess first = upgrade;
+      Awaitility.await()
+          .atMost(Duration.ofMinutes(2))
+          .pollInterval(Duration.ofMillis(200))
+          .failFast("the pipeline exited:\n" + first.tail(), () -> !first.isAlive())
+          .ignoreExceptions()
+          .until(
+              () -> !LakeTables.rows(LakeTables.load(warehouse, DebeziumChanges.TABLE)).isEmpty());
+      Thread.sleep(random.nextInt(1_500));
+      upgrade.kill();
+      upgrade.close();
+      upgrade = start(reprocess);
+      arriving.get();
+      PipelineProcess resumed = upgrade;
+      Awaitility.await()
+          .atMost(Duration.ofMinutes(3))
+          .pollInterval(Duration.ofMillis(500))
+          .failFast("the pipeline exited:\n" + resumed.tail(), () -> !resumed.isAlive())
+          .ignoreExceptions()
+          .untilAsserted(() -> changes.assertTableEquals(warehouse));
+      assertThat(upgrade.isAlive()).as(upgrade.tail()).isTrue();
+    } finally {
+      upgrade.terminate();
+      upgrade.close();
+    }
+    changes.assertTableEquals(warehouse);
   }
 
   /**
