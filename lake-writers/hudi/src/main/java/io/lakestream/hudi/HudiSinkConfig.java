@@ -1,9 +1,9 @@
 package io.lakestream.hudi;
 
+import io.lakestream.core.spec.ColumnNames;
 import io.lakestream.core.spec.Problems;
 import io.lakestream.core.spec.SpecOption;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +38,6 @@ record HudiSinkConfig(
     int tableVersion,
     HudiSinkOptions.Compaction compaction,
     int compactEvery) {
-
-  private static final Pattern COLUMN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   /** {@code scheme:} at the start of a URI; one letter would be a Windows drive. */
   private static final Pattern URI_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:");
@@ -180,28 +178,7 @@ record HudiSinkConfig(
   private static List<String> columns(
       Map<String, Object> config, String path, Problems problems, String key) {
     Object value = config.get(key);
-    String where = path + "." + key;
-    if (value == null) {
-      return List.of();
-    }
-    if (!(value instanceof List<?> entries) || entries.isEmpty()) {
-      problems.add(
-          where, "must be a non-empty list of column names, e.g. [order_id] (given " + value + ")");
-      return List.of();
-    }
-    List<String> columns = new ArrayList<>();
-    for (int i = 0; i < entries.size(); i++) {
-      Object entry = entries.get(i);
-      String entryPath = where + "[" + i + "]";
-      if (!(entry instanceof String column) || !COLUMN_NAME.matcher(column).matches()) {
-        problems.add(entryPath, "must be a top-level column name (given " + entry + ")");
-      } else if (columns.contains(column)) {
-        problems.add(entryPath, "duplicates " + key + "[" + columns.indexOf(column) + "]");
-      } else {
-        columns.add(column);
-      }
-    }
-    return columns;
+    return value == null ? List.of() : ColumnNames.list(value, path, key, "[order_id]", problems);
   }
 
   private static String orderingField(Map<String, Object> config, String path, Problems problems) {
@@ -209,8 +186,8 @@ record HudiSinkConfig(
     if (value == null) {
       return null;
     }
-    if (value instanceof String s && COLUMN_NAME.matcher(s).matches()) {
-      return s;
+    if (ColumnNames.isName(value)) {
+      return (String) value;
     }
     problems.add(
         path + "." + HudiSinkOptions.ORDERING_FIELD.key(),

@@ -1,6 +1,7 @@
 package io.lakestream.iceberg;
 
 import io.lakestream.catalog.Catalogs;
+import io.lakestream.core.spec.ColumnNames;
 import io.lakestream.core.spec.Problems;
 import io.lakestream.core.spec.SpecOption;
 import io.lakestream.core.spec.Units;
@@ -32,7 +33,6 @@ record SinkConfig(
     List<String> key) {
 
   private static final Pattern TABLE_NAME = Pattern.compile("[^.\\s]+(\\.[^.\\s]+)+");
-  private static final Pattern COLUMN_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
   /**
    * Reads a section, adding one problem per mistake with its path below {@code path}.
@@ -82,26 +82,7 @@ record SinkConfig(
       problems.add(where, "is only allowed with mode: upsert (the mode is append)");
       return List.of();
     }
-    if (!(value instanceof List<?> entries) || entries.isEmpty()) {
-      problems.add(
-          where, "must be a non-empty list of column names, e.g. [user_id] (given " + value + ")");
-      return List.of();
-    }
-    List<String> key = new ArrayList<>();
-    for (int i = 0; i < entries.size(); i++) {
-      Object entry = entries.get(i);
-      String entryPath = where + "[" + i + "]";
-      if (!(entry instanceof String column) || !COLUMN_NAME.matcher(column).matches()) {
-        problems.add(entryPath, "must be a top-level column name (given " + entry + ")");
-      } else if (key.contains(column)) {
-        problems.add(
-            entryPath,
-            "duplicates " + IcebergSinkOptions.KEY.key() + "[" + key.indexOf(column) + "]");
-      } else {
-        key.add(column);
-      }
-    }
-    return List.copyOf(key);
+    return ColumnNames.list(value, path, IcebergSinkOptions.KEY.key(), "[user_id]", problems);
   }
 
   @SuppressWarnings("unchecked")
