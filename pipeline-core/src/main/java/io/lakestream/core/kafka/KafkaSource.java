@@ -71,6 +71,9 @@ public final class KafkaSource implements RecordSource, AcknowledgesPositions, R
   /** Where a bounded run's readers stop each partition; see {@link #endOffsets}. */
   private final Map<TopicPartition, Long> bounds = new ConcurrentHashMap<>();
 
+  /** Where each partition started in this run when no commit recorded a position for it. */
+  private final Map<TopicPartition, Long> starts = new ConcurrentHashMap<>();
+
   public KafkaSource(KafkaSourceSpec spec, String writerName, Clock clock) {
     this.spec = spec;
     this.writerName = writerName;
@@ -194,7 +197,10 @@ public final class KafkaSource implements RecordSource, AcknowledgesPositions, R
    * Where each partition starts when nothing records a position for it, by the spec's start rule.
    */
   Map<TopicPartition, Long> startOffsets(List<TopicPartition> partitions) {
-    return explicit(spec.startOffsets(), partitions, this::startOffsetsByRule);
+    Map<TopicPartition, Long> result =
+        explicit(spec.startOffsets(), partitions, this::startOffsetsByRule);
+    starts.putAll(result);
+    return result;
   }
 
   private Map<TopicPartition, Long> startOffsetsByRule(List<TopicPartition> partitions) {
@@ -406,8 +412,9 @@ public final class KafkaSource implements RecordSource, AcknowledgesPositions, R
 
   /**
    * The records each partition holds beyond {@code positions}, by split id, asked with a short
-   * deadline so that a caller reporting progress is never held up by an outage. In a bounded run,
-   * only the records before where it stops count.
+   * deadline so that a caller reporting progress is never held up by an outage. A partition without
+   * a position counts from where this run started reading it. In a bounded run, only the records
+   * before where it stops count.
    *
    * @throws PipelineException if the brokers do not answer in time
    */
@@ -421,7 +428,9 @@ public final class KafkaSource implements RecordSource, AcknowledgesPositions, R
         listOffsets(known, OffsetSpec.latest(), LAG_TIMEOUT).entrySet()) {
       String split = splitId(e.getKey());
       long end = Math.min(e.getValue(), bounds.getOrDefault(e.getKey(), Long.MAX_VALUE));
-      lag.put(split, Math.max(0, end - positions.getOrDefault(split, 0L)));
+      Long from = positions.get(split);
+      lag.put(
+          split, Math.max(0, end - (from != null ? from : starts.getOrDefault(e.getKey(), 0L))));
     }
     return lag;
   }

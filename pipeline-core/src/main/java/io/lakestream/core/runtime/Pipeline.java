@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -352,9 +353,15 @@ public final class Pipeline {
           if (progress == null) {
             throw new UnsupportedOperationException("this source does not tell its lag");
           }
-          return progress.lag(coordinator.lastPositions()).values().stream()
-              .mapToLong(Long::longValue)
-              .sum();
+          Map<String, Long> positions = coordinator.lastPositions();
+          Map<String, StatusLine.SplitLag> splits = new TreeMap<>();
+          progress
+              .lag(positions)
+              .forEach(
+                  (split, lag) ->
+                      splits.put(
+                          split, new StatusLine.SplitLag(positions.getOrDefault(split, -1L), lag)));
+          return splits;
         },
         stalls);
   }

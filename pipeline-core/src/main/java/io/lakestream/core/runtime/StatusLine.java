@@ -1,19 +1,20 @@
 package io.lakestream.core.runtime;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The periodic progress line of a running pipeline: records in and out with the current rate, bad
- * records, source lag behind the last commit, the last checkpoint and its age, and what the
- * pipeline is waiting for when it is stalled (a checkpoint step, an unreachable broker). A bounded
- * run's lag is what it has left to read, so its line also estimates the time left at the current
- * rate.
+ * records, source lag behind the last commit with the committed offsets of the splits furthest
+ * behind, the last checkpoint and its age, and what the pipeline is waiting for when it is stalled
+ * (a checkpoint step, an unreachable broker). A bounded run's lag is what it has left to read, so
+ * its line also shows how much of the run is done and estimates the time left at the current rate.
  *
  * <p>The line is printed by a thread of its own, so it keeps its cadence while the pipeline's main
  * thread waits on a slow commit or an outage. {@link #close} stops that thread.
@@ -21,11 +22,23 @@ import org.slf4j.LoggerFactory;
 final class StatusLine implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StatusLine.class);
 
+  /** How many splits the line names; the rest are counted. */
+  private static final int SPLITS_SHOWN = 3;
+
+  private static final int BAR_WIDTH = 20;
+
+  /**
+   * Where one split stands: {@code position} is its committed position (the next offset to read
+   * after the last commit), or -1 before its first commit; {@code lag} the records it holds beyond
+   * it.
+   */
+  record SplitLag(long position, long lag) {}
+
   private final String pipeline;
   private final PipelineMetrics metrics;
   private final RunOptions options;
   private final long intervalNanos;
-  private final LongSupplier lag;
+  private final Supplier<Map<String, SplitLag>> lag;
   private final List<Supplier<String>> stalls;
   private final Thread thread;
   private long lastIn;
@@ -42,8 +55,8 @@ final class StatusLine implements AutoCloseable {
    * Starts printing a line every {@code options.statusInterval()} (never when it is zero).
    *
    * @param recoveredCheckpointId the checkpoint the run resumed after, or 0 for a new pipeline
-   * @param lag the records the sources hold beyond the last commit; may block briefly, and may
-   *     throw when it cannot be known
+   * @param lag where each split stands against the last commit, by split id; may block briefly, and
+   *     may throw when it cannot be known
    * @param stalls each says what the pipeline waits for and since how long, or null when it does
    *     not wait on that
    */
@@ -52,7 +65,7 @@ final class StatusLine implements AutoCloseable {
       PipelineMetrics metrics,
       RunOptions options,
       long recoveredCheckpointId,
-      LongSupplier lag,
+      Supplier<Map<String, SplitLag>> lag,
       List<Supplier<String>> stalls) {
     this.pipeline = pipeline;
     this.metrics = metrics;
@@ -93,16 +106,25 @@ final class StatusLine implements AutoCloseable {
   }
 
   private void print() {
+    options.status().println(line());
+  }
+
+  /** The line for now; each call starts the next interval of the rate. */
+  String line() {
     long now = options.nanoTime().getAsLong();
     PipelineMetrics.Snapshot m = metrics.snapshot();
     double seconds = (now - lastAt) / 1e9;
     long rate = Math.round((m.in() - lastIn) / Math.max(seconds, 1e-3));
     String lagText;
     try {
-      long records = lag.getAsLong();
-      // the lag counts from the last commit; what was read since is done but for its commit
-      long unread = Math.max(0, records - (m.in() - inAtCommit));
-      lagText = fmt(records) + (options.stopAtEnd() ? eta(unread, rate) : "");
+      Map<String, SplitLag> splits = lag.get();
+      long records = splits.values().stream().mapToLong(SplitLag::lag).sum();
+      lagText = fmt(records) + furthestBehind(splits);
+      if (options.stopAtEnd()) {
+        // the lag counts from the last commit; what was read since is done but for its commit
+        long unread = Math.max(0, records - (m.in() - inAtCommit));
+        lagText += done(m.in(), unread) + eta(unread, rate);
+      }
     } catch (RuntimeException e) {
       lagText = "unknown";
     }
@@ -124,20 +146,60 @@ final class StatusLine implements AutoCloseable {
         waiting.append(" | ").append(what);
       }
     }
-    options
-        .status()
-        .printf(
-            Locale.ROOT,
-            "%s | in %s (%s/s) | %s | lag %s | checkpoint %s%s%n",
-            pipeline,
-            fmt(m.in()),
-            fmt(rate),
-            counters(m),
-            lagText,
-            checkpoint,
-            waiting);
     lastIn = m.in();
     lastAt = now;
+    return String.format(
+        Locale.ROOT,
+        "%s | in %s (%s/s) | %s | lag %s | checkpoint %s%s",
+        pipeline,
+        fmt(m.in()),
+        fmt(rate),
+        counters(m),
+        lagText,
+        checkpoint,
+        waiting);
+  }
+
+  /**
+   * {@code " (orders-1 @40,000 +1,200, orders-0 @39,700 +300, 2 more)"}: the splits with the most
+   * records left, each at its committed offset (none before its first commit), or nothing when no
+   * split is behind.
+   */
+  private static String furthestBehind(Map<String, SplitLag> splits) {
+    List<Map.Entry<String, SplitLag>> behind =
+        splits.entrySet().stream()
+            .filter(e -> e.getValue().lag() > 0)
+            .sorted(
+                Comparator.comparingLong((Map.Entry<String, SplitLag> e) -> e.getValue().lag())
+                    .reversed()
+                    .thenComparing(Map.Entry::getKey))
+            .toList();
+    if (behind.isEmpty()) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder(" (");
+    for (Map.Entry<String, SplitLag> e : behind.subList(0, Math.min(SPLITS_SHOWN, behind.size()))) {
+      if (b.length() > 2) {
+        b.append(", ");
+      }
+      b.append(e.getKey());
+      if (e.getValue().position() >= 0) {
+        b.append(" @").append(fmt(e.getValue().position()));
+      }
+      b.append(" +").append(fmt(e.getValue().lag()));
+    }
+    if (behind.size() > SPLITS_SHOWN) {
+      b.append(", ").append(behind.size() - SPLITS_SHOWN).append(" more");
+    }
+    return b.append(')').toString();
+  }
+
+  /** {@code " | 62% [############--------]"}: the share of this run's records read so far. */
+  private static String done(long read, long unread) {
+    long total = read + unread;
+    int percent = total == 0 ? 100 : (int) (100 * read / total);
+    int filled = percent * BAR_WIDTH / 100;
+    return " | " + percent + "% [" + "#".repeat(filled) + "-".repeat(BAR_WIDTH - filled) + "]";
   }
 
   @Override
@@ -200,7 +262,7 @@ final class StatusLine implements AutoCloseable {
   }
 
   /**
-   * {@code ", ETA 2m05s"} for {@code records} left to read at {@code rate} per second, or nothing.
+   * {@code " ETA 2m05s"} for {@code records} left to read at {@code rate} per second, or nothing.
    */
   private static String eta(long records, long rate) {
     if (records == 0 || rate == 0) {
@@ -213,7 +275,7 @@ final class StatusLine implements AutoCloseable {
             : seconds < 3600
                 ? String.format(Locale.ROOT, "%dm%02ds", seconds / 60, seconds % 60)
                 : String.format(Locale.ROOT, "%dh%02dm", seconds / 3600, seconds / 60 % 60);
-    return ", ETA " + left;
+    return " ETA " + left;
   }
 
   private static String fmt(long n) {

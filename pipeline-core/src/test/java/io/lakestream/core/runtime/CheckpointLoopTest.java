@@ -46,7 +46,7 @@ class CheckpointLoopTest {
     PipelineSpec spec = spec();
     try (CheckpointStore store = new CheckpointStore(dir.resolve("cp"), "p");
         StatusLine status =
-            new StatusLine("p", new PipelineMetrics(), options, 0, () -> 0, List.of())) {
+            new StatusLine("p", new PipelineMetrics(), options, 0, Map::of, List.of())) {
       CheckpointCoordinator coordinator =
           new CheckpointCoordinator(
               "p",
