@@ -2,6 +2,7 @@ package io.lakestream.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lakestream.hudi.HudiSnapshotReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -285,5 +286,69 @@ class DistributionTest {
           .anyMatch(k -> k.matches(run + "-checkpoints/checkpoint-\\d{19}\\.ckpt"));
     }
     assertThat(output.toString()).doesNotContain(S3Server.SECRET_KEY);
+  }
+
+  /**
+   * The unpacked distribution writes a Hudi table to the shared S3 server through Hadoop's S3A
+   * (hadoop-aws and the AWS SDK modules in lib/), with the same {@code s3.*} keys as an Iceberg
+   * warehouse, the secret from {@code ${env:...}}: Hudi's own reader finds every event there once,
+   * and {@code describe} reads the table from the server. The secret appears in no output.
+   */
+  @Test
+  @ExtendWith(SharedS3.class)
+  void runsAHudiPipelineOnS3(S3Server s3) throws Exception {
+    String bucket = "distribution-hudi";
+    s3.createBucket(bucket);
+    Path work = dir.resolve("hudi-s3");
+    Files.createDirectories(work);
+    String table = "s3://" + bucket + "/lake/orders";
+    Path spec = work.resolve("hudi.yaml");
+    Files.writeString(
+        spec,
+        Files.readString(lakestream.resolve("examples/quickstart.yaml"))
+            .replaceFirst(
+                "(?s)sink:.*checkpoint:",
+                Matcher.quoteReplacement(
+                    String.join(
+                        "\n",
+                        "sink:",
+                        "  hudi:",
+                        "    path: " + table,
+                        "    table: shop.orders",
+                        "    record-key: [event_id]",
+                        "    storage:",
+                        "      s3.endpoint: \"" + s3.endpoint() + "\"",
+                        "      s3.path-style-access: true",
+                        "      client.region: " + S3Server.REGION,
+                        "      s3.access-key-id: " + S3Server.ACCESS_KEY,
+                        "      s3.secret-access-key: ${env:S3_SECRET}",
+                        "checkpoint:")))
+            .replaceFirst("(?m)^errors: .*$", "errors: {policy: fail}"));
+    Map<String, String> env = Map.of("S3_SECRET", S3Server.SECRET_KEY);
+
+    Result bounded =
+        run(
+            work,
+            env,
+            "run",
+            spec.toString(),
+            "--sample-events",
+            String.valueOf(EVENTS),
+            "--stop-at-end");
+    Result describe =
+        run(dir.resolve("anywhere"), env, "describe", "--spec", spec.toString(), "shop.orders");
+
+    assertThat(bounded.exitCode()).as(bounded.stderr()).isZero();
+    assertThat(
+            HudiSnapshotReader.read(table, s3.clientProperties()).stream()
+                .map(r -> (Long) r.get("event_id"))
+                .sorted()
+                .toList())
+        .isEqualTo(LongStream.range(0, EVENTS).boxed().toList());
+    assertThat(s3.keys(bucket, "lake/orders/")).anyMatch(k -> k.endsWith(".parquet"));
+    assertThat(describe.exitCode()).as(describe.stderr()).isZero();
+    assertThat(describe.stdout()).contains("Hudi").contains("live rows:    1,000");
+    assertThat(bounded.stdout() + bounded.stderr() + describe.stdout() + describe.stderr())
+        .doesNotContain(S3Server.SECRET_KEY);
   }
 }

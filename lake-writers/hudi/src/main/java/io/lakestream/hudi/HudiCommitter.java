@@ -449,7 +449,7 @@ final class HudiCommitter implements SinkCommitter {
     if (client == null) {
       client =
           new HoodieJavaWriteClient<>(
-              new HoodieJavaEngineContext(HudiTable.storageConf()), table.writeConfig(schema));
+              new HoodieJavaEngineContext(table.storageConf()), table.writeConfig(schema));
       clientSchema = schema;
     }
     return client;

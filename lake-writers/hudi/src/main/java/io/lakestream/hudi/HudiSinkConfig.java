@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 
 /**
@@ -26,6 +25,7 @@ import org.apache.hadoop.fs.FileSystem;
  * @param tableVersion the table version of a new table
  * @param compaction who compacts a merge-on-read table
  * @param compactEvery delta commits between inline compactions
+ * @param storage how to reach the path in object storage (see {@link HadoopStorage})
  */
 record HudiSinkConfig(
     String path,
@@ -37,7 +37,8 @@ record HudiSinkConfig(
     Map<String, String> properties,
     int tableVersion,
     HudiSinkOptions.Compaction compaction,
-    int compactEvery) {
+    int compactEvery,
+    Map<String, String> storage) {
 
   /** {@code scheme:} at the start of a URI; one letter would be a Windows drive. */
   private static final Pattern URI_SCHEME = Pattern.compile("[A-Za-z][A-Za-z0-9+.-]+:");
@@ -59,6 +60,7 @@ record HudiSinkConfig(
     recordKey = List.copyOf(recordKey);
     partitionBy = List.copyOf(partitionBy);
     properties = Map.copyOf(properties);
+    storage = Map.copyOf(storage);
   }
 
   /**
@@ -93,6 +95,8 @@ record HudiSinkConfig(
     HudiSinkOptions.Compaction compaction =
         choice(config, path, problems, HudiSinkOptions.COMPACTION);
     int compactEvery = compactEvery(config, path, problems);
+    Map<String, String> storage = stringMap(config, path, HudiSinkOptions.STORAGE.key(), problems);
+    HadoopStorage.check(storage, path + "." + HudiSinkOptions.STORAGE.key(), problems);
     TableSyncConfig.parse(config, path, problems); // opened by HudiSinkFactory
     Object typeGiven = config.get(HudiSinkOptions.TYPE.key());
     boolean typeKnown = typeGiven == null || SpecOption.choiceName(type).equals(typeGiven);
@@ -114,7 +118,8 @@ record HudiSinkConfig(
         properties,
         tableVersion,
         compaction,
-        compactEvery);
+        compactEvery,
+        storage);
   }
 
   private static String basePath(Map<String, Object> config, String path, Problems problems) {
@@ -134,9 +139,7 @@ record HudiSinkConfig(
           where,
           "no Hadoop file system for "
               + scheme
-              + ":// paths is on the class path: lakestream ships Hudi with local files only (on"
-              + " object storage Hudi needs hadoop-aws and its s3a:// scheme, which are not"
-              + " shipped); use a local or mounted path (given "
+              + ":// paths is on the class path: use a local or mounted path, or s3:// (given "
               + s
               + ")");
       return null;
@@ -146,11 +149,11 @@ record HudiSinkConfig(
 
   /**
    * Whether Hadoop finds a file system for {@code scheme}, as Hudi will look it up: none is
-   * configured for it, or (as for {@code s3a}) the class configured is missing.
+   * configured for it, or the class configured is missing.
    */
   private static boolean hasFileSystem(String scheme) {
     try {
-      FileSystem.getFileSystemClass(scheme, new Configuration());
+      FileSystem.getFileSystemClass(scheme, HadoopStorage.conf(Map.of()));
       return true;
     } catch (IOException | RuntimeException e) {
       return false;
@@ -197,29 +200,44 @@ record HudiSinkConfig(
 
   private static Map<String, String> properties(
       Map<String, Object> config, String path, Problems problems) {
-    Object value = config.get(HudiSinkOptions.PROPERTIES.key());
     String where = path + "." + HudiSinkOptions.PROPERTIES.key();
     Map<String, String> properties = new LinkedHashMap<>();
+    stringMap(config, path, HudiSinkOptions.PROPERTIES.key(), problems)
+        .forEach(
+            (key, value) -> {
+              if (RESERVED_PROPERTIES.contains(key)) {
+                problems.add(
+                    where + "." + key,
+                    "is set by lakestream for exactly-once commits and cannot be overridden"
+                        + (key.contains("version") ? "; use table-version" : "")
+                        + (key.contains("compact") ? "; use compaction and compact-every" : ""));
+              } else {
+                properties.put(key, value);
+              }
+            });
+    return properties;
+  }
+
+  /** The map of single values under {@code key}, empty when absent. */
+  private static Map<String, String> stringMap(
+      Map<String, Object> config, String path, String key, Problems problems) {
+    String where = path + "." + key;
+    Object value = config.get(key);
+    Map<String, String> map = new LinkedHashMap<>();
     if (value instanceof Map<?, ?> m) {
       for (Map.Entry<?, ?> e : m.entrySet()) {
-        String key = String.valueOf(e.getKey());
+        String name = String.valueOf(e.getKey());
         Object v = e.getValue();
         if (v == null || v instanceof Map<?, ?> || v instanceof List<?>) {
-          problems.add(where + "." + key, "must be a single value (given " + v + ")");
-        } else if (RESERVED_PROPERTIES.contains(key)) {
-          problems.add(
-              where + "." + key,
-              "is set by lakestream for exactly-once commits and cannot be overridden"
-                  + (key.contains("version") ? "; use table-version" : "")
-                  + (key.contains("compact") ? "; use compaction and compact-every" : ""));
+          problems.add(where + "." + name, "must be a single value (given " + v + ")");
         } else {
-          properties.put(key, v.toString());
+          map.put(name, v.toString());
         }
       }
     } else if (value != null) {
-      problems.add(where, "must be a map of Hudi properties (given " + value + ")");
+      problems.add(where, "must be a map of single values (given " + value + ")");
     }
-    return properties;
+    return map;
   }
 
   private static int tableVersion(Map<String, Object> config, String path, Problems problems) {

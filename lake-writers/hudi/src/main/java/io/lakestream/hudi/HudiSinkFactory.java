@@ -141,7 +141,8 @@ public final class HudiSinkFactory implements SinkFactory {
           config.properties(),
           config.tableVersion(),
           HudiSinkOptions.Compaction.INLINE,
-          config.compactEvery());
+          config.compactEvery(),
+          config.storage());
     }
     HudiSinkConfig effective = config;
     if (!context.key().isEmpty()) {
@@ -178,7 +179,8 @@ public final class HudiSinkFactory implements SinkFactory {
               config.properties(),
               config.tableVersion(),
               config.compaction(),
-              config.compactEvery());
+              config.compactEvery(),
+              config.storage());
     }
     Schema rows = context.schema();
     for (String column : effective.recordKey()) {

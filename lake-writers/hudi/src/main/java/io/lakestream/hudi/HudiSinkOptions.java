@@ -42,8 +42,9 @@ public final class HudiSinkOptions {
           .required()
           .withDescription(
               "The table's base path: a local directory (relative to the working directory) or"
-                  + " any Hadoop-compatible URI such as `file:///data/orders`. Side tables"
-                  + " (dead letters, late records) go to sibling directories named after their"
+                  + " any Hadoop-compatible URI such as `file:///data/orders` or"
+                  + " `s3://bucket/hudi/orders` (S3 through Hadoop's S3A; see `storage`). Side"
+                  + " tables (dead letters, late records) go to sibling directories named after their"
                   + " tables. When `table` is `namespace.*` (a change source's tables, one lake"
                   + " table each), `path` is a directory and each table is written to"
                   + " `<path>/<name>`.");
@@ -129,6 +130,17 @@ public final class HudiSinkOptions {
                   + " table's namespace), for a catalog `lakestream trino-catalog` prints; a Hive"
                   + " Metastore or Glue sync does not exist yet. Off when absent.");
 
+  public static final SpecOption<Map<String, String>> STORAGE =
+      SpecOption.key("storage")
+          .stringMapType()
+          .withDescription(
+              "How to reach an `s3://` or `s3a://` path, with the keys of an Iceberg S3 warehouse"
+                  + " and `checkpoint.storage`: `s3.endpoint`, `s3.path-style-access`,"
+                  + " `client.region`, `s3.access-key-id`, `s3.secret-access-key`,"
+                  + " `s3.session-token` (without keys, the AWS SDK's default credential chain);"
+                  + " any `fs.s3a.*` key of Hadoop's S3A passes through. Side tables use the"
+                  + " same.");
+
   private static final List<SpecOption<?>> ALL =
       List.of(
           PATH,
@@ -142,6 +154,7 @@ public final class HudiSinkOptions {
           TABLE_VERSION,
           COMPACTION,
           COMPACT_EVERY,
+          STORAGE,
           SYNC);
 
   private HudiSinkOptions() {}

@@ -12,6 +12,7 @@ import java.util.Map;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.generic.IndexedRecord;
 import org.apache.avro.util.Utf8;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -28,6 +29,7 @@ import org.apache.hudi.common.table.timeline.HoodieTimeline;
 import org.apache.hudi.common.table.view.HoodieTableFileSystemView;
 import org.apache.hudi.common.util.Option;
 import org.apache.hudi.common.util.collection.ClosableIterator;
+import org.apache.hudi.storage.StorageConfiguration;
 
 /**
  * Reads the snapshot of a Hudi table with Hudi's own file-group reader: for each file group the
@@ -48,9 +50,20 @@ public final class HudiSnapshotReader {
    * @throws UncheckedIOException if the table cannot be read
    */
   public static List<Map<String, Object>> read(String basePath) {
+    return read(basePath, Map.of());
+  }
+
+  /**
+   * Every row of the table at {@code basePath} in storage reached with {@code storage}, the keys of
+   * {@code sink.hudi.storage} (e.g. {@code s3.endpoint}); see {@link #read(String)}.
+   *
+   * @throws UncheckedIOException if the table cannot be read
+   */
+  public static List<Map<String, Object>> read(String basePath, Map<String, String> storage) {
+    StorageConfiguration<Configuration> conf = HudiTable.storageConf(storage);
     HoodieTableMetaClient meta =
         HoodieTableMetaClient.builder()
-            .setConf(HudiTable.storageConf())
+            .setConf(conf)
             .setBasePath(basePath)
             .setLoadActiveTimelineOnLoad(true)
             .build();
@@ -65,8 +78,8 @@ public final class HudiSnapshotReader {
       HoodieSchema schema = new TableSchemaResolver(meta).getTableSchema();
       HoodieTableFileSystemView view =
           HoodieTableFileSystemView.fileListingBasedFileSystemView(
-              new HoodieLocalEngineContext(HudiTable.storageConf()), meta, completed);
-      for (String partition : partitions(basePath)) {
+              new HoodieLocalEngineContext(conf), meta, completed);
+      for (String partition : partitions(basePath, storage)) {
         for (FileSlice slice :
             (Iterable<FileSlice>)
                 view.getLatestMergedFileSlicesBeforeOrOn(partition, latest)::iterator) {
@@ -74,10 +87,7 @@ public final class HudiSnapshotReader {
               HoodieFileGroupReader.<IndexedRecord>builder()
                   .withReaderContext(
                       new HoodieAvroReaderContext(
-                          HudiTable.storageConf(),
-                          meta.getTableConfig(),
-                          Option.empty(),
-                          Option.empty()))
+                          conf, meta.getTableConfig(), Option.empty(), Option.empty()))
                   .withHoodieTableMetaClient(meta)
                   .withLatestCommitTime(latest)
                   .withBaseFileOption(slice.getBaseFile())
@@ -126,9 +136,9 @@ public final class HudiSnapshotReader {
   }
 
   /** The table's partition paths relative to the base path ({@code ""} when unpartitioned). */
-  static List<String> partitions(String basePath) throws IOException {
+  static List<String> partitions(String basePath, Map<String, String> storage) throws IOException {
     Path base = new Path(basePath);
-    FileSystem fs = base.getFileSystem(HudiTable.hadoopConf());
+    FileSystem fs = base.getFileSystem(HadoopStorage.conf(storage));
     List<String> partitions = new ArrayList<>();
     collect(fs, base, "", partitions);
     return partitions;

@@ -93,21 +93,24 @@ record HudiTable(
     return uri;
   }
 
-  /** A Hadoop configuration for the table's file system. */
-  static Configuration hadoopConf() {
-    Configuration conf = new Configuration();
-    conf.setBoolean("fs.file.impl.disable.cache", false);
-    return conf;
-  }
-
   /** The file system of the base path. */
   FileSystem fileSystem() throws IOException {
     return new org.apache.hadoop.fs.Path(basePath).getFileSystem(hadoopConf());
   }
 
+  /** A Hadoop configuration for the table's file system. */
+  Configuration hadoopConf() {
+    return HadoopStorage.conf(config.storage());
+  }
+
   /** Hudi's view of the table's storage. */
-  static StorageConfiguration<Configuration> storageConf() {
-    return HadoopFSUtils.getStorageConf(hadoopConf());
+  StorageConfiguration<Configuration> storageConf() {
+    return storageConf(config.storage());
+  }
+
+  /** Hudi's view of storage described by {@code storage} (see {@link HadoopStorage}). */
+  static StorageConfiguration<Configuration> storageConf(Map<String, String> storage) {
+    return HadoopFSUtils.getStorageConf(HadoopStorage.conf(storage));
   }
 
   /** Whether a Hudi table exists at the base path. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.apache.hudi.common.model.HoodieCommitMetadata;
 import org.apache.hudi.common.table.HoodieTableMetaClient;
@@ -20,9 +21,17 @@ public final class HudiTableInspection {
 
   /** Loads the active timeline of the table at {@code basePath}. */
   public HudiTableInspection(String basePath) {
+    this(basePath, Map.of());
+  }
+
+  /**
+   * Loads the active timeline of the table at {@code basePath} in storage reached with {@code
+   * storage}, the keys of {@code sink.hudi.storage}.
+   */
+  public HudiTableInspection(String basePath, Map<String, String> storage) {
     this.meta =
         HoodieTableMetaClient.builder()
-            .setConf(HudiTable.storageConf())
+            .setConf(HudiTable.storageConf(storage))
             .setBasePath(basePath)
             .setLoadActiveTimelineOnLoad(true)
             .build();

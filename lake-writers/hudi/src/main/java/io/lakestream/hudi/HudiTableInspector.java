@@ -40,12 +40,15 @@ import org.apache.hudi.common.table.view.HoodieTableFileSystemView;
  */
 final class HudiTableInspector implements TableInspector {
   private final String dir;
+  private final Map<String, String> storage;
 
   /**
    * @param dir the directory holding the tables: a local path or a Hadoop-compatible URI
+   * @param storage how to reach it in object storage: the keys of {@code sink.hudi.storage}
    */
-  HudiTableInspector(String dir) {
+  HudiTableInspector(String dir, Map<String, String> storage) {
     this.dir = dir;
+    this.storage = Map.copyOf(storage);
   }
 
   /** The Hudi table names of the directory's tables, sorted. */
@@ -63,7 +66,7 @@ final class HudiTableInspector implements TableInspector {
               dir.contains("://")
                   ? dir
                   : java.nio.file.Path.of(dir).toAbsolutePath().toUri().toString());
-      FileSystem fs = root.getFileSystem(HudiTable.hadoopConf());
+      FileSystem fs = root.getFileSystem(HadoopStorage.conf(storage));
       if (!fs.exists(root)) {
         throw new PipelineException("Directory " + dir + " of Hudi tables does not exist");
       }
@@ -90,9 +93,9 @@ final class HudiTableInspector implements TableInspector {
     return base;
   }
 
-  private static HoodieTableMetaClient meta(String basePath) {
+  private HoodieTableMetaClient meta(String basePath) {
     return HoodieTableMetaClient.builder()
-        .setConf(HudiTable.storageConf())
+        .setConf(HudiTable.storageConf(storage))
         .setBasePath(basePath)
         .setLoadActiveTimelineOnLoad(true)
         .build();
@@ -148,7 +151,9 @@ final class HudiTableInspector implements TableInspector {
       }
       Slices slices = slices(base, meta);
       long rows =
-          slices.baseFiles + slices.logFiles == 0 ? 0 : HudiSnapshotReader.read(base).size();
+          slices.baseFiles + slices.logFiles == 0
+              ? 0
+              : HudiSnapshotReader.read(base, storage).size();
       Map<String, String> details = new LinkedHashMap<>();
       details.put("table type", config.getTableType().name());
       details.put(
@@ -193,7 +198,7 @@ final class HudiTableInspector implements TableInspector {
   private record Slices(
       long partitions, long fileGroups, long baseFiles, long logFiles, long bytes) {}
 
-  private static Slices slices(String base, HoodieTableMetaClient meta) throws IOException {
+  private Slices slices(String base, HoodieTableMetaClient meta) throws IOException {
     HoodieTimeline completed = meta.getCommitsAndCompactionTimeline().filterCompletedInstants();
     long partitions = 0;
     long groups = 0;
@@ -205,8 +210,8 @@ final class HudiTableInspector implements TableInspector {
     }
     try (HoodieTableFileSystemView view =
         HoodieTableFileSystemView.fileListingBasedFileSystemView(
-            new HoodieLocalEngineContext(HudiTable.storageConf()), meta, completed)) {
-      for (String partition : HudiSnapshotReader.partitions(base)) {
+            new HoodieLocalEngineContext(HudiTable.storageConf(storage)), meta, completed)) {
+      for (String partition : HudiSnapshotReader.partitions(base, storage)) {
         partitions++;
         for (FileSlice slice :
             (Iterable<FileSlice>) view.getLatestFileSlices(partition)::iterator) {
@@ -266,7 +271,7 @@ final class HudiTableInspector implements TableInspector {
     try {
       Slices slices = slices(base, meta(base));
       long start = System.nanoTime();
-      long rows = HudiSnapshotReader.read(base).size();
+      long rows = HudiSnapshotReader.read(base, storage).size();
       return new ScanStats(rows, slices.baseFiles, slices.logFiles, System.nanoTime() - start);
     } catch (IOException e) {
       throw new PipelineException("Cannot scan Hudi table " + table + ": " + e.getMessage(), e);

@@ -2,6 +2,7 @@ package io.lakestream.hudi;
 
 import io.lakestream.core.inspect.TableInspector;
 import io.lakestream.core.inspect.TableInspectorFactory;
+import io.lakestream.core.spec.Problems;
 import io.lakestream.core.spec.SpecException;
 import io.lakestream.core.spec.SpecProblem;
 import java.util.List;
@@ -16,6 +17,9 @@ public final class HudiTableInspectorFactory implements TableInspectorFactory {
 
   /** The catalog type of a directory of Hudi tables. */
   public static final String CATALOG_TYPE = "hudi";
+
+  /** The key of the catalog section holding {@code sink.hudi.storage}. */
+  private static final String STORAGE = HudiSinkOptions.STORAGE.key();
 
   /** The format's name in {@code describe}'s heading. */
   static final String FORMAT = "Hudi";
@@ -48,18 +52,32 @@ public final class HudiTableInspectorFactory implements TableInspectorFactory {
                   "catalog.path",
                   "is required for type hudi: the directory whose subdirectories are Hudi tables")));
     }
-    return new HudiTableInspector(dir);
+    Problems problems = new Problems();
+    HudiSinkConfig storageOnly =
+        HudiSinkConfig.parse(
+            Map.of(
+                HudiSinkOptions.PATH.key(),
+                dir,
+                HudiSinkOptions.STORAGE.key(),
+                catalogSection.containsKey(STORAGE) ? catalogSection.get(STORAGE) : Map.of()),
+            "catalog",
+            problems);
+    problems.throwIfAny();
+    return new HudiTableInspector(dir, storageOnly.storage());
   }
 
   /**
    * The catalog section of the directory holding the table a {@code sink.hudi} section writes (and
-   * its side tables): the parent of its {@code path}.
+   * its side tables): the parent of its {@code path}, with its {@code storage}.
    */
   public static Map<String, Object> catalogOf(Map<String, Object> sinkSection) {
     Object path = sinkSection.get(HudiSinkOptions.PATH.key());
     String base = path == null ? "." : path.toString().replaceAll("/+$", "");
     int slash = base.lastIndexOf('/');
     String parent = slash < 0 ? "." : slash == 0 ? "/" : base.substring(0, slash);
-    return Map.of("type", CATALOG_TYPE, "path", parent);
+    Object storage = sinkSection.get(STORAGE);
+    return storage == null
+        ? Map.of("type", CATALOG_TYPE, "path", parent)
+        : Map.of("type", CATALOG_TYPE, "path", parent, STORAGE, storage);
   }
 }

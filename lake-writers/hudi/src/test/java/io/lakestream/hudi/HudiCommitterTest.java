@@ -172,7 +172,7 @@ class HudiCommitterTest {
       HudiTable table = ((HudiSink) crashed).hudiTable();
       try (HoodieJavaWriteClient<DefaultHoodieRecordPayload> client =
           new HoodieJavaWriteClient<>(
-              new HoodieJavaEngineContext(HudiTable.storageConf()), table.writeConfig())) {
+              new HoodieJavaEngineContext(table.storageConf()), table.writeConfig())) {
         String instant = client.startCommit();
         List<HoodieRecord<DefaultHoodieRecordPayload>> rows = new ArrayList<>();
         rows.add(
@@ -414,7 +414,7 @@ class HudiCommitterTest {
       HudiTable table = ((HudiSink) sink).hudiTable();
       try (HoodieJavaWriteClient<DefaultHoodieRecordPayload> foreign =
           new HoodieJavaWriteClient<>(
-              new HoodieJavaEngineContext(HudiTable.storageConf()), table.writeConfig())) {
+              new HoodieJavaEngineContext(table.storageConf()), table.writeConfig())) {
         for (long id = 100; id < 108; id++) {
           String instant = foreign.startCommit();
           foreign.commit(

@@ -27,18 +27,45 @@ class HudiSinkValidationTest {
   }
 
   @Test
-  void refusesAnObjectStoragePathItHasNoFileSystemFor() {
-    assertThat(problems(Map.of("path", "s3://lake/hudi/orders", "table", "orders")))
+  void acceptsS3PathsAndRefusesSchemesItHasNoFileSystemFor() {
+    assertThat(problems(Map.of("path", "s3://lake/hudi/orders", "table", "orders"))).isEmpty();
+    assertThat(problems(Map.of("path", "s3a://lake/hudi/orders", "table", "orders"))).isEmpty();
+    assertThat(problems(Map.of("path", "gs://lake/hudi/orders", "table", "orders")))
         .containsExactly(
-            "sink.hudi.path: no Hadoop file system for s3:// paths is on the class path:"
-                + " lakestream ships Hudi with local files only (on object storage Hudi needs"
-                + " hadoop-aws and its s3a:// scheme, which are not shipped); use a local or"
-                + " mounted path (given s3://lake/hudi/orders)");
-    assertThat(problems(Map.of("path", "s3a://lake/hudi/orders", "table", "orders")))
-        .singleElement()
-        .asString()
-        .startsWith("sink.hudi.path: no Hadoop file system for s3a:// paths");
+            "sink.hudi.path: no Hadoop file system for gs:// paths is on the class path: use a"
+                + " local or mounted path, or s3:// (given gs://lake/hudi/orders)");
     assertThat(problems(Map.of("path", "file:///tmp/hudi/orders", "table", "orders"))).isEmpty();
+  }
+
+  @Test
+  void acceptsTheS3KeysOfAnIcebergWarehouseAndS3aKeys() {
+    Map<String, Object> storage =
+        Map.of(
+            "s3.endpoint", "http://127.0.0.1:9000",
+            "s3.path-style-access", true,
+            "client.region", "us-east-1",
+            "s3.access-key-id", "key",
+            "s3.secret-access-key", "secret",
+            "fs.s3a.connection.maximum", 8);
+    assertThat(problems(Map.of("path", "s3://lake/o", "table", "o", "storage", storage))).isEmpty();
+  }
+
+  @Test
+  void refusesAnUnknownStorageKeyAndANestedValue() {
+    assertThat(
+            problems(
+                Map.of(
+                    "path",
+                    "s3://lake/o",
+                    "table",
+                    "o",
+                    "storage",
+                    Map.of("s3.endpiont", "http://x", "client.region", List.of("a")))))
+        .containsExactlyInAnyOrder(
+            "sink.hudi.storage.s3.endpiont: unknown storage key (known: client.region,"
+                + " s3.access-key-id, s3.endpoint, s3.path-style-access, s3.secret-access-key,"
+                + " s3.session-token, or any fs.s3a.* key of Hadoop's S3A)",
+            "sink.hudi.storage.client.region: must be a single value (given [a])");
   }
 
   @Test
@@ -77,7 +104,7 @@ class HudiSinkValidationTest {
         .containsExactlyInAnyOrder(
             "sink.hudi.colour: unknown option (known: path, table, type, operation, record-key,"
                 + " ordering-field, partition-by, properties, table-version, compaction,"
-                + " compact-every, sync)",
+                + " compact-every, storage, sync)",
             "sink.hudi.path: is required: the table's base path, e.g. warehouse/hudi/orders",
             "sink.hudi.type: unknown value \"copy-on-read\" (supported: copy-on-write,"
                 + " merge-on-read)",
