@@ -30,9 +30,11 @@ import org.apache.hadoop.fs.Path;
  *       where S3A sends it as a conditional write (docs/sinks/hudi.md).
  *   <li>The claim holds only if {@code n} is still the highest epoch after the file is created;
  *       otherwise another instance claimed a higher one in between and the claim starts over.
- *   <li>Only the file just below the claimed epoch is deleted, and only by its successor: the
- *       highest file is never deleted, so the highest epoch never goes down, and an epoch once won
- *       (its file, or a higher one, exists from then on) cannot be won again.
+ *   <li>No epoch file is ever deleted, so the highest epoch never goes down and an epoch once won
+ *       cannot be won again. (Deleting the previous epoch's file would let an instance that read an
+ *       old highest epoch create that file again, and a directory listing taken while files are
+ *       created and deleted may miss both the file before and the file after, so it could see its
+ *       own file as the highest.) A table gets one empty file per start of the pipeline.
  * </ul>
  *
  * So each epoch is returned to at most one instance, and a commit that checks, just before it
@@ -85,13 +87,10 @@ final class Fencing {
       Long current = current();
       long next = current == null ? 1 : current + 1;
       Path file = new Path(dir, Long.toString(next));
-      if (!createIfAbsent(file) || current() != next) {
-        continue; // another instance claimed this epoch, or a higher one, first
+      if (createIfAbsent(file) && current() == next) {
+        return next;
       }
-      if (current != null) {
-        delete(new Path(dir, Long.toString(current)));
-      }
-      return next;
+      // another instance claimed this epoch, or a higher one, first
     }
     throw new PipelineException(
         "Cannot fence "
@@ -121,14 +120,6 @@ final class Fencing {
         return false; // file systems that do not use FileAlreadyExistsException
       }
       throw new UncheckedIOException("Cannot record a fencing epoch in " + dir, e);
-    }
-  }
-
-  private void delete(Path older) {
-    try {
-      fs.delete(older, false);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot remove the older fencing epoch " + older, e);
     }
   }
 }
