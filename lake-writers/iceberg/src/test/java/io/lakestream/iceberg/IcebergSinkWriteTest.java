@@ -419,8 +419,7 @@ class IcebergSinkWriteTest {
     for (io.lakestream.core.record.Field f :
         io.lakestream.core.error.DeadLetter.SCHEMA.fields().subList(0, 10)) {
       boolean wasRequired = List.of("topic", "partition", "offset").contains(f.name());
-      former.add(
-          wasRequired ? io.lakestream.core.record.Field.required(f.name(), f.type()) : f);
+      former.add(wasRequired ? io.lakestream.core.record.Field.required(f.name(), f.type()) : f);
     }
     SinkContext formerContext =
         new SinkContext(
