@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.postgresql.replication.LogSequenceNumber;
 
 /**
  * A PostgreSQL database's changes to some tables, read by logical replication with the built-in
@@ -39,6 +40,18 @@ final class PostgresChangeSource implements ChangeSource, AcknowledgesPositions 
   @Override
   public String describe() {
     return "PostgreSQL slot " + spec.slot() + " (tables " + String.join(", ", spec.tables()) + ")";
+  }
+
+  /** {@code slot s, table public.orders, after LSN 0/16B3F60} (the last commit read before it). */
+  @Override
+  public String coordinates(String table, long position) {
+    return "slot "
+        + spec.slot()
+        + ", table "
+        + table
+        + (position < 0
+            ? ", initial snapshot"
+            : ", after LSN " + LogSequenceNumber.valueOf(position).asString());
   }
 
   @Override

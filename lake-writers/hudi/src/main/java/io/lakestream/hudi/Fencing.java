@@ -3,10 +3,12 @@ package io.lakestream.hudi;
 import io.lakestream.catalog.CommitMetadata;
 import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.spec.WriterId;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -15,9 +17,29 @@ import org.apache.hadoop.fs.Path;
 /**
  * The fencing epochs of one writer in one Hudi table. Hudi has no table property that can be
  * compared and swapped, so an epoch is an empty file {@code <epoch>} in the writer's directory
- * {@code .hoodie/lakestream/fence/<lakestream.epoch.pipeline[/writer]>}: creating a file that does
- * not exist yet is atomic on every Hadoop file system, so two instances fencing at once get
- * different epochs, and the highest file is the owner's.
+ * {@code .hoodie/lakestream/fence/<lakestream.epoch.pipeline[/writer]>}, and the highest file is
+ * the owner's.
+ *
+ * <p>Claiming epoch {@code n} is a compare-and-swap built from create-if-absent:
+ *
+ * <ul>
+ *   <li>The file {@code n} is created only if it does not exist, atomically: on the local file
+ *       system with {@link Files#createFile} ({@code O_EXCL}; Hadoop's local file system checks and
+ *       then creates, which two instances can both pass), elsewhere with {@code
+ *       FileSystem.create(path, overwrite=false)}, atomic on HDFS, ABFS and GCS, and on S3 only
+ *       where S3A sends it as a conditional write (docs/sinks/hudi.md).
+ *   <li>The claim holds only if {@code n} is still the highest epoch after the file is created;
+ *       otherwise another instance claimed a higher one in between and the claim starts over.
+ *   <li>No epoch file is ever deleted, so the highest epoch never goes down and an epoch once won
+ *       cannot be won again. (Deleting the previous epoch's file would let an instance that read an
+ *       old highest epoch create that file again, and a directory listing taken while files are
+ *       created and deleted may miss both the file before and the file after, so it could see its
+ *       own file as the highest.) A table gets one empty file per start of the pipeline.
+ * </ul>
+ *
+ * So each epoch is returned to at most one instance, and a commit that checks, just before it
+ * completes, that its epoch is still the highest ({@link #current}) is refused once a later
+ * instance has fenced.
  */
 final class Fencing {
   private static final int ATTEMPTS = 10;
@@ -37,7 +59,7 @@ final class Fencing {
     this.table = table;
   }
 
-  /** The owner's epoch, or null if the writer never fenced this table. */
+  /** The owner's epoch (the highest one claimed), or null if the writer never fenced this table. */
   Long current() {
     try {
       if (!fs.exists(dir)) {
@@ -54,25 +76,21 @@ final class Fencing {
     }
   }
 
-  /** Records the next epoch and returns it; older epochs' files are removed. */
+  /**
+   * Claims the epoch after the highest one and returns it; no other caller, in this process or
+   * another, is returned the same epoch.
+   *
+   * @throws PipelineException if other instances claimed epochs {@value #ATTEMPTS} times in a row
+   */
   long next() {
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       Long current = current();
       long next = current == null ? 1 : current + 1;
-      try {
-        fs.create(new Path(dir, Long.toString(next)), false).close();
-        if (current != null) {
-          fs.delete(new Path(dir, Long.toString(current)), false);
-        }
+      Path file = new Path(dir, Long.toString(next));
+      if (createIfAbsent(file) && current() == next) {
         return next;
-      } catch (FileAlreadyExistsException e) {
-        continue; // another instance took this epoch first
-      } catch (IOException e) {
-        if (e.getMessage() != null && e.getMessage().contains("already exists")) {
-          continue;
-        }
-        throw new UncheckedIOException("Cannot record a fencing epoch in " + dir, e);
       }
+      // another instance claimed this epoch, or a higher one, first
     }
     throw new PipelineException(
         "Cannot fence "
@@ -82,5 +100,26 @@ final class Fencing {
             + ": other instances changed its epoch "
             + ATTEMPTS
             + " times in a row; is the pipeline started more than once?");
+  }
+
+  /** Creates the empty file {@code file}; false if it exists. */
+  private boolean createIfAbsent(Path file) {
+    try {
+      if ("file".equals(fs.getScheme())) {
+        File local = new File(fs.makeQualified(file).toUri());
+        Files.createDirectories(local.toPath().getParent());
+        Files.createFile(local.toPath());
+      } else {
+        fs.create(file, false).close();
+      }
+      return true;
+    } catch (java.nio.file.FileAlreadyExistsException | FileAlreadyExistsException e) {
+      return false;
+    } catch (IOException e) {
+      if (e.getMessage() != null && e.getMessage().contains("already exists")) {
+        return false; // file systems that do not use FileAlreadyExistsException
+      }
+      throw new UncheckedIOException("Cannot record a fencing epoch in " + dir, e);
+    }
   }
 }

@@ -96,7 +96,30 @@ final class TableSetup {
       KeyColumns.requireIdentifierFields(table, key, context.table());
     }
     warnIfPartitioningDiffers(table, context, config);
+    if (context.role() == SinkContext.Role.DEAD_LETTER) {
+      addDeadLetterColumns(table, context);
+    }
     return table;
+  }
+
+  /**
+   * A dead-letter table created before rows that no source record names were dead-lettered lacks
+   * their columns ({@code origin}, {@code position}, {@code row}) and has {@code topic}, {@code
+   * partition} and {@code offset} required: it gets the columns, and those become optional.
+   */
+  private static void addDeadLetterColumns(Table table, SinkContext context) {
+    Schema wanted = SchemaConverter.toIceberg(context.schema());
+    boolean fits =
+        wanted.columns().stream()
+            .allMatch(
+                f -> {
+                  var have = table.schema().findField(f.name());
+                  return have != null && (f.isRequired() || have.isOptional());
+                });
+    if (!fits) {
+      table.updateSchema().unionByNameWith(wanted).commit();
+      LOG.info("Added the columns of refused rows to dead-letter table {}", context.table());
+    }
   }
 
   static TableIdentifier identifier(String table) {

@@ -407,7 +407,67 @@ class IcebergSinkWriteTest {
                 ByteBuffer.wrap(new byte[] {'{'}),
                 "decode",
                 "Unexpected end of input",
-                OffsetDateTime.ofInstant(failedAt, ZoneOffset.UTC)));
+                OffsetDateTime.ofInstant(failedAt, ZoneOffset.UTC),
+                null,
+                null,
+                null));
+  }
+
+  @Test
+  void aDeadLetterTableOfTheFormerShapeGetsTheColumnsOfRefusedRows() {
+    List<io.lakestream.core.record.Field> former = new ArrayList<>();
+    for (io.lakestream.core.record.Field f :
+        io.lakestream.core.error.DeadLetter.SCHEMA.fields().subList(0, 10)) {
+      boolean wasRequired = List.of("topic", "partition", "offset").contains(f.name());
+      former.add(wasRequired ? io.lakestream.core.record.Field.required(f.name(), f.type()) : f);
+    }
+    SinkContext formerContext =
+        new SinkContext(
+            WriterId.of(TestTables.PIPELINE),
+            TestTables.config(dir, Map.of()),
+            TestTables.TABLE,
+            new io.lakestream.core.record.Schema(former),
+            SinkContext.Role.DEAD_LETTER);
+    new IcebergSinkFactory().open(formerContext).close(); // creates the table as it was
+    SinkContext context =
+        new SinkContext(
+            WriterId.of(TestTables.PIPELINE),
+            TestTables.config(dir, Map.of()),
+            TestTables.TABLE,
+            io.lakestream.core.error.DeadLetter.SCHEMA,
+            SinkContext.Role.DEAD_LETTER);
+    Instant failedAt = Instant.parse("2024-05-06T07:08:09Z");
+    Row row =
+        io.lakestream.core.error.DeadLetter.refused(
+            TestTables.PIPELINE,
+            "slot s, table public.orders, after LSN 0/10, key {id=2}",
+            16L,
+            "{id=2, updated_at=null}",
+            "sink",
+            "its ordering field is null",
+            ChronoUnit.MICROS.between(Instant.EPOCH, failedAt));
+
+    try (Sink sink = new IcebergSinkFactory().open(context)) {
+      sink.committer().commit(1, Map.of(), TestTables.write(sink, 0, List.of(row), 1));
+    }
+
+    assertThat(TestTables.read(dir))
+        .extracting(TestTables::plain)
+        .containsExactly(
+            Arrays.asList(
+                TestTables.PIPELINE,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "sink",
+                "its ordering field is null",
+                OffsetDateTime.ofInstant(failedAt, ZoneOffset.UTC),
+                "slot s, table public.orders, after LSN 0/10, key {id=2}",
+                16L,
+                "{id=2, updated_at=null}"));
   }
 
   @Test

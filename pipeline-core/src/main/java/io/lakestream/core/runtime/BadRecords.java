@@ -6,6 +6,7 @@ import io.lakestream.core.source.SourceRecord;
 import io.lakestream.core.spec.ErrorSpec;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,8 +14,9 @@ import org.slf4j.event.Level;
 
 /**
  * Applies the error policy to one task's bad records: every one is counted and logged
- * (rate-limited) with its topic, partition and offset, and dead-lettered or skipped; under {@code
- * fail} the caller gets the failure to stop on.
+ * (rate-limited) with its coordinates (topic, partition and offset, or for a row a table refused
+ * that no source record names, its origin), and dead-lettered or skipped; under {@code fail} the
+ * caller gets the failure to stop on.
  */
 final class BadRecords {
   private static final Logger LOG = LoggerFactory.getLogger(BadRecords.class);
@@ -58,27 +60,62 @@ final class BadRecords {
    * @return the failure under the {@code fail} policy; otherwise null
    */
   RecordFailure handle(SourceRecord bad, int split, String stage, String error) {
+    return apply(
+        bad.coordinates(),
+        stage,
+        error,
+        nowMicros -> DeadLetter.row(pipelineId, bad, stage, error, nowMicros),
+        split,
+        bad.offset());
+  }
+
+  /**
+   * Handles a row a table refused that no single source record names: a change of a change source,
+   * a window's result. It is dead-lettered with {@code origin} in place of topic, partition and
+   * offset.
+   *
+   * @param origin where the row came from (see {@link DeadLetter#refused}); log lines and the
+   *     failure name it
+   * @param position its source position, or null
+   * @param refused the refused row, as text
+   * @param split the task's split it came from (0 for a keyed task)
+   * @return the failure under the {@code fail} policy; otherwise null
+   */
+  RecordFailure handleRefused(
+      String origin, Long position, String refused, int split, String stage, String error) {
+    return apply(
+        origin,
+        stage,
+        error,
+        nowMicros ->
+            DeadLetter.refused(pipelineId, origin, position, refused, stage, error, nowMicros),
+        split,
+        position == null ? 0 : position);
+  }
+
+  private RecordFailure apply(
+      String coordinates,
+      String stage,
+      String error,
+      LongFunction<Row> deadLetterRow,
+      int split,
+      long offset) {
     switch (policy) {
       case FAIL:
-        return new RecordFailure(bad.coordinates(), stage, error);
+        return new RecordFailure(coordinates, stage, error);
       case DEAD_LETTER:
         long nowMicros = TimeUnit.MILLISECONDS.toMicros(clock.millis());
-        deadLetter.write(
-            DeadLetter.row(pipelineId, bad, stage, error, nowMicros), split, bad.offset());
+        deadLetter.write(deadLetterRow.apply(nowMicros), split, offset);
         metrics.deadLettered.increment();
-        warn("Dead-lettered", bad, stage, error);
+        warnings.log("Dead-lettered bad record at {} ({}): {}", coordinates, stage, error);
         return null;
       case SKIP:
         metrics.skipped.increment();
-        warn("Skipped", bad, stage, error);
+        warnings.log("Skipped bad record at {} ({}): {}", coordinates, stage, error);
         return null;
       default:
         throw new IllegalStateException("Unknown error policy " + policy);
     }
-  }
-
-  private void warn(String what, SourceRecord bad, String stage, String error) {
-    warnings.log("{} bad record at {} ({}): {}", what, bad.coordinates(), stage, error);
   }
 
   /** Counts and logs a skipped tombstone (a record with a null value). */

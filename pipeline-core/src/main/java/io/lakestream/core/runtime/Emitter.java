@@ -23,4 +23,16 @@ interface Emitter {
 
   /** Applies the error policy to an event the step could not take. */
   void badRecord(Event event, String error);
+
+  /**
+   * Applies the error policy to a row of no single record ({@link #emitResult}, {@link #retract})
+   * that the table refused.
+   *
+   * @param origin where the row came from, e.g. {@code transforms[1].window [start, end) group
+   *     [eu]}
+   * @param stage {@code sink} for a result, {@code sink delete} for a retraction
+   * @throws io.lakestream.core.error.PipelineException under the {@code fail} policy, naming {@code
+   *     origin}
+   */
+  void refused(Row row, String origin, String stage, String error);
 }

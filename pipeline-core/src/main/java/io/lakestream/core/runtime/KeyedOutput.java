@@ -1,7 +1,10 @@
 package io.lakestream.core.runtime;
 
+import io.lakestream.core.error.DeadLetter;
 import io.lakestream.core.error.PipelineException;
+import io.lakestream.core.record.Field;
 import io.lakestream.core.record.Row;
+import io.lakestream.core.record.Schema;
 import io.lakestream.core.sink.Committable;
 import io.lakestream.core.sink.SupportsDelete;
 import io.lakestream.core.transform.RowTransform;
@@ -20,6 +23,7 @@ final class KeyedOutput implements Emitter, AutoCloseable {
   private final Exchange.Sender next;
   private final KeyColumns nextKey;
   private final TableOutput table;
+  private final Schema tableSchema;
   private final TableOutput late;
   private final TableOutput deadLetter;
   private final BadRecords badRecords;
@@ -30,6 +34,7 @@ final class KeyedOutput implements Emitter, AutoCloseable {
    * @param next the next keyed step's exchange, or null when this task writes the table
    * @param nextKey the next keyed step's key, when {@code next} is given
    * @param table the output table's writer, when {@code next} is null
+   * @param tableSchema the output table's rows, when {@code next} is null
    * @param late the late-records table's writer (window steps), or null
    * @param deadLetter the dead-letter table's writer (policy dead-letter), or null
    */
@@ -38,6 +43,7 @@ final class KeyedOutput implements Emitter, AutoCloseable {
       Exchange.Sender next,
       KeyColumns nextKey,
       TableOutput table,
+      Schema tableSchema,
       TableOutput late,
       TableOutput deadLetter,
       BadRecords badRecords,
@@ -46,6 +52,7 @@ final class KeyedOutput implements Emitter, AutoCloseable {
     this.next = next;
     this.nextKey = nextKey;
     this.table = table;
+    this.tableSchema = tableSchema;
     this.late = late;
     this.deadLetter = deadLetter;
     this.badRecords = badRecords;
@@ -82,6 +89,16 @@ final class KeyedOutput implements Emitter, AutoCloseable {
           "The sink of table " + table.table + " cannot delete rows, which session windows need");
     }
     deletes.delete(keyRow);
+  }
+
+  @Override
+  public void refused(Row row, String origin, String stage, String error) {
+    String text =
+        DeadLetter.text(tableSchema, row, tableSchema.fields().stream().map(Field::name).toList());
+    RecordFailure failure = badRecords.handleRefused(origin, null, text, 0, stage, error);
+    if (failure != null) {
+      throw new PipelineException(failure.message());
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.lakestream.core.runtime;
 
+import io.lakestream.core.error.DeadLetter;
 import io.lakestream.core.error.PipelineException;
 import io.lakestream.core.sink.Sink;
 import io.lakestream.core.sink.SinkCommitter;
@@ -10,6 +11,7 @@ import io.lakestream.core.sink.SupportsBranches;
 import io.lakestream.core.sink.TablePlan;
 import io.lakestream.core.source.ChangeSource;
 import io.lakestream.core.source.SourceTable;
+import io.lakestream.core.spec.ErrorSpec;
 import io.lakestream.core.spec.PipelineSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,8 +40,8 @@ final class OutputTables implements AutoCloseable {
   }
 
   /**
-   * One lake table per source table of a change source; source tables merged into one lake table
-   * must agree on columns and key.
+   * One lake table per source table of a change source, and the dead-letter table under policy
+   * dead-letter; source tables merged into one lake table must agree on columns and key.
    */
   static OutputTables of(PipelineSpec spec, ChangeSource source, String branch) {
     Map<String, String> lakeTables = lakeTables(spec, source);
@@ -68,6 +70,16 @@ final class OutputTables implements AutoCloseable {
                     t.schema(),
                     SinkContext.Role.OUTPUT,
                     t.key())));
+    if (spec.errors().policy() == ErrorSpec.Policy.DEAD_LETTER) {
+      // for the changes the lake tables refuse (ChangeApplier)
+      tables.add(
+          new SinkContext(
+              spec.writerId(),
+              spec.sink().config(),
+              spec.errors().deadLetterTable(),
+              DeadLetter.SCHEMA,
+              SinkContext.Role.DEAD_LETTER));
+    }
     return open(spec, tables, branch);
   }
 

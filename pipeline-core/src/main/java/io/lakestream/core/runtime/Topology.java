@@ -176,11 +176,23 @@ final class Topology implements AutoCloseable {
             byLakeTable.computeIfAbsent(
                 lakeTables.get(t.name()), table -> tables.output(table, id, Map.of())));
       }
+      TableOutput deadLetter =
+          spec.errors().policy() == ErrorSpec.Policy.DEAD_LETTER
+              ? tables.output(spec.errors().deadLetterTable(), taskId, Map.of())
+              : null;
       sources.add(
           new SourceTask<TableChange>(
               taskId,
               source.reader("task-" + taskId, options.stopAtEnd()),
-              new ChangeApplier(outputs, metrics),
+              new ChangeApplier(
+                  source,
+                  outputs,
+                  deadLetter,
+                  badRecords(
+                      deadLetter == null
+                          ? null
+                          : (row, split, offset) -> deadLetter.writer.write(row)),
+                  metrics),
               null,
               shares.get(taskId),
               options.nanoTime()));
@@ -303,7 +315,14 @@ final class Topology implements AutoCloseable {
     KeyedOperator operator;
     TableOutput late = null;
     if (stage.step() instanceof TransformSpec.Window w) {
-      operator = new WindowOperator(w, key, Plan.aggregates(w, stage.input()), store, metrics.late);
+      operator =
+          new WindowOperator(
+              "transforms[" + spec.transforms().indexOf(w) + "].window",
+              w,
+              key,
+              Plan.aggregates(w, stage.input()),
+              store,
+              metrics.late);
       late = keyedOutput(w.lateTable(), taskId);
     } else {
       TransformSpec.Dedupe d = (TransformSpec.Dedupe) stage.step();
@@ -322,6 +341,7 @@ final class Topology implements AutoCloseable {
             last ? null : exchanges.get(s + 1).sender(i),
             last ? null : new KeyColumns(next.input(), next.key(), "key column"),
             last ? keyedOutput(spec.sink().table(), taskId) : null,
+            last ? plan.output : null,
             late,
             deadLetter,
             badRecords(

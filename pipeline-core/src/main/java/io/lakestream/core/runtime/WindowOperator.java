@@ -2,6 +2,7 @@ package io.lakestream.core.runtime;
 
 import io.lakestream.core.aggregate.AggregateFunction;
 import io.lakestream.core.error.PipelineException;
+import io.lakestream.core.error.RecordException;
 import io.lakestream.core.record.Row;
 import io.lakestream.core.spec.TransformSpec;
 import io.lakestream.core.state.Bytes;
@@ -43,6 +44,7 @@ final class WindowOperator implements KeyedOperator {
   private static final int CACHE_LIMIT = 100_000;
   private static final int FORMAT_VERSION = 1; // of a group's stored windows
 
+  private final String name;
   private final TransformSpec.Window.Type type;
   private final long size;
   private final long slide;
@@ -62,12 +64,18 @@ final class WindowOperator implements KeyedOperator {
   private long nextEarlyFire;
   private boolean earlyFireStarted; // the first tick fires, and finds what changed before a restart
 
+  /**
+   * @param name the step's name in the spec, e.g. {@code transforms[1].window}, for the rows the
+   *     table refuses
+   */
   WindowOperator(
+      String name,
       TransformSpec.Window spec,
       KeyColumns group,
       List<AggregateFunction> functions,
       StateStore store,
       LongAdder lateCount) {
+    this.name = name;
     this.type = spec.type();
     this.size = spec.size() == null ? 0 : micros(spec.size());
     this.slide = spec.slide() == null ? size : micros(spec.slide());
@@ -159,7 +167,7 @@ final class WindowOperator implements KeyedOperator {
       }
       for (OpenWindow w : overlapping) {
         if (w.emitted && (w.start != start || w.end != end)) {
-          out.retract(keyRow(g, w)); // its row would otherwise stay beside the merged session's
+          retract(g, w, out); // its row would otherwise stay beside the merged session's
         }
       }
       g.windows.removeAll(overlapping);
@@ -378,9 +386,27 @@ final class WindowOperator implements KeyedOperator {
     for (int i = 0; i < w.accumulators.length; i++) {
       row.set(at + i, w.accumulators[i].result());
     }
-    out.emitResult(row);
+    try {
+      out.emitResult(row);
+    } catch (RecordException e) {
+      out.refused(row, origin(g, w), "sink", e.getMessage());
+    }
     w.emitted = true;
     w.changed = false;
+  }
+
+  private void retract(Group g, OpenWindow w, Emitter out) {
+    Row keyRow = keyRow(g, w);
+    try {
+      out.retract(keyRow);
+    } catch (RecordException e) {
+      out.refused(keyRow, origin(g, w), "sink delete", e.getMessage());
+    }
+  }
+
+  /** {@code transforms[1].window [start, end) group [eu]}. */
+  private String origin(Group g, OpenWindow w) {
+    return name + " [" + time(w.start) + ", " + time(w.end) + ") group " + Arrays.toString(g.key);
   }
 
   private Row keyRow(Group g, OpenWindow w) {

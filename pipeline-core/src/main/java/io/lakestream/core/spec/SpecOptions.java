@@ -662,7 +662,8 @@ public final class SpecOptions {
   public static final SpecOption<String> DEAD_LETTER_TABLE =
       SpecOption.key("dead-letter-table")
           .stringType()
-          .computedDefault("`<sink table>_dead_letter`")
+          .computedDefault(
+              "`<sink table>_dead_letter`; `<namespace>.dead_letter` for `<namespace>.*`")
           .withDescription(
               "Only for `policy: dead-letter`: the table bad records are written to, with the"
                   + " error.");

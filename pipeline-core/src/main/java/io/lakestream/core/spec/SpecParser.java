@@ -533,7 +533,16 @@ public final class SpecParser {
     if (s.has(DEAD_LETTER_TABLE)) {
       return table == null ? null : new ErrorSpec(policy, table);
     }
-    return sink == null ? null : new ErrorSpec(policy, sink.table() + "_dead_letter");
+    if (sink == null) {
+      return null;
+    }
+    // a sink writing namespace.* (one table per source table): namespace.dead_letter
+    String output = sink.table();
+    return new ErrorSpec(
+        policy,
+        output.endsWith(".*")
+            ? output.substring(0, output.length() - 1) + "dead_letter"
+            : output + "_dead_letter");
   }
 
   // ---- problems

@@ -127,6 +127,7 @@ class BoundedRunWatermarkTest {
     KeyColumns group = new KeyColumns(ROWS, List.of("category"), "group-by column");
     WindowOperator operator =
         new WindowOperator(
+            "transforms[0].window",
             WINDOW,
             group,
             List.of(AggregateFunction.parse("orders", "count(*)", ROWS)),
@@ -139,6 +140,7 @@ class BoundedRunWatermarkTest {
             null,
             null,
             new TableOutput("shop.orders_per_minute", output.table(), transactions, Map.of()),
+            null,
             new TableOutput("shop.orders_per_minute_late", output.late(), transactions, Map.of()),
             null,
             new BadRecords(

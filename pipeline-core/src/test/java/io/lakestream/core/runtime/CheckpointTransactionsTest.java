@@ -156,6 +156,7 @@ class CheckpointTransactionsTest {
               new TableOutput("out", writer, transactions, Map.of()),
               null,
               null,
+              null,
               new BadRecords("p", ErrorSpec.Policy.FAIL, null, metrics, clock, System::nanoTime),
               metrics);
       KeyedTask task =

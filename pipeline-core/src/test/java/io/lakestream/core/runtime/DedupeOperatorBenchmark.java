@@ -138,5 +138,8 @@ public class DedupeOperatorBenchmark {
 
     @Override
     public void badRecord(Event event, String error) {}
+
+    @Override
+    public void refused(Row row, String origin, String stage, String error) {}
   }
 }

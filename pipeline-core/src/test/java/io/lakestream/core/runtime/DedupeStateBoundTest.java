@@ -135,5 +135,10 @@ class DedupeStateBoundTest {
     public void badRecord(Event event, String error) {
       throw new AssertionError(error);
     }
+
+    @Override
+    public void refused(Row row, String origin, String stage, String error) {
+      throw new AssertionError(error);
+    }
   }
 }

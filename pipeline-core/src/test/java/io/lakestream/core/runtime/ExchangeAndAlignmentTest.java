@@ -171,6 +171,7 @@ class ExchangeAndAlignmentTest {
             null,
             null,
             null,
+            null,
             new BadRecords(
                 "p", ErrorSpec.Policy.FAIL, null, metrics, Clock.systemUTC(), System::nanoTime),
             metrics);

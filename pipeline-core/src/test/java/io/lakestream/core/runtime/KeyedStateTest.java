@@ -165,7 +165,8 @@ class KeyedStateTest {
       List<WindowOperator> operators = new ArrayList<>();
       for (StateStore store : stores) {
         assertThat(watermarkOf(store)).isEqualTo(WINDOW_WATERMARK);
-        operators.add(new WindowOperator(spec, CATEGORY, functions, store, late));
+        operators.add(
+            new WindowOperator("transforms[0].window", spec, CATEGORY, functions, store, late));
       }
       // a record for a window past its lateness at the restored watermark is late
       Row tooLate = new Row(new Object[] {"cat-1", 1L});

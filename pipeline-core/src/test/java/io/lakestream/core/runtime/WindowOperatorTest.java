@@ -256,6 +256,7 @@ class WindowOperatorTest {
 
     private WindowOperator newOperator() {
       return new WindowOperator(
+          "transforms[0].window",
           spec,
           new KeyColumns(INPUT, List.of("category"), "group-by column"),
           functions,
@@ -675,6 +676,48 @@ class WindowOperatorTest {
     assertThat(h.out.table)
         .containsOnly(Map.entry(windowKey(0, 25, "c1"), windowRow(0, 25, "c1", 3, 600, 300)));
     assertThat(h.out.retractions).isEqualTo(2);
+  }
+
+  @Test
+  void aResultTheTableRefusesGoesToTheErrorPolicyWithItsWindowAndGroup() throws IOException {
+    Harness h = tumbling(10, 0, null);
+    h.out.refuses = row -> "c2".equals(row.get(2));
+    h.process(List.of(at(0, "c1", 1, 100), at(1, "c2", 2, 250), at(2, "c1", 12, 5)), 0);
+
+    h.advance(20 * SECOND); // [0, 10) fires for c1 and c2, [10, 20) for c1
+
+    assertThat(h.out.table.keySet()).containsOnly(windowKey(0, 10, "c1"), windowKey(10, 20, "c1"));
+    assertThat(h.out.refused)
+        .containsExactly(
+            new RecordingEmitter.Refused(
+                windowRow(0, 10, "c2", 1, 250, 250),
+                "transforms[0].window [1970-01-01T00:00:00Z, 1970-01-01T00:00:10Z) group [c2]",
+                "sink",
+                "the table refuses " + windowRow(0, 10, "c2", 1, 250, 250)));
+    h.operator.flush(h.watermark, h.out);
+    assertThat(h.out.refused).as("a refused row is not emitted again").hasSize(1);
+  }
+
+  @Test
+  void aRetractionTheTableRefusesGoesToTheErrorPolicyAndTheSessionsStillMerge() throws IOException {
+    Harness h =
+        new Harness(StateBackend.MEMORY, spec(Type.SESSION, 0, 0, 10 * SECOND, 30 * SECOND, null));
+    h.process(List.of(at(0, "c1", 0, 100), at(1, "c1", 15, 200)), 0);
+    h.advance(25 * SECOND);
+    // the table refuses to delete the row of [15, 25) (its key, say, no longer passes its checks)
+    h.out.refuses = row -> row.get(0).equals(15 * SECOND) && row.get(3) == null;
+
+    h.process(List.of(at(2, "c1", 8, 300)), 25 * SECOND); // [8, 18) joins them: [0, 25)
+    h.operator.flush(h.watermark, h.out);
+
+    assertThat(h.out.refused).hasSize(1);
+    RecordingEmitter.Refused refused = h.out.refused.get(0);
+    assertThat(refused.origin())
+        .isEqualTo("transforms[0].window [1970-01-01T00:00:15Z, 1970-01-01T00:00:25Z) group [c1]");
+    assertThat(refused.stage()).isEqualTo("sink delete");
+    // the merge is whole: the merged session counts each record once
+    assertThat(h.out.table.get(windowKey(0, 25, "c1")))
+        .isEqualTo(windowRow(0, 25, "c1", 3, 600, 300));
   }
 
   @Test
