@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -79,7 +80,7 @@ class FencingTest {
 
   private static FileSystem fileSystem() {
     try {
-      return FileSystem.getLocal(HudiTable.hadoopConf());
+      return FileSystem.getLocal(HadoopStorage.conf(Map.of()));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
