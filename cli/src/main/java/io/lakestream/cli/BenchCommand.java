@@ -409,7 +409,8 @@ final class BenchCommand implements Callable<Integer> {
       String compaction = compact ? " | " + compact(warehouse, os) : "";
       ScanStats scan;
       try (TableInspector tables =
-          TableInspectors.open(sink.tables(warehouse, catalogSection(warehouse), "bench.changes"))) {
+          TableInspectors.open(
+              sink.tables(warehouse, catalogSection(warehouse), "bench.changes"))) {
         scan = tables.scan("bench.changes");
       }
       out.printf(
