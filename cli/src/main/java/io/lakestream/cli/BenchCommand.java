@@ -178,7 +178,7 @@ final class BenchCommand implements Callable<Integer> {
           "The table format written: iceberg (a JDBC catalog in the work directory), hudi-cow or"
               + " hudi-mor (a Hudi copy-on-write or merge-on-read table under"
               + " <dir>/warehouse/hudi; --table-property then sets Hudi write properties). With"
-              + " Hudi, cdc reports no table scan (the scan reads through catalogs) and"
+              + " Hudi, cdc scans the table with Hudi's snapshot reader (log files merged) and"
               + " --compact and --backfill are refused. Default: ${DEFAULT-VALUE}.")
   BenchSink sink;
 
@@ -385,8 +385,9 @@ final class BenchCommand implements Callable<Integer> {
         Locale.ROOT,
         "round | changes (creates/updates/deletes) | changes/s | CPU-s per million"
             + (sink == BenchSink.ICEBERG
-                ? " | rows | data files | delete files applied | full scan | scan µs per row"
-                : "")
+                ? " | rows | data files | delete files applied"
+                : " | rows | base files | log files merged")
+            + " | full scan | scan µs per row"
             + (compact ? " | compaction | rewrite MB per CPU-s" : "")
             + "%n");
     com.sun.management.OperatingSystemMXBean os =
@@ -405,22 +406,11 @@ final class BenchCommand implements Callable<Integer> {
       double wall = (System.nanoTime() - wallStart) / 1e9;
       double cpu = (os.getProcessCpuTime() - cpuStart) / 1e9;
       long applied = result.metrics().in();
-      if (sink != BenchSink.ICEBERG) {
-        out.printf(
-            Locale.ROOT,
-            "%d | %,d (%s) | %,.0f | %.2f%n",
-            round,
-            applied,
-            changes.mix(),
-            applied / wall,
-            cpu / (applied / 1e6));
-        out.flush();
-        changes = new SampleChangeGenerator(changes, perRound);
-        continue;
-      }
       String compaction = compact ? " | " + compact(warehouse, os) : "";
       ScanStats scan;
-      try (TableInspector tables = TableInspectors.open(catalogSection(warehouse))) {
+      try (TableInspector tables =
+          TableInspectors.open(
+              sink.tables(warehouse, catalogSection(warehouse), "bench.changes"))) {
         scan = tables.scan("bench.changes");
       }
       out.printf(

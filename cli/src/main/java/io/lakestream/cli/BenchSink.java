@@ -3,6 +3,7 @@ package io.lakestream.cli;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
@@ -62,9 +63,7 @@ enum BenchSink {
                   "\n",
                   "sink:",
                   "  hudi:",
-                  "    path: \""
-                      + warehouse.resolve("hudi").resolve(table.replace('.', '/'))
-                      + "\"",
+                  "    path: \"" + hudiTable(warehouse, table) + "\"",
                   "    table: " + table,
                   "    type: " + (this == HUDI_COW ? "copy-on-write" : "merge-on-read"),
                   upsertKey == null
@@ -72,6 +71,21 @@ enum BenchSink {
                       : "    operation: upsert\n    record-key: [" + upsertKey + "]");
         };
     return properties.isEmpty() ? lines : lines + "\n    " + properties;
+  }
+
+  /** Where a Hudi sink writes {@code table} ({@code namespace.name}). */
+  private static Path hudiTable(Path warehouse, String table) {
+    return warehouse.resolve("hudi").resolve(table.replace('.', '/'));
+  }
+
+  /**
+   * The {@code --catalog} section that reads {@code table} back: {@code icebergCatalog} for
+   * Iceberg, the directory of Hudi tables holding it for Hudi.
+   */
+  Map<String, Object> tables(Path warehouse, Map<String, Object> icebergCatalog, String table) {
+    return this == ICEBERG
+        ? icebergCatalog
+        : Map.of("type", "hudi", "path", hudiTable(warehouse, table).getParent().toString());
   }
 
   /** Reads {@code --sink}. */

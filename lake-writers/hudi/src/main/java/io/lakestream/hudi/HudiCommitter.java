@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -37,6 +38,8 @@ import org.apache.hudi.common.table.timeline.HoodieArchivedTimeline;
 import org.apache.hudi.common.table.timeline.HoodieInstant;
 import org.apache.hudi.common.table.timeline.HoodieTimeline;
 import org.apache.hudi.common.util.Option;
+import org.apache.hudi.config.HoodieCompactionConfig;
+import org.apache.hudi.config.HoodieWriteConfig;
 import org.apache.hudi.keygen.BaseKeyGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,10 +48,11 @@ import org.slf4j.LoggerFactory;
  * Commits checkpoints of one pipeline into one Hudi table, exactly once.
  *
  * <ul>
- *   <li>One Hudi instant per checkpoint: the staged rows of all tasks ({@link StagedRows}) are
- *       written in one {@code upsert} (or {@code insert}) at a new instant and committed with the
- *       checkpoint in the commit's extra metadata ({@link CommitMetadata}). A checkpoint without
- *       rows still commits an empty instant, so positions advance.
+ *   <li>One Hudi instant per checkpoint: the staged rows of all tasks ({@link StagedRows}) are read
+ *       one at a time and written at a new instant, by one {@code upsert} or by {@code insert}s of
+ *       at most {@link #BATCH_ROWS} records each, and the instant is committed with the checkpoint
+ *       in the commit's extra metadata ({@link CommitMetadata}). A checkpoint without rows still
+ *       commits an empty instant, so positions advance.
  *   <li>Idempotent: a checkpoint the timeline already records for the pipeline (or an older one) is
  *       not committed again; the table's last record is read from its completed instants.
  *   <li>Crash-safe: what a persisted checkpoint needs is its staged rows, which only this class
@@ -68,6 +72,12 @@ import org.slf4j.LoggerFactory;
 final class HudiCommitter implements SinkCommitter {
   private static final Logger LOG = LoggerFactory.getLogger(HudiCommitter.class);
 
+  /**
+   * The most records an insert checkpoint hands to one Hudi write call: Hudi's Java client holds a
+   * call's records in memory several times over (lists, groupings, per-file-group buckets).
+   */
+  static final int BATCH_ROWS = 200_000;
+
   private final HudiTable table;
   private final FileSystem fs;
   private final String tableName;
@@ -76,13 +86,16 @@ final class HudiCommitter implements SinkCommitter {
   private final Fencing fencing;
   private final BaseKeyGenerator keys;
   private final TableSync sync;
+  private final int batchRows;
   private HoodieJavaWriteClient<HoodieRecordPayload<?>> client;
   private org.apache.avro.Schema clientSchema;
+  private boolean clientPacks = true;
   private Long epoch;
 
   /**
    * @param sessionDir where this process's writers stage rows
    * @param sync registers the table after every completed commit
+   * @param batchRows the most records an insert checkpoint hands to one Hudi write call
    */
   HudiCommitter(
       HudiTable table,
@@ -90,8 +103,10 @@ final class HudiCommitter implements SinkCommitter {
       String tableName,
       WriterId writer,
       Path sessionDir,
-      TableSync sync) {
+      TableSync sync,
+      int batchRows) {
     this.sync = sync;
+    this.batchRows = batchRows;
     this.table = table;
     this.fs = fs;
     this.tableName = tableName;
@@ -175,22 +190,24 @@ final class HudiCommitter implements SinkCommitter {
       return new CommitResult(false, 0, 0, 0, last.get().instant());
     }
 
-    List<StagedRows.Batch> batches = read(files, checkpointId);
-    org.apache.avro.Schema schema = writeSchema(meta, batches);
-    List<HoodieRecord<HoodieRecordPayload<?>>> records = records(batches, schema);
-    String instant = client(schema).startCommit();
+    org.apache.avro.Schema schema = writeSchema(meta, files, checkpointId);
+    long staged = files.stream().mapToLong(CommittableSerializer.StagedFile::rows).sum();
+    // a checkpoint larger than one batch is written in several calls; only the first may add rows
+    // to the table's small files, since a second call adding to the same file group at the same
+    // instant would write a second version of it
+    boolean batched = !upsert() && staged > batchRows;
+    String instant = client(schema, !batched).startCommit();
+    long records = 0;
     try {
-      List<WriteStatus> statuses;
-      if (records.isEmpty()) {
+      Written written =
+          upsert()
+              ? upsert(files, schema, instant, checkpointId)
+              : insert(files, schema, instant, checkpointId, staged);
+      records = written.records();
+      List<WriteStatus> statuses = written.statuses();
+      if (written.calls() == 0) {
         client().transitionInflight(instant);
-        statuses = List.of();
-      } else if (table.config().operation() == HudiSinkOptions.Operation.UPSERT
-          && !table.recordKey().isEmpty()) {
-        statuses = client().upsert(records, instant);
-      } else {
-        statuses = client().insert(records, instant);
       }
-      requireNoErrors(statuses, checkpointId);
       Map<String, String> extra =
           new LinkedHashMap<>(CommitMetadata.toCommitEntries(writer, checkpointId, positions));
       boolean done =
@@ -211,44 +228,173 @@ final class HudiCommitter implements SinkCommitter {
       cleanUp(files);
       sync.afterCommit(schema, statuses.stream().map(WriteStatus::getPartitionPath).toList());
       LOG.info(
-          "Committed checkpoint {} of {} to Hudi table {}: {} file groups, {} records in {} ms"
-              + " (instant {})",
+          "Committed checkpoint {} of {} to Hudi table {}: {} file groups, {} records in {} Hudi"
+              + " write calls, {} ms (instant {})",
           checkpointId,
           writer.describe(),
           tableName,
           fileCount,
-          records.size(),
+          records,
+          written.calls(),
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start),
           instant);
-      return new CommitResult(true, fileCount, records.size(), bytes, instant);
+      return new CommitResult(true, fileCount, records, bytes, instant);
     } catch (RuntimeException e) {
       FencedException fenced = fencedCause(e);
       if (fenced != null) {
         throw fenced;
       }
-      return reconcile(checkpointId, files, records.size(), instant, e);
+      return reconcile(checkpointId, files, records, instant, e);
     }
   }
 
-  private List<StagedRows.Batch> read(
-      List<CommittableSerializer.StagedFile> files, long checkpointId) {
-    List<StagedRows.Batch> batches = new ArrayList<>();
+  private boolean upsert() {
+    return table.config().operation() == HudiSinkOptions.Operation.UPSERT
+        && !table.recordKey().isEmpty();
+  }
+
+  /**
+   * What the Hudi write calls of one instant wrote.
+   *
+   * @param statuses the write statuses of all calls
+   * @param records the records written
+   * @param calls the number of Hudi write calls (0: the checkpoint has no rows)
+   */
+  private record Written(List<WriteStatus> statuses, long records, int calls) {}
+
+  /**
+   * Inserts the staged rows at {@code instant} in batches of at most {@link #batchRows} records,
+   * read from the staging files as they are written, so memory is bounded by the batch, not the
+   * checkpoint. Several write calls at one instant are safe for inserts: an insert looks up no
+   * index, each call writes new file groups of its own, and only a single-call checkpoint adds rows
+   * to existing small files (see {@link #commit}).
+   */
+  private Written insert(
+      List<CommittableSerializer.StagedFile> files,
+      org.apache.avro.Schema schema,
+      String instant,
+      long checkpointId,
+      long staged) {
+    long calls = (staged + batchRows - 1) / batchRows;
+    // equal batches rather than a small last one; one call when the checkpoint fits in a batch
+    int size = calls > 1 ? (int) ((staged + calls - 1) / calls) : Integer.MAX_VALUE;
+    List<WriteStatus> statuses = new ArrayList<>();
+    List<HoodieRecord<HoodieRecordPayload<?>>> batch = new ArrayList<>();
+    long[] written = {0, 0};
+    Runnable flush =
+        () -> {
+          List<WriteStatus> s = client().insert(batch, instant);
+          requireNoErrors(s, checkpointId);
+          statuses.addAll(s);
+          written[0] += batch.size();
+          written[1]++;
+          batch.clear();
+        };
+    String ordering = table.config().orderingField();
+    forEachRow(
+        files,
+        checkpointId,
+        schema,
+        row -> {
+          batch.add(record(keys.getKey(row.row()), row, ordering));
+          if (batch.size() >= size) {
+            flush.run();
+          }
+        });
+    if (!batch.isEmpty()) {
+      flush.run();
+    }
+    return new Written(statuses, written[0], (int) written[1]);
+  }
+
+  /** The newest staged version of a key: its record, ordering value and whether it deletes. */
+  private record Latest(
+      HoodieRecord<HoodieRecordPayload<?>> record, Object order, boolean delete) {}
+
+  /**
+   * Upserts the staged rows at {@code instant} in one write call, one record per key: a later write
+   * replaces an earlier one (with an ordering field, unless its value is smaller), a delete
+   * replaces whatever came before, and a write after a delete brings the key back. One call,
+   * because an upsert looks every key up in the index, which sees committed file groups only: a
+   * second call at the same instant would write another version of a file group the first one
+   * rewrote. Rows are read from the staging files one at a time and held only as Hudi records
+   * (their values serialized), so memory grows with the checkpoint's distinct keys.
+   */
+  private Written upsert(
+      List<CommittableSerializer.StagedFile> files,
+      org.apache.avro.Schema schema,
+      String instant,
+      long checkpointId) {
+    String ordering = table.config().orderingField();
+    Map<HoodieKey, Latest> latest = new LinkedHashMap<>();
+    forEachRow(
+        files,
+        checkpointId,
+        schema,
+        row -> {
+          HoodieKey key = keys.getKey(row.row());
+          Object order = ordering == null || row.delete() ? null : row.row().get(ordering);
+          Latest earlier = latest.get(key);
+          if (earlier != null
+              && ordering != null
+              && !row.delete()
+              && !earlier.delete()
+              && compare(order, earlier.order()) < 0) {
+            return;
+          }
+          latest.remove(key); // keeps arrival order of the latest version
+          latest.put(key, new Latest(record(key, row, ordering), order, row.delete()));
+        });
+    if (latest.isEmpty()) {
+      return new Written(List.of(), 0, 0);
+    }
+    List<HoodieRecord<HoodieRecordPayload<?>>> records = new ArrayList<>(latest.size());
+    latest.values().forEach(l -> records.add(l.record()));
+    latest.clear();
+    List<WriteStatus> statuses = client().upsert(records, instant);
+    requireNoErrors(statuses, checkpointId);
+    return new Written(statuses, records.size(), 1);
+  }
+
+  /**
+   * Calls {@code each} with every staged row of {@code files} in order, conformed to {@code
+   * schema}, reading one row at a time.
+   */
+  private void forEachRow(
+      List<CommittableSerializer.StagedFile> files,
+      long checkpointId,
+      org.apache.avro.Schema schema,
+      Consumer<StagedRows.Staged> each) {
     for (CommittableSerializer.StagedFile file : files) {
-      try {
-        batches.add(StagedRows.read(fs, new Path(file.path())));
+      try (StagedRows.Reader rows = reader(file, checkpointId)) {
+        for (StagedRows.Staged s = rows.next(); s != null; s = rows.next()) {
+          each.accept(new StagedRows.Staged(SchemaEvolution.conform(s.row(), schema), s.delete()));
+        }
       } catch (IOException e) {
-        throw new PipelineException(
-            "Cannot read staged rows "
-                + file.path()
-                + " of checkpoint "
-                + checkpointId
-                + " for Hudi table "
-                + tableName
-                + "; they must exist until the checkpoint is committed",
-            e);
+        throw cannotRead(file, checkpointId, e);
       }
     }
-    return batches;
+  }
+
+  private StagedRows.Reader reader(CommittableSerializer.StagedFile file, long checkpointId) {
+    try {
+      return new StagedRows.Reader(fs, new Path(file.path()));
+    } catch (IOException e) {
+      throw cannotRead(file, checkpointId, e);
+    }
+  }
+
+  private PipelineException cannotRead(
+      CommittableSerializer.StagedFile file, long checkpointId, IOException e) {
+    return new PipelineException(
+        "Cannot read staged rows "
+            + file.path()
+            + " of checkpoint "
+            + checkpointId
+            + " for Hudi table "
+            + tableName
+            + "; they must exist until the checkpoint is committed",
+        e);
   }
 
   /**
@@ -256,7 +402,7 @@ final class HudiCommitter implements SinkCommitter {
    * staged rows gained ({@link SchemaEvolution#merge}).
    */
   private org.apache.avro.Schema writeSchema(
-      HoodieTableMetaClient meta, List<StagedRows.Batch> batches) {
+      HoodieTableMetaClient meta, List<CommittableSerializer.StagedFile> files, long checkpointId) {
     org.apache.avro.Schema schema = table.avroSchema();
     try {
       Option<HoodieSchema> committed =
@@ -269,48 +415,14 @@ final class HudiCommitter implements SinkCommitter {
     } catch (Exception e) {
       throw new PipelineException("Cannot read the schema of Hudi table " + tableName, e);
     }
-    for (StagedRows.Batch batch : batches) {
-      schema = SchemaEvolution.merge(schema, batch.schema(), tableName);
-    }
-    return schema;
-  }
-
-  /**
-   * The staged rows as Hudi records of {@code schema}. For upserts, one record per key: a later
-   * write replaces an earlier one (with an ordering field, unless its value is smaller), a delete
-   * replaces whatever came before, and a write after a delete brings the key back.
-   */
-  private List<HoodieRecord<HoodieRecordPayload<?>>> records(
-      List<StagedRows.Batch> batches, org.apache.avro.Schema schema) {
-    boolean upsert =
-        table.config().operation() == HudiSinkOptions.Operation.UPSERT
-            && !table.recordKey().isEmpty();
-    String ordering = table.config().orderingField();
-    Map<HoodieKey, StagedRows.Staged> latest = new LinkedHashMap<>();
-    List<HoodieRecord<HoodieRecordPayload<?>>> records = new ArrayList<>();
-    for (StagedRows.Batch batch : batches) {
-      for (StagedRows.Staged staged : batch.rows()) {
-        StagedRows.Staged row =
-            new StagedRows.Staged(SchemaEvolution.conform(staged.row(), schema), staged.delete());
-        HoodieKey key = keys.getKey(row.row());
-        if (!upsert) {
-          records.add(record(key, row, ordering));
-          continue;
-        }
-        StagedRows.Staged earlier = latest.get(key);
-        if (earlier != null
-            && ordering != null
-            && !row.delete()
-            && !earlier.delete()
-            && compare(row.row().get(ordering), earlier.row().get(ordering)) < 0) {
-          continue;
-        }
-        latest.remove(key); // keeps arrival order of the latest version
-        latest.put(key, row);
+    for (CommittableSerializer.StagedFile file : files) {
+      try (StagedRows.Reader rows = reader(file, checkpointId)) {
+        schema = SchemaEvolution.merge(schema, rows.schema(), tableName);
+      } catch (IOException e) {
+        throw cannotRead(file, checkpointId, e);
       }
     }
-    latest.forEach((key, row) -> records.add(record(key, row, ordering)));
-    return records;
+    return schema;
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
@@ -356,7 +468,7 @@ final class HudiCommitter implements SinkCommitter {
   private CommitResult reconcile(
       long checkpointId,
       List<CommittableSerializer.StagedFile> files,
-      int records,
+      long records,
       String instant,
       RuntimeException failure) {
     try {
@@ -437,20 +549,30 @@ final class HudiCommitter implements SinkCommitter {
     }
   }
 
+  /** The write client of the current commit. */
   private HoodieJavaWriteClient<HoodieRecordPayload<?>> client() {
-    return client(clientSchema == null ? table.avroSchema() : clientSchema);
+    return client(clientSchema == null ? table.avroSchema() : clientSchema, clientPacks);
   }
 
-  /** The write client, made anew when the rows' schema changed. */
-  private HoodieJavaWriteClient<HoodieRecordPayload<?>> client(org.apache.avro.Schema schema) {
-    if (client != null && !schema.equals(clientSchema)) {
+  /**
+   * The write client, made anew when the rows' schema changed or small files are to be left alone.
+   *
+   * @param packSmallFiles whether inserts may add rows to the table's small files
+   */
+  private HoodieJavaWriteClient<HoodieRecordPayload<?>> client(
+      org.apache.avro.Schema schema, boolean packSmallFiles) {
+    if (client != null && (!schema.equals(clientSchema) || packSmallFiles != clientPacks)) {
       close();
     }
     if (client == null) {
+      HoodieWriteConfig config = table.writeConfig(schema);
+      if (!packSmallFiles) {
+        config.setValue(HoodieCompactionConfig.PARQUET_SMALL_FILE_LIMIT, "0");
+      }
       client =
-          new HoodieJavaWriteClient<>(
-              new HoodieJavaEngineContext(table.storageConf()), table.writeConfig(schema));
+          new HoodieJavaWriteClient<>(new HoodieJavaEngineContext(table.storageConf()), config);
       clientSchema = schema;
+      clientPacks = packSmallFiles;
     }
     return client;
   }

@@ -29,13 +29,27 @@ final class HudiSink implements Sink {
       Schema schema,
       WriterId writer,
       TableSync sync) {
+    this(table, fs, tableName, schema, writer, sync, HudiCommitter.BATCH_ROWS);
+  }
+
+  /**
+   * @param batchRows the most records an insert checkpoint hands to one Hudi write call
+   */
+  HudiSink(
+      HudiTable table,
+      FileSystem fs,
+      String tableName,
+      Schema schema,
+      WriterId writer,
+      TableSync sync,
+      int batchRows) {
     this.table = table;
     this.fs = fs;
     this.tableName = tableName;
     this.schema = schema;
     this.sessionDir =
         new Path(StagedRows.writerDir(table.basePath(), writer), UUID.randomUUID().toString());
-    this.committer = new HudiCommitter(table, fs, tableName, writer, sessionDir, sync);
+    this.committer = new HudiCommitter(table, fs, tableName, writer, sessionDir, sync, batchRows);
   }
 
   @Override

@@ -8,6 +8,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.file.DataFileWriter;
@@ -97,25 +98,49 @@ final class StagedRows {
   record Staged(GenericRecord row, boolean delete) {}
 
   /**
-   * The rows of one staging file.
-   *
-   * @param schema the table's columns as the file's rows have them
-   * @param rows the rows in the order they were written
+   * Reads one staging file row by row, so that a checkpoint's rows are never all in memory at once.
    */
-  record Batch(Schema schema, List<Staged> rows) {}
+  static final class Reader implements AutoCloseable {
+    private final DataFileStream<GenericRecord> records;
+    private final Schema schema;
 
-  /** Reads a staging file. */
-  static Batch read(FileSystem fs, Path path) throws IOException {
-    List<Staged> rows = new ArrayList<>();
-    Schema staged;
-    try (InputStream in = fs.open(path);
-        DataFileStream<GenericRecord> records =
-            new DataFileStream<>(in, new GenericDatumReader<>())) {
-      staged = records.getSchema();
-      for (GenericRecord r : records) {
-        rows.add(new Staged(r, (Boolean) r.get(DELETE)));
+    Reader(FileSystem fs, Path path) throws IOException {
+      InputStream in = fs.open(path);
+      try {
+        this.records = new DataFileStream<>(in, new GenericDatumReader<>());
+      } catch (IOException | RuntimeException e) {
+        in.close();
+        throw e;
+      }
+      this.schema = tableColumns(records.getSchema());
+    }
+
+    /** The table's columns as this file's rows have them. */
+    Schema schema() {
+      return schema;
+    }
+
+    /** The next row, or null after the last. */
+    Staged next() throws IOException {
+      try {
+        if (!records.hasNext()) {
+          return null;
+        }
+        GenericRecord r = records.next();
+        return new Staged(r, (Boolean) r.get(DELETE));
+      } catch (AvroRuntimeException e) { // how Avro's iterator reports a failed read
+        throw new IOException(e.getMessage(), e);
       }
     }
+
+    @Override
+    public void close() throws IOException {
+      records.close();
+    }
+  }
+
+  /** The staged schema without {@value #DELETE}. */
+  private static Schema tableColumns(Schema staged) {
     List<Schema.Field> fields = new ArrayList<>();
     for (Schema.Field f : staged.getFields()) {
       if (!f.name().equals(DELETE)) {
@@ -123,6 +148,6 @@ final class StagedRows {
       }
     }
     String name = staged.getName().substring(0, staged.getName().length() - "_staged".length());
-    return new Batch(Schema.createRecord(name, null, staged.getNamespace(), false, fields), rows);
+    return Schema.createRecord(name, null, staged.getNamespace(), false, fields);
   }
 }
