@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.lakestream.compaction.ActionResult;
+import io.lakestream.compaction.HudiMaintenance;
 import io.lakestream.compaction.MaintenanceAction;
 import io.lakestream.compaction.MaintenanceActions;
 import io.lakestream.compaction.TableMaintenance;
@@ -13,14 +14,16 @@ import io.lakestream.core.spec.MaintenanceSpec.ActionOptions;
 import io.lakestream.core.spec.PipelineSpec;
 import io.lakestream.core.spec.SpecParser;
 import io.lakestream.core.spec.Units;
+import io.lakestream.hudi.HudiSinkFactory;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,7 +37,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Keep Iceberg tables fast and small, safely beside running pipelines: bin-pack small files"
           + " and apply deletes, combine position-delete files and drop dangling ones, merge"
-          + " manifests, expire old snapshots, delete orphan files.",
+          + " manifests, expire old snapshots, delete orphan files. On Hudi tables (a spec with a"
+          + " hudi sink, or --catalog type=hudi,path=DIR): compact merge-on-read log files and"
+          + " clean old file slices.",
       "Every writer's last checkpoint stays findable after expiry, and files a persisted"
           + " checkpoint will still commit are never deleted. Prints one result line per action"
           + " and table; progress goes to stderr."
@@ -56,12 +61,12 @@ final class MaintainCommand implements Callable<Integer> {
       names = "--action",
       paramLabel = "ACTION",
       split = ",",
-      converter = ActionConverter.class,
       description =
-          "Actions to run, comma-separated or repeated: rewrite-data-files,"
-              + " rewrite-position-deletes, rewrite-manifests, expire-snapshots,"
-              + " remove-orphan-files. They run in this order. Default: all.")
-  Set<Action> actions = EnumSet.noneOf(Action.class);
+          "Actions to run, comma-separated or repeated, in this order. Iceberg tables:"
+              + " rewrite-data-files, rewrite-position-deletes, rewrite-manifests,"
+              + " expire-snapshots, remove-orphan-files. Hudi tables: compact, clean (cluster is"
+              + " refused). Default: all.")
+  List<String> actions = new ArrayList<>();
 
   @Option(
       names = "--target-file-size",
@@ -120,6 +125,15 @@ final class MaintainCommand implements Callable<Integer> {
               + " Default: ${DEFAULT-VALUE}.")
   Duration orphansOlderThan;
 
+  @Option(
+      names = "--retain-commits",
+      paramLabel = "N",
+      defaultValue = "10",
+      description =
+          "clean (Hudi): keep the file slices the N newest commits read, so queries and the"
+              + " writer's index lookups that started on them finish. Default: ${DEFAULT-VALUE}.")
+  int retainCommits;
+
   @Option(names = "--dry-run", description = "Show what would change; change nothing.")
   boolean dryRun;
 
@@ -130,27 +144,36 @@ final class MaintainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    List<MaintenanceAction> chosen = actions();
+    Map<String, Object> section = catalog.section();
+    boolean hudi = HudiMaintenance.handles(section);
+    List<MaintenanceAction> icebergActions = hudi ? List.of() : icebergActions();
+    List<HudiMaintenance.Action> hudiActions = hudi ? hudiActions() : List.of();
     List<String> names = tableNames();
     PrintWriter out = command.commandLine().getOut();
     PrintWriter err = command.commandLine().getErr();
+    Consumer<String> progress =
+        line -> {
+          err.println(line);
+          err.flush();
+        };
     List<ActionResult> results = new ArrayList<>();
-    try (TableMaintenance maintenance = new TableMaintenance(catalog.section())) {
-      for (String table : names) {
-        for (ActionResult r :
-            maintenance.run(
-                table,
-                chosen,
-                dryRun,
-                line -> {
-                  err.println(line);
-                  err.flush();
-                })) {
+    Consumer<ActionResult> print =
+        r -> {
           results.add(r);
           if (!json) {
             out.println(r.line());
             out.flush();
           }
+        };
+    if (hudi) {
+      HudiMaintenance maintenance = new HudiMaintenance(section, Clock.systemUTC());
+      for (String table : names) {
+        maintenance.run(table, hudiActions, retainCommits, dryRun, progress).forEach(print);
+      }
+    } else {
+      try (TableMaintenance maintenance = new TableMaintenance(section)) {
+        for (String table : names) {
+          maintenance.run(table, icebergActions, dryRun, progress).forEach(print);
         }
       }
     }
@@ -160,7 +183,32 @@ final class MaintainCommand implements Callable<Integer> {
     return 0;
   }
 
-  private List<MaintenanceAction> actions() {
+  private List<HudiMaintenance.Action> hudiActions() {
+    if (retainCommits < 1) {
+      throw new ParameterException(command.commandLine(), "--retain-commits must be at least 1");
+    }
+    List<HudiMaintenance.Action> parsed = new ArrayList<>();
+    for (String name : actions) {
+      HudiMaintenance.Action action;
+      try {
+        action = HudiMaintenance.Action.parse(name);
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(command.commandLine(), "--action " + e.getMessage());
+      }
+      if (action == null) {
+        throw new ParameterException(
+            command.commandLine(),
+            "--action: '"
+                + name
+                + "' is not an action on Hudi tables; use "
+                + EnumSet.allOf(HudiMaintenance.Action.class));
+      }
+      parsed.add(action);
+    }
+    return parsed;
+  }
+
+  private List<MaintenanceAction> icebergActions() {
     if (minInputFiles < 1 || deleteFileThreshold < 1 || retainLast < 1) {
       throw new ParameterException(
           command.commandLine(),
@@ -177,8 +225,23 @@ final class MaintainCommand implements Callable<Integer> {
               + "' is not a size; use e.g. "
               + Units.BYTE_SIZE_SYNTAX);
     }
+    List<Action> parsed = new ArrayList<>();
+    for (String name : actions) {
+      parsed.add(
+          EnumSet.allOf(Action.class).stream()
+              .filter(a -> a.toString().equalsIgnoreCase(name.trim()))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      new ParameterException(
+                          command.commandLine(),
+                          "--action: '"
+                              + name
+                              + "' is not an action on Iceberg tables; use "
+                              + EnumSet.allOf(Action.class))));
+    }
     return MaintenanceActions.of(
-        actions,
+        parsed,
         new ActionOptions(
             target, minInputFiles, deleteFileThreshold, olderThan, retainLast, orphansOlderThan),
         Clock.systemUTC());
@@ -193,10 +256,10 @@ final class MaintainCommand implements Callable<Integer> {
           command.commandLine(), "Name the tables to maintain, or give --spec to use its sink's");
     }
     PipelineSpec spec = SpecParser.parse(catalog.spec);
-    if (!spec.sink().type().equals("iceberg")) {
+    if (!spec.sink().type().equals("iceberg") && !spec.sink().type().equals(HudiSinkFactory.TYPE)) {
       throw new ParameterException(
           command.commandLine(),
-          "maintain handles Iceberg tables; the sink of "
+          "maintain handles Iceberg and Hudi tables; the sink of "
               + catalog.spec
               + " is "
               + spec.sink().type());
@@ -211,20 +274,6 @@ final class MaintainCommand implements Callable<Integer> {
       return MAPPER.writeValueAsString(root);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  /** Reads action names as printed: {@code rewrite-data-files}. */
-  static final class ActionConverter implements picocli.CommandLine.ITypeConverter<Action> {
-    @Override
-    public Action convert(String value) {
-      for (Action a : Action.values()) {
-        if (a.toString().equalsIgnoreCase(value.trim())) {
-          return a;
-        }
-      }
-      throw new picocli.CommandLine.TypeConversionException(
-          "'" + value + "' is not an action; use " + EnumSet.allOf(Action.class));
     }
   }
 }

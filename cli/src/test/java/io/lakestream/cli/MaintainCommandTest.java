@@ -135,7 +135,26 @@ class MaintainCommandTest {
     assertThat(code).isEqualTo(2);
     assertThat(err.toString())
         .contains(
-            "'vacuum' is not an action; use [rewrite-data-files, rewrite-position-deletes,"
+            "'vacuum' is not an action on Iceberg tables; use [rewrite-data-files, rewrite-position-deletes,"
                 + " rewrite-manifests, expire-snapshots, remove-orphan-files]");
+  }
+
+  @Test
+  void refusesToClusterAHudiTableSayingWhy() {
+    int code =
+        run(
+            "maintain",
+            "--catalog",
+            "type=hudi",
+            "--catalog",
+            "path=" + warehouse,
+            "shop.users",
+            "--action",
+            "compact,cluster");
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("--action cluster: clustering Hudi tables is not supported")
+        .contains("lock provider");
   }
 }

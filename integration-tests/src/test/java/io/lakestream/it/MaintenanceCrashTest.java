@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.LongStream;
 import org.apache.iceberg.Table;
@@ -25,9 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * SIGKILLed at random moments. Every event must then be in the table exactly once, and the data
  * files must fall when the new small files are compacted. Then everything older than now is
  * expired, the pipeline's checkpoint directory deleted, and the pipeline must resume from what the
- * table carries.
+ * table carries. Trino, reading the table through the catalog {@code lakestream trino-catalog}
+ * writes, answers the same after maintenance as the reference.
  */
-@ExtendWith(KafkaBroker.class)
+@ExtendWith({KafkaBroker.class, SharedTrino.class})
 class MaintenanceCrashTest {
   private static final int PARTITIONS = 4;
   private static final int ROUNDS = 3;
@@ -40,8 +42,8 @@ class MaintenanceCrashTest {
   private BigDecimal sum = BigDecimal.ZERO;
 
   @Test
-  void tablesStayExactAndShrinkWhileMaintainedBesideAKilledPipeline(EmbeddedKafkaBroker broker)
-      throws Exception {
+  void tablesStayExactAndShrinkWhileMaintainedBesideAKilledPipeline(
+      EmbeddedKafkaBroker broker, TrinoServer trino) throws Exception {
     String topic = "maintained";
     broker.createTopic(topic, PARTITIONS);
     TestPipeline p =
@@ -74,6 +76,8 @@ class MaintenanceCrashTest {
     }
     runMaintain(logs, maintain);
     assertExactlyOnce(p, seed);
+    trino.createCatalogFor(spec, "maintained", dir);
+    assertTrinoExactlyOnce(trino, seed);
 
     // new small files, a killed pipeline, then everything expired and the checkpoints deleted
     produce(broker, topic, PER_ROUND);
@@ -99,6 +103,7 @@ class MaintenanceCrashTest {
           .isZero();
     }
     assertExactlyOnce(p, seed);
+    assertTrinoExactlyOnce(trino, seed);
   }
 
   @Test
@@ -207,6 +212,21 @@ class MaintenanceCrashTest {
     assertThat(
             rows.stream()
                 .map(r -> (BigDecimal) r.getField("amount"))
+                .reduce(BigDecimal.ZERO, BigDecimal::add))
+        .isEqualTo(sum);
+  }
+
+  /** Trino, reading the maintained table, sees every event once and the reference's sum. */
+  private void assertTrinoExactlyOnce(TrinoServer trino, long seed) throws Exception {
+    List<Map<String, Object>> rows =
+        TrinoRows.query(
+            trino, "SELECT event_id, amount FROM maintained." + TestPipeline.TABLE + " ORDER BY 1");
+    assertThat(rows.stream().map(r -> ((Number) r.get("event_id")).longValue()).toList())
+        .as("event ids through Trino (seed %d)", seed)
+        .isEqualTo(LongStream.range(0, ids.size()).boxed().toList());
+    assertThat(
+            rows.stream()
+                .map(r -> (BigDecimal) r.get("amount"))
                 .reduce(BigDecimal.ZERO, BigDecimal::add))
         .isEqualTo(sum);
   }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lakestream.cli.embedded.EmbeddedKafkaBroker;
+import io.lakestream.compaction.TableLease;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Scheduled maintenance on real pipelines: a CDC pipeline that runs its own maintenance between its
  * checkpoints keeps its upsert table small and equal to its changes; two {@code lakestream
- * schedule} processes on one table never work on it at the same time.
+ * schedule} processes on one table never work on it at the same time; a scheduler SIGKILLed mid-job
+ * leaves the table exact and its lease to the next.
  */
 @ExtendWith(KafkaBroker.class)
 class ScheduledMaintenanceTest {
@@ -177,6 +179,91 @@ class ScheduledMaintenanceTest {
         .as("data files after maintenance, of %d", filesBefore)
         .isLessThan(filesBefore);
     assertThat(LakeTables.eventIds(p)).isEqualTo(LongStream.range(0, events).boxed().toList());
+  }
+
+  /**
+   * A scheduler SIGKILLed in the middle of a job (while it holds the table's lease), three times,
+   * while a pipeline commits: the table holds every event exactly once, and a new scheduler takes
+   * the table over once the dead one's lease expires (within lease-ttl plus one check interval).
+   */
+  @Test
+  void aSchedulerKilledMidJobLeavesTheTableExactAndItsLeaseToTheNext(EmbeddedKafkaBroker broker)
+      throws Exception {
+    String topic = "schedule-killed";
+    broker.createTopic(topic, 4);
+    TestPipeline p =
+        TestPipeline.of(dir, broker.bootstrapServers(), topic)
+            .withPartitionBy("[\"bucket(2, user_id)\"]");
+    Path spec = p.writeSpec();
+    Path logs = dir.resolve("logs");
+    Duration ttl = Duration.ofSeconds(10);
+    Path maintenance = dir.resolve("maintenance.yaml");
+    Files.writeString(
+        maintenance,
+        String.join(
+            "\n",
+            "maintenance:",
+            "  check-interval: 1s",
+            "  lease-ttl: " + ttl.toSeconds() + "s",
+            "  jobs:",
+            "    - name: tidy",
+            "      tables: [" + TestPipeline.TABLE + "]",
+            "      actions: [rewrite-data-files, rewrite-manifests, expire-snapshots]",
+            "      small-files: 1",
+            "      min-input-files: 2",
+            "      older-than: 0s",
+            ""));
+    long seed = System.nanoTime();
+    java.util.Random random = new java.util.Random(seed);
+    int events = TestEvents.produce(broker.bootstrapServers(), topic, 0, 3_000, 0).ids().size();
+    Duration takeover;
+    try (PipelineProcess pipeline =
+        PipelineProcess.start(logs, List.of(), "run", spec.toString())) {
+      pipeline.awaitCommitted(p, 1);
+      for (int kill = 0; kill < 3; kill++) {
+        String owner = "killed-" + kill;
+        try (PipelineProcess scheduler = schedule(logs, spec, maintenance, owner)) {
+          await()
+              .atMost(Duration.ofMinutes(1))
+              .pollInterval(Duration.ofMillis(20))
+              .ignoreExceptions()
+              .failFast(() -> assertThat(scheduler.isAlive()).as(scheduler.tail()).isTrue())
+              .until(() -> leaseHolder(p).endsWith(" " + owner));
+          Thread.sleep(random.nextInt(1500));
+        } // SIGKILL, most likely mid-job; the lease stays until it expires
+        events +=
+            TestEvents.produce(broker.bootstrapServers(), topic, events, 1_000, 0).ids().size();
+      }
+      long killed = System.nanoTime();
+      try (PipelineProcess next = schedule(logs, spec, maintenance, "next")) {
+        await()
+            .atMost(Duration.ofMinutes(1))
+            .failFast(() -> assertThat(next.isAlive()).as(next.tail()).isTrue())
+            .until(() -> ran(next) >= 1);
+        takeover = Duration.ofNanos(System.nanoTime() - killed);
+        next.terminate(); // SIGTERM: finishes the job at hand and releases the lease
+        next.waitFor(Duration.ofMinutes(1)); // the JVM's exit code after a signal is 143
+      }
+      assertThat(pipeline.isAlive()).as("pipeline (seed %d)\n%s", seed, pipeline.tail()).isTrue();
+    }
+    assertThat(takeover)
+        .as("takeover after the last kill (lease-ttl %s)", ttl)
+        .isLessThan(ttl.plusSeconds(20));
+    try (PipelineProcess last =
+        PipelineProcess.start(logs, List.of(), "run", spec.toString(), "--stop-at-end")) {
+      assertThat(last.waitFor(Duration.ofMinutes(2))).as("seed %d\n%s", seed, last.tail()).isZero();
+    }
+    assertThat(LakeTables.eventIds(p))
+        .as("event ids (seed %d)", seed)
+        .isEqualTo(LongStream.range(0, events).boxed().toList());
+    assertThat(leaseHolder(p)).as("lease after the last scheduler stopped").isEmpty();
+  }
+
+  /** The table's lease property as written, empty if none. */
+  private static String leaseHolder(TestPipeline p) {
+    return LakeTables.load(p, TestPipeline.TABLE)
+        .properties()
+        .getOrDefault(TableLease.PROPERTY, "");
   }
 
   private static PipelineProcess schedule(Path logs, Path spec, Path maintenance, String owner)

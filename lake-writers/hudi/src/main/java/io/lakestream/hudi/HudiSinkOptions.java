@@ -32,7 +32,7 @@ public final class HudiSinkOptions {
   public enum Compaction {
     /** The pipeline compacts inline, after every {@link #COMPACT_EVERY} delta commits. */
     INLINE,
-    /** The pipeline never compacts; the maintenance command does. */
+    /** The pipeline never compacts nor cleans; the maintenance command does. */
     MAINTENANCE
   }
 
@@ -111,7 +111,8 @@ public final class HudiSinkOptions {
           .defaultValue(Compaction.INLINE)
           .withDescription(
               "Merge-on-read only: `inline` compacts after every `compact-every` delta commits;"
-                  + " `maintenance` leaves it to the maintenance command.");
+                  + " `maintenance` leaves compaction and cleaning to `lakestream maintain"
+                  + " --action compact,clean` (the pipeline then neither compacts nor cleans).");
 
   public static final SpecOption<Integer> COMPACT_EVERY =
       SpecOption.key("compact-every")

@@ -208,6 +208,16 @@ record HudiTable(
     return writeConfig(avroSchema);
   }
 
+  /**
+   * Whether the table's services are the maintenance command's: a merge-on-read table with {@code
+   * compaction: maintenance}, whose writer then neither compacts nor cleans, so that a cleaner of
+   * its own never races the one {@code lakestream maintain} runs.
+   */
+  boolean leavesServicesToMaintenance() {
+    return config.type() == HudiSinkOptions.TableType.MERGE_ON_READ
+        && config.compaction() == HudiSinkOptions.Compaction.MAINTENANCE;
+  }
+
   /** The write configuration of a commit whose rows have {@code schema}. */
   HoodieWriteConfig writeConfig(org.apache.avro.Schema schema) {
     HoodieWriteConfig.Builder builder =
@@ -229,6 +239,7 @@ record HudiTable(
             .withMetadataConfig(HoodieMetadataConfig.newBuilder().enable(false).build())
             .withCleanConfig(
                 HoodieCleanConfig.newBuilder()
+                    .withAutoClean(!leavesServicesToMaintenance())
                     .withFailedWritesCleaningPolicy(HoodieFailedWritesCleaningPolicy.EAGER)
                     .withCleanerPolicy(HoodieCleaningPolicy.KEEP_LATEST_COMMITS)
                     .build());

@@ -7,10 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.hudi.common.engine.HoodieLocalEngineContext;
+import org.apache.hudi.common.model.FileSlice;
 import org.apache.hudi.common.model.HoodieCommitMetadata;
+import org.apache.hudi.common.model.HoodieFileGroup;
 import org.apache.hudi.common.table.HoodieTableMetaClient;
 import org.apache.hudi.common.table.timeline.HoodieInstant;
 import org.apache.hudi.common.table.timeline.HoodieTimeline;
+import org.apache.hudi.common.table.view.HoodieTableFileSystemView;
 
 /**
  * The timeline of a Hudi table as lakestream sees it: each instant with the lakestream checkpoint
@@ -80,6 +84,63 @@ public final class HudiTableInspection {
         .map(Instant::checkpointId)
         .filter(java.util.Objects::nonNull)
         .toList();
+  }
+
+  /**
+   * The file slices of the completed timeline, as Hudi's file system view groups them.
+   *
+   * @param fileGroups file groups
+   * @param fileGroupsWithLogs file groups whose latest slice has log files (what compaction merges)
+   * @param logFiles log files of latest slices
+   * @param bytesOfGroupsWithLogs the size of the latest slices that have log files
+   * @param olderSliceFiles files of slices that are not the latest of their file group (what
+   *     cleaning may remove)
+   * @param olderSliceBytes their size
+   */
+  public record Slices(
+      int fileGroups,
+      int fileGroupsWithLogs,
+      int logFiles,
+      long bytesOfGroupsWithLogs,
+      int olderSliceFiles,
+      long olderSliceBytes) {}
+
+  /** The file slices of the table's completed instants. */
+  public Slices latestSlices() {
+    HoodieTimeline completed = meta.getCommitsAndCompactionTimeline().filterCompletedInstants();
+    int groups = 0;
+    int withLogs = 0;
+    int logs = 0;
+    long bytesWithLogs = 0;
+    int older = 0;
+    long olderBytes = 0;
+    try (HoodieTableFileSystemView view =
+        HoodieTableFileSystemView.fileListingBasedFileSystemView(
+            new HoodieLocalEngineContext(HudiTable.storageConf()), meta, completed)) {
+      for (String partition : HudiSnapshotReader.partitions(meta.getBasePath().toString())) {
+        for (HoodieFileGroup group :
+            (Iterable<HoodieFileGroup>) view.getAllFileGroups(partition)::iterator) {
+          groups++;
+          List<FileSlice> slices = group.getAllFileSlices().toList(); // newest first
+          if (slices.isEmpty()) {
+            continue;
+          }
+          FileSlice latest = slices.get(0);
+          if (latest.hasLogFiles()) {
+            withLogs++;
+            logs += latest.getLogFileCnt();
+            bytesWithLogs += latest.getTotalFileSize();
+          }
+          for (FileSlice slice : slices.subList(1, slices.size())) {
+            older += slice.getAllFileNames().size();
+            olderBytes += slice.getTotalFileSize();
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot list the file slices of " + meta.getBasePath(), e);
+    }
+    return new Slices(groups, withLogs, logs, bytesWithLogs, older, olderBytes);
   }
 
   /** The instants that are requested or inflight. */

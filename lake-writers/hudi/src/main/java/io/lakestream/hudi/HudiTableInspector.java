@@ -82,8 +82,12 @@ final class HudiTableInspector implements TableInspector {
     return tables;
   }
 
-  /** The base path of {@code table} ({@code namespace.name} or the Hudi table name). */
-  private String basePath(String table) {
+  /**
+   * The base path of {@code table} ({@code namespace.name} or the Hudi table name).
+   *
+   * @throws PipelineException if the directory holds no such table
+   */
+  String basePath(String table) {
     String name = HudiTable.tableName(table);
     String base = tables().get(name);
     if (base == null) {
