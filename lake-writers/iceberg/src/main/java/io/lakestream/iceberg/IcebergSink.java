@@ -28,6 +28,7 @@ final class IcebergSink implements Sink {
   private final long targetFileSize;
   private final WriterId writer;
   private final List<String> key;
+  private final int keyIndexKeys;
   private final IcebergCommitter committer;
 
   /**
@@ -37,6 +38,7 @@ final class IcebergSink implements Sink {
    * @param fileSchema the schema data files are written with
    * @param branch the branch commits go to, or null for the main line
    * @param key the key columns in upsert mode, empty in append mode
+   * @param keyIndexKeys the most keys an upsert writer's {@link KeyIndex} holds, 0 for none
    * @param newColumns in upsert mode, the pipeline's rows when they have columns the table lacks (a
    *     change source gained them while the pipeline was stopped); otherwise null
    */
@@ -52,6 +54,7 @@ final class IcebergSink implements Sink {
       WriterId writer,
       String branch,
       List<String> key,
+      int keyIndexKeys,
       io.lakestream.core.record.Schema newColumns) {
     this.catalog = catalog;
     this.tableName = tableName;
@@ -61,6 +64,7 @@ final class IcebergSink implements Sink {
     this.targetFileSize = targetFileSize;
     this.writer = writer;
     this.key = List.copyOf(key);
+    this.keyIndexKeys = keyIndexKeys;
     this.newColumns = newColumns;
     this.committer = new IcebergCommitter(commitTable, commitOps, tableName, writer, branch);
   }
@@ -82,7 +86,8 @@ final class IcebergSink implements Sink {
               key,
               targetFileSize,
               this.writer.qualifiedName(),
-              taskId);
+              taskId,
+              keyIndexKeys);
       if (newColumns != null) {
         upsert.evolve(newColumns); // columns the source gained: the first commit adds them
       }
