@@ -31,8 +31,9 @@ import java.util.List;
  *   <li>Version 4 (position deletes of committed rows): version 3's body after {@code int version =
  *       4}, where a manifest's content may also be 2 (fallback equality deletes), then {@code int}
  *       number of committed data files the position deletes refer to, each as {@code int n} and
- *       {@code n} UTF-8 bytes, and {@code long} the oldest checkpoint that wrote one ({@link
- *       CommittedFileRefs}; 0 files and {@link Long#MAX_VALUE} when there are none).
+ *       {@code n} UTF-8 bytes, and {@code long} the oldest checkpoint that wrote one and {@code
+ *       long} the snapshot a loaded key index knew some of them from ({@link CommittedFileRefs}; 0
+ *       files, {@link Long#MAX_VALUE} and -1 when there are none).
  * </ul>
  */
 final class CommittableSerializer {
@@ -97,6 +98,7 @@ final class CommittableSerializer {
         writeString(out, file);
       }
       out.writeLong(refs.oldestCheckpoint());
+      out.writeLong(refs.loadedSnapshot());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -192,7 +194,7 @@ final class CommittableSerializer {
         for (int i = 0; i < count; i++) {
           files.add(readString(in, bytes.length));
         }
-        refs = new CommittedFileRefs(in.readLong(), files);
+        refs = new CommittedFileRefs(in.readLong(), in.readLong(), files);
       }
       if (in.available() > 0) {
         throw new IOException(in.available() + " trailing bytes");

@@ -10,11 +10,23 @@ import java.util.Set;
  * checkpoint's fallback equality deletes as well.
  *
  * @param oldestCheckpoint the oldest checkpoint of this writer that wrote one of the files
+ * @param loadedSnapshot the snapshot a writer's {@link KeyIndex} was loaded from, if some rows are
+ *     known from there (the oldest point then), else {@link #NO_SNAPSHOT}
  * @param dataFiles the files' locations
  */
-record CommittedFileRefs(long oldestCheckpoint, Set<String> dataFiles) {
+record CommittedFileRefs(long oldestCheckpoint, long loadedSnapshot, Set<String> dataFiles) {
+  /** The {@code loadedSnapshot} of references to no row known from a loaded index. */
+  static final long NO_SNAPSHOT = -1;
+
+  /**
+   * The {@code loadedSnapshot} of references to rows known from indexes loaded from different
+   * snapshots: the commit does not validate them and commits the fallback deletes.
+   */
+  static final long UNKNOWN_SNAPSHOT = -2;
+
   /** No reference: the checkpoint deletes no committed row by position. */
-  static final CommittedFileRefs NONE = new CommittedFileRefs(Long.MAX_VALUE, Set.of());
+  static final CommittedFileRefs NONE =
+      new CommittedFileRefs(Long.MAX_VALUE, NO_SNAPSHOT, Set.of());
 
   CommittedFileRefs {
     dataFiles = Set.copyOf(dataFiles);
@@ -34,6 +46,12 @@ record CommittedFileRefs(long oldestCheckpoint, Set<String> dataFiles) {
     }
     java.util.Set<String> files = new java.util.HashSet<>(dataFiles);
     files.addAll(other.dataFiles);
-    return new CommittedFileRefs(Math.min(oldestCheckpoint, other.oldestCheckpoint), files);
+    long loaded =
+        loadedSnapshot == NO_SNAPSHOT
+            ? other.loadedSnapshot
+            : other.loadedSnapshot == NO_SNAPSHOT || other.loadedSnapshot == loadedSnapshot
+                ? loadedSnapshot
+                : UNKNOWN_SNAPSHOT; // writers that loaded different snapshots: not validated
+    return new CommittedFileRefs(Math.min(oldestCheckpoint, other.oldestCheckpoint), loaded, files);
   }
 }

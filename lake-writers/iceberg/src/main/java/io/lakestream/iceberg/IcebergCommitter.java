@@ -220,7 +220,7 @@ final class IcebergCommitter implements SinkCommitter {
     Snapshot validateFrom =
         refs.isEmpty() || fallback || evolvedSchema(committables, current.schema()) != null
             ? null
-            : snapshotOf(current, refs.oldestCheckpoint(), VALIDATION_DEPTH);
+            : validationStart(current, refs);
     boolean useFallback = !refs.isEmpty() && validateFrom == null;
     if (useFallback) {
       deletes.addAll(fallbackDeletes);
@@ -401,6 +401,29 @@ final class IcebergCommitter implements SinkCommitter {
 
   private Snapshot snapshotOf(TableMetadata metadata, long checkpointId) {
     return snapshotOf(metadata, checkpointId, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The snapshot from which on the files {@code refs} names are known to exist: the one a writer
+   * loaded its index from, if it refers to such rows, else the one of its oldest checkpoint; null
+   * if that is not among the newest {@link #VALIDATION_DEPTH}.
+   */
+  private Snapshot validationStart(TableMetadata metadata, CommittedFileRefs refs) {
+    if (refs.loadedSnapshot() == CommittedFileRefs.NO_SNAPSHOT) {
+      return snapshotOf(metadata, refs.oldestCheckpoint(), VALIDATION_DEPTH);
+    }
+    if (refs.loadedSnapshot() == CommittedFileRefs.UNKNOWN_SNAPSHOT) {
+      return null;
+    }
+    int seen = 0;
+    for (Snapshot s = head(metadata);
+        s != null && seen++ < VALIDATION_DEPTH;
+        s = s.parentId() == null ? null : metadata.snapshot(s.parentId())) {
+      if (s.snapshotId() == refs.loadedSnapshot()) {
+        return s;
+      }
+    }
+    return null;
   }
 
   /** The snapshot that committed {@code checkpointId}, if among the newest {@code depth}. */

@@ -29,6 +29,7 @@ final class IcebergSink implements Sink {
   private final WriterId writer;
   private final List<String> key;
   private final int keyIndexKeys;
+  private final String branch;
   private final IcebergCommitter committer;
 
   /**
@@ -65,6 +66,7 @@ final class IcebergSink implements Sink {
     this.writer = writer;
     this.key = List.copyOf(key);
     this.keyIndexKeys = keyIndexKeys;
+    this.branch = branch;
     this.newColumns = newColumns;
     this.committer = new IcebergCommitter(commitTable, commitOps, tableName, writer, branch);
   }
@@ -77,6 +79,7 @@ final class IcebergSink implements Sink {
   @Override
   public SinkWriter createWriter(int taskId) {
     if (!key.isEmpty()) {
+      KeyIndex index = keyIndexKeys > 0 ? loadKeyIndex() : null;
       UpsertSinkWriter upsert =
           new UpsertSinkWriter(
               tableName,
@@ -87,7 +90,7 @@ final class IcebergSink implements Sink {
               targetFileSize,
               this.writer.qualifiedName(),
               taskId,
-              keyIndexKeys);
+              index);
       if (newColumns != null) {
         upsert.evolve(newColumns); // columns the source gained: the first commit adds them
       }
@@ -101,6 +104,26 @@ final class IcebergSink implements Sink {
         targetFileSize,
         writer.qualifiedName(),
         taskId);
+  }
+
+  /**
+   * The key index of a new writer, loaded from the table as it is now (after recovery committed
+   * what the last checkpoint holds); empty for a branch, whose rows the main line does not show.
+   */
+  private KeyIndex loadKeyIndex() {
+    org.apache.iceberg.Schema keySchema = writeTable.schema().select(key);
+    if (branch != null) {
+      return new KeyIndex(keySchema.asStruct(), keyIndexKeys);
+    }
+    long start = System.nanoTime();
+    Table current = catalog.loadTable(TableSetup.identifier(tableName));
+    KeyIndex index = KeyIndex.load(current, keySchema, keyIndexKeys);
+    LOG.info(
+        "Loaded the key index of table {}: {} keys in {} ms",
+        tableName,
+        index.size(),
+        java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    return index;
   }
 
   @Override

@@ -88,12 +88,13 @@ public final class IcebergSinkOptions {
           .enumType(DeleteMode.class)
           .defaultValue(DeleteMode.POSITION)
           .withDescription(
-              "`upsert` only. `position`: each writer remembers where the current row of each key"
-                  + " it wrote lives (up to `key-index-max-keys` keys, in memory, empty after a"
-                  + " restart) and deletes a replaced row by a position delete, which readers apply"
-                  + " to one file; keys it does not know are deleted by equality. `equality`: every"
-                  + " replaced key is an equality delete, which readers apply to every older data"
-                  + " file until compaction (see Upsert mode below).");
+              "`upsert` only. `position`: each writer (task) keeps a key index of where the"
+                  + " current row of each key lives (loaded from the table when the writer starts,"
+                  + " then kept up to date; up to `key-index-max-keys` keys, in memory) and deletes"
+                  + " a replaced row by a position delete, which readers apply to one file; keys it"
+                  + " does not know are deleted by equality. `equality`: every replaced key is an"
+                  + " equality delete, which readers apply to every older data file until"
+                  + " compaction (see Upsert mode below).");
 
   public static final SpecOption<Integer> KEY_INDEX_MAX_KEYS =
       SpecOption.key("key-index-max-keys")

@@ -98,6 +98,7 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
 
   private final java.util.Set<String> referenced = new java.util.HashSet<>();
   private long oldestReferenced = Long.MAX_VALUE;
+  private boolean referencesLoaded;
   private final List<DeleteFile> closedFallback = new ArrayList<>();
 
   /** Per key touched in this checkpoint: a {@link RowAt} or {@link #DELETED}. */
@@ -114,8 +115,8 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
    * @param ops the table's operations, for the metadata directory
    * @param fileSchema the schema files are written with, in row order
    * @param keyColumns the key columns, top-level columns of {@code fileSchema}
-   * @param keyIndexKeys the most keys the {@link KeyIndex} holds, or 0 for none (delete mode {@code
-   *     equality})
+   * @param index where the current rows of keys written before live, or null for none (delete mode
+   *     {@code equality}); the writer changes it
    */
   UpsertSinkWriter(
       String tableName,
@@ -126,7 +127,7 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
       long targetFileSize,
       String writerName,
       int taskId,
-      int keyIndexKeys) {
+      KeyIndex index) {
     List<Types.NestedField> columns = fileSchema.columns();
     List<Types.NestedField> keyFields = new ArrayList<>(keyColumns.size());
     int[] positions = new int[keyColumns.size()];
@@ -149,7 +150,7 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
     this.spec = table.spec();
     useSchema(fileSchema);
     this.touched = StructLikeMap.create(keyType);
-    this.index = keyIndexKeys > 0 ? new KeyIndex(keyType, keyIndexKeys) : null;
+    this.index = index;
   }
 
   private void useSchema(Schema schema) {
@@ -239,7 +240,11 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
                   positionDelete.set(committed.path(), committed.position()), spec, slot.partition);
           slot.fallbackDeletes().write(key);
           referenced.add(committed.path().toString());
-          oldestReferenced = Math.min(oldestReferenced, committed.checkpointId());
+          if (committed.checkpointId() == KeyIndex.LOADED) {
+            referencesLoaded = true;
+          } else {
+            oldestReferenced = Math.min(oldestReferenced, committed.checkpointId());
+          }
         }
       }
       // DELETED: the key's equality delete was written when the key was first seen
@@ -302,7 +307,10 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
     CommittedFileRefs refs =
         referenced.isEmpty()
             ? CommittedFileRefs.NONE
-            : new CommittedFileRefs(oldestReferenced, referenced);
+            : new CommittedFileRefs(
+                oldestReferenced,
+                referencesLoaded ? index.loadedSnapshot() : CommittedFileRefs.NO_SNAPSHOT,
+                referenced);
     try {
       for (Slot slot : open) {
         slot.close(dataFiles, deleteFiles, fallbackFiles);
@@ -365,6 +373,7 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
     touched = StructLikeMap.create(keyType);
     referenced.clear();
     oldestReferenced = Long.MAX_VALUE;
+    referencesLoaded = false;
   }
 
   /** Closes open files without committing them; position deletes not yet written are dropped. */

@@ -106,8 +106,8 @@ class CommittableSerializerTest {
   @Test
   void writesVersion4InTheDocumentedLayout() throws Exception {
     byte[] v2 = resource("/committable-v2.bin");
-    ByteBuffer expected = ByteBuffer.allocate(v2.length + 1 + 4 + 8);
-    expected.put(v2).put((byte) 0).putInt(0).putLong(Long.MAX_VALUE);
+    ByteBuffer expected = ByteBuffer.allocate(v2.length + 1 + 4 + 8 + 8);
+    expected.put(v2).put((byte) 0).putInt(0).putLong(Long.MAX_VALUE).putLong(-1);
     expected.put(3, (byte) 4);
     assertThat(CommittableSerializer.serialize(V2_FIXTURE)).isEqualTo(expected.array());
     assertThat(CommittableSerializer.schemaJson(expected.array())).isNull();
@@ -116,7 +116,8 @@ class CommittableSerializerTest {
 
   @Test
   void carriesTheCommittedFilesPositionDeletesReferTo() {
-    CommittedFileRefs refs = new CommittedFileRefs(7, java.util.Set.of("s3://b/t/data/a.parquet"));
+    CommittedFileRefs refs =
+        new CommittedFileRefs(7, 1234567L, java.util.Set.of("s3://b/t/data/a.parquet"));
     List<PendingManifest> manifests =
         List.of(
             new PendingManifest(Content.FALLBACK_DELETES, "s3://b/t/metadata/f.avro", 10, 0, 3, 1));

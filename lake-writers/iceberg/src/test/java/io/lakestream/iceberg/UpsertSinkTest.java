@@ -267,6 +267,36 @@ class UpsertSinkTest {
   }
 
   @Test
+  void aWriterStartedAfterACrashLoadsTheIndexFromTheTableAsRecovered() {
+    List<Committable> prepared;
+    try (Sink sink = open(upsert())) {
+      SinkWriter writer = sink.createWriter(0);
+      writer.write(new Row(1L, "a", 1));
+      writer.write(new Row(2L, "b", 2));
+      sink.committer().commit(1, Map.of(), writer.prepareCommit(1));
+      writer.write(new Row(1L, "a2", 10));
+      prepared = writer.prepareCommit(2); // persisted, then the process dies before committing
+      writer.close();
+    }
+
+    try (Sink recovered = open(upsert())) {
+      recovered.committer().commit(2, Map.of(), prepared); // recovery commits it first
+      SinkWriter writer = recovered.createWriter(0);
+      writer.write(new Row(1L, "a3", 20)); // its row of checkpoint 2, known from the table
+      ((SupportsDelete) writer).delete(new Row(2L, null, null));
+      recovered.committer().commit(3, Map.of(), writer.prepareCommit(3));
+      writer.close();
+    }
+
+    assertThat(table()).isEqualTo(Map.of(1L, Arrays.asList(1L, "a3", 20)));
+    Map<String, String> summary = TestTables.inspect(dir, t -> t.currentSnapshot().summary());
+    assertThat(summary)
+        .containsEntry("lakestream.checkpoint-id", "3")
+        .containsEntry("added-position-deletes", "2")
+        .doesNotContainKey("added-equality-deletes");
+  }
+
+  @Test
   void aRowWhoseFileMaintenanceRewroteMeanwhileIsDeletedByTheFallbackEqualityDeletes()
       throws Exception {
     try (Sink sink = open(upsert())) {
