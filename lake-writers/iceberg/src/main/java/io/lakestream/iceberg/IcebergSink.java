@@ -106,24 +106,46 @@ final class IcebergSink implements Sink {
         taskId);
   }
 
+  /** How often a writer tries to load its key index before it starts with an empty one. */
+  private static final int INDEX_LOAD_ATTEMPTS = 3;
+
   /**
    * The key index of a new writer, loaded from the table as it is now (after recovery committed
    * what the last checkpoint holds); empty for a branch, whose rows the main line does not show.
+   * Maintenance may expire the snapshot being read and delete its files meanwhile: the load is
+   * then tried again on the newest snapshot, and after {@value #INDEX_LOAD_ATTEMPTS} failures the
+   * writer starts with an empty index (every key's first change is an equality delete, as always
+   * correct).
    */
   private KeyIndex loadKeyIndex() {
     org.apache.iceberg.Schema keySchema = writeTable.schema().select(key);
     if (branch != null) {
       return new KeyIndex(keySchema.asStruct(), keyIndexKeys);
     }
-    long start = System.nanoTime();
-    Table current = catalog.loadTable(TableSetup.identifier(tableName));
-    KeyIndex index = KeyIndex.load(current, keySchema, keyIndexKeys);
-    LOG.info(
-        "Loaded the key index of table {}: {} keys in {} ms",
-        tableName,
-        index.size(),
-        java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-    return index;
+    for (int attempt = 1; ; attempt++) {
+      long start = System.nanoTime();
+      try {
+        Table current = catalog.loadTable(TableSetup.identifier(tableName));
+        KeyIndex index = KeyIndex.load(current, keySchema, keyIndexKeys);
+        LOG.info(
+            "Loaded the key index of table {}: {} keys in {} ms",
+            tableName,
+            index.size(),
+            java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        return index;
+      } catch (RuntimeException e) {
+        if (attempt == INDEX_LOAD_ATTEMPTS) {
+          LOG.warn(
+              "Could not load the key index of table {} ({}); this writer deletes by equality"
+                  + " the keys it has not written yet",
+              tableName,
+              e.toString());
+          return new KeyIndex(keySchema.asStruct(), keyIndexKeys);
+        }
+        LOG.info(
+            "Loading the key index of table {} failed ({}); trying again", tableName, e.toString());
+      }
+    }
   }
 
   @Override
