@@ -102,7 +102,8 @@ public final class IcebergSinkOptions {
           .defaultValue(1_000_000)
           .withDescription(
               "`upsert` with `delete-mode: position`: the most keys each writer (task) remembers,"
-                  + " about 150 bytes of heap each; changes of other keys are equality deletes.");
+                  + " about 190 bytes of heap each (one long key); changes of other keys are"
+                  + " equality deletes.");
 
   private static final List<SpecOption<?>> ALL =
       List.of(
