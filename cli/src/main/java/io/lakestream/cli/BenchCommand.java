@@ -160,6 +160,15 @@ final class BenchCommand implements Callable<Integer> {
   boolean compact;
 
   @Option(
+      names = "--delete-mode",
+      paramLabel = "MODE",
+      description =
+          "cdc, Iceberg: the sink's delete-mode, position (deletes replaced rows by position where"
+              + " the writer knows them) or equality (every replaced key an equality delete)."
+              + " Default: the sink's default, position.")
+  String deleteMode;
+
+  @Option(
       names = "--backfill",
       paramLabel = "PUBLISH",
       description =
@@ -190,6 +199,10 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     PrintWriter out = command.commandLine().getOut();
+    if (deleteMode != null && (sink != BenchSink.ICEBERG || workload != Workload.cdc)) {
+      throw new picocli.CommandLine.ParameterException(
+          command.commandLine(), "--delete-mode applies to the cdc workload on Iceberg only");
+    }
     if (sink != BenchSink.ICEBERG && (compact || backfill != null)) {
       throw new picocli.CommandLine.ParameterException(
           command.commandLine(),
@@ -488,7 +501,12 @@ final class BenchCommand implements Callable<Integer> {
         "    - {name: balance, type: \"decimal(12,2)\"}",
         "    - {name: qty, type: int}",
         "    - {name: updated_at, type: timestamp, format: epoch-micros}",
-        sink.section(warehouse, null, "bench.changes", "id", ""),
+        sink.section(
+            warehouse,
+            null,
+            "bench.changes",
+            "id",
+            deleteMode == null ? "" : "delete-mode: " + deleteMode),
         "checkpoint: {interval: "
             + checkpointInterval
             + ", dir: \""

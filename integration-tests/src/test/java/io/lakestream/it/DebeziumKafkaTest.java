@@ -44,10 +44,21 @@ class DebeziumKafkaTest {
 
     runBounded(spec, "first");
     assertTableEqualsReference(changes);
+    long firstRun =
+        LakeTables.load(dir.resolve("warehouse"), TABLE).currentSnapshot().sequenceNumber();
 
     changes.produce(broker.bootstrapServers(), topic, 4_000);
     runBounded(spec, "second");
     assertTableEqualsReference(changes);
+    // the second run's writers load the key index from the table, so the keys the first run wrote
+    // are deleted by position (delete-mode: position, the default)
+    long positionDeletes = 0;
+    for (var s : LakeTables.load(dir.resolve("warehouse"), TABLE).snapshots()) {
+      if (s.sequenceNumber() > firstRun) {
+        positionDeletes += Long.parseLong(s.summary().getOrDefault("added-position-deletes", "0"));
+      }
+    }
+    assertThat(positionDeletes).as("position deletes added by the second run").isPositive();
   }
 
   @Test

@@ -28,14 +28,21 @@ import java.util.List;
  *   <li>Version 3 (files written with an evolved schema): version 2's body after {@code int version
  *       = 3}, then {@code boolean} whether a schema follows, and if so {@code int n} and {@code n}
  *       bytes of the Iceberg schema's UTF-8 JSON: the table takes it in the same commit.
+ *   <li>Version 4 (position deletes of committed rows): version 3's body after {@code int version =
+ *       4}, where a manifest's content may also be 2 (fallback equality deletes), then {@code int}
+ *       number of committed data files the position deletes refer to, each as {@code int n} and
+ *       {@code n} UTF-8 bytes, and {@code long} the oldest checkpoint that wrote one and {@code
+ *       long} the snapshot a loaded key index knew some of them from ({@link CommittedFileRefs}; 0
+ *       files, {@link Long#MAX_VALUE} and -1 when there are none).
  * </ul>
  */
 final class CommittableSerializer {
   /** The version {@link #serialize} writes. */
-  static final int VERSION = 3;
+  static final int VERSION = 4;
 
   private static final byte DATA = 0;
   private static final byte DELETES = 1;
+  private static final byte FALLBACK_DELETES = 2;
 
   private CommittableSerializer() {}
 
@@ -50,12 +57,28 @@ final class CommittableSerializer {
    * @param schemaJson the evolved schema the files were written with, or null for the table's own
    */
   static byte[] serialize(List<PendingManifest> manifests, String schemaJson) {
+    return serialize(manifests, schemaJson, CommittedFileRefs.NONE);
+  }
+
+  /**
+   * The current form of {@code manifests}.
+   *
+   * @param schemaJson the evolved schema the files were written with, or null for the table's own
+   * @param refs the committed data files the position deletes refer to
+   */
+  static byte[] serialize(
+      List<PendingManifest> manifests, String schemaJson, CommittedFileRefs refs) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(128 * (manifests.size() + 1));
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       out.writeInt(VERSION);
       out.writeInt(manifests.size());
       for (PendingManifest manifest : manifests) {
-        out.writeByte(manifest.content() == PendingManifest.Content.DATA ? DATA : DELETES);
+        out.writeByte(
+            switch (manifest.content()) {
+              case DATA -> DATA;
+              case DELETES -> DELETES;
+              case FALLBACK_DELETES -> FALLBACK_DELETES;
+            });
         byte[] path = manifest.path().getBytes(StandardCharsets.UTF_8);
         out.writeInt(path.length);
         out.write(path);
@@ -70,6 +93,12 @@ final class CommittableSerializer {
         out.writeInt(json.length);
         out.write(json);
       }
+      out.writeInt(refs.dataFiles().size());
+      for (String file : refs.dataFiles()) {
+        writeString(out, file);
+      }
+      out.writeLong(refs.oldestCheckpoint());
+      out.writeLong(refs.loadedSnapshot());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -90,7 +119,29 @@ final class CommittableSerializer {
     return read(bytes).schemaJson();
   }
 
-  private record Contents(List<PendingManifest> manifests, String schemaJson) {}
+  /** The committed data files the committable's position deletes refer to. */
+  static CommittedFileRefs refs(byte[] bytes) {
+    return read(bytes).refs();
+  }
+
+  private static void writeString(DataOutputStream out, String s) throws IOException {
+    byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
+    out.writeInt(utf8.length);
+    out.write(utf8);
+  }
+
+  private static String readString(DataInputStream in, int totalBytes) throws IOException {
+    int length = in.readInt();
+    if (length < 0 || length > totalBytes) {
+      throw new IOException("bad string length " + length);
+    }
+    byte[] utf8 = new byte[length];
+    in.readFully(utf8);
+    return new String(utf8, StandardCharsets.UTF_8);
+  }
+
+  private record Contents(
+      List<PendingManifest> manifests, String schemaJson, CommittedFileRefs refs) {}
 
   private static Contents read(byte[] bytes) {
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
@@ -98,7 +149,7 @@ final class CommittableSerializer {
       List<PendingManifest> manifests;
       if (version == 1) {
         manifests = List.of(readManifest(in, PendingManifest.Content.DATA, bytes.length));
-      } else if (version == 2 || version == 3) {
+      } else if (version >= 2 && version <= 4) {
         int count = in.readInt();
         if (count < 0 || count > bytes.length) {
           throw new IOException("bad manifest count " + count);
@@ -106,14 +157,19 @@ final class CommittableSerializer {
         manifests = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
           byte content = in.readByte();
-          if (content != DATA && content != DELETES) {
-            throw new IOException("bad manifest content " + content);
-          }
-          manifests.add(
-              readManifest(
-                  in,
-                  content == DATA ? PendingManifest.Content.DATA : PendingManifest.Content.DELETES,
-                  bytes.length));
+          PendingManifest.Content kind =
+              switch (content) {
+                case DATA -> PendingManifest.Content.DATA;
+                case DELETES -> PendingManifest.Content.DELETES;
+                case FALLBACK_DELETES -> {
+                  if (version < 4) {
+                    throw new IOException("bad manifest content " + content);
+                  }
+                  yield PendingManifest.Content.FALLBACK_DELETES;
+                }
+                default -> throw new IOException("bad manifest content " + content);
+              };
+          manifests.add(readManifest(in, kind, bytes.length));
         }
         manifests = List.copyOf(manifests);
       } else {
@@ -125,19 +181,25 @@ final class CommittableSerializer {
                 + ". Recover the pipeline with the lakestream version that wrote the checkpoint.");
       }
       String schemaJson = null;
-      if (version == 3 && in.readBoolean()) {
-        int length = in.readInt();
-        if (length < 0 || length > bytes.length) {
-          throw new IOException("bad schema length " + length);
+      if (version >= 3 && in.readBoolean()) {
+        schemaJson = readString(in, bytes.length);
+      }
+      CommittedFileRefs refs = CommittedFileRefs.NONE;
+      if (version == 4) {
+        int count = in.readInt();
+        if (count < 0 || count > bytes.length) {
+          throw new IOException("bad file count " + count);
         }
-        byte[] json = new byte[length];
-        in.readFully(json);
-        schemaJson = new String(json, StandardCharsets.UTF_8);
+        java.util.Set<String> files = new java.util.HashSet<>();
+        for (int i = 0; i < count; i++) {
+          files.add(readString(in, bytes.length));
+        }
+        refs = new CommittedFileRefs(in.readLong(), in.readLong(), files);
       }
       if (in.available() > 0) {
         throw new IOException(in.available() + " trailing bytes");
       }
-      return new Contents(manifests, schemaJson);
+      return new Contents(manifests, schemaJson, refs);
     } catch (IOException e) {
       throw new PipelineException(
           "Cannot read an Iceberg committable (" + bytes.length + " bytes): it is damaged", e);

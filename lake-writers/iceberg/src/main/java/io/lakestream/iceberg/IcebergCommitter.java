@@ -29,6 +29,7 @@ import org.apache.iceberg.TableMetadata;
 import org.apache.iceberg.TableOperations;
 import org.apache.iceberg.Transaction;
 import org.apache.iceberg.UpdateSchema;
+import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.metrics.MetricsReporter;
 import org.apache.iceberg.util.SnapshotUtil;
 import org.slf4j.Logger;
@@ -55,6 +56,13 @@ import org.slf4j.LoggerFactory;
  *       checkpoint the commit is done, otherwise {@link CommitStateUnknownException} is thrown and
  *       nothing is cleaned up.
  *   <li>Pending manifests are deleted only once the table is known to hold their files.
+ *   <li>Position deletes of rows that earlier checkpoints committed ({@link CommittedFileRefs}):
+ *       the commit validates that no snapshot since the oldest of those checkpoints removed one of
+ *       their data files (maintenance rewriting it would keep the row alive in the new file). If
+ *       one was removed, that checkpoint's snapshot is no longer in the last {@value
+ *       #VALIDATION_DEPTH} snapshots, or the commit also evolves the schema, the checkpoint's
+ *       fallback equality deletes are committed too, which remove the keys' older rows wherever
+ *       they are; otherwise the fallback files are deleted unused.
  * </ul>
  *
  * Called from the checkpoint coordinator's thread only.
@@ -63,6 +71,12 @@ final class IcebergCommitter implements SinkCommitter {
   private static final Logger LOG = LoggerFactory.getLogger(IcebergCommitter.class);
   private static final int FENCE_ATTEMPTS = 10;
   private static final MetricsReporter NO_REPORTS = report -> {};
+
+  /**
+   * How many snapshots back a commit looks for the snapshot it validates position deletes of
+   * committed rows from: the validation reads the new manifests of every snapshot since.
+   */
+  static final int VALIDATION_DEPTH = 100;
 
   private final Table table;
   private final TableOperations ops;
@@ -140,11 +154,32 @@ final class IcebergCommitter implements SinkCommitter {
       long checkpointId, Map<String, Long> positions, List<Committable> committables) {
     return TransientFaults.retriable(
         "Cannot commit checkpoint " + checkpointId + " to table " + tableName,
-        () -> commitOnce(checkpointId, positions, committables));
+        () -> {
+          try {
+            return commitOnce(checkpointId, positions, committables, false);
+          } catch (ValidationException e) {
+            LOG.info(
+                "Checkpoint {} of {} deletes rows by position from files that table {} no longer"
+                    + " holds ({}); committing its fallback equality deletes",
+                checkpointId,
+                writer.describe(),
+                tableName,
+                e.getMessage());
+            return commitOnce(checkpointId, positions, committables, true);
+          }
+        });
   }
 
+  /**
+   * @param fallback whether to commit the fallback equality deletes rather than validate that the
+   *     files position deletes refer to still exist
+   * @throws ValidationException if such a file was removed (only when not {@code fallback})
+   */
   private CommitResult commitOnce(
-      long checkpointId, Map<String, Long> positions, List<Committable> committables) {
+      long checkpointId,
+      Map<String, Long> positions,
+      List<Committable> committables,
+      boolean fallback) {
     long start = System.nanoTime();
     TableMetadata current = ops.refresh();
     requireEpoch(current, epoch, this::fenced);
@@ -156,12 +191,18 @@ final class IcebergCommitter implements SinkCommitter {
     List<PendingManifest> manifests = manifestsOf(committables);
     List<DataFile> files = new ArrayList<>();
     List<DeleteFile> deletes = new ArrayList<>();
+    List<DeleteFile> fallbackDeletes = new ArrayList<>();
     for (PendingManifest manifest : manifests) {
       try {
-        if (manifest.content() == PendingManifest.Content.DATA) {
-          files.addAll(PendingManifests.read(manifest, table.io(), current.specsById()));
-        } else {
-          deletes.addAll(PendingManifests.readDeletes(manifest, table.io(), current.specsById()));
+        switch (manifest.content()) {
+          case DATA ->
+              files.addAll(PendingManifests.read(manifest, table.io(), current.specsById()));
+          case DELETES ->
+              deletes.addAll(
+                  PendingManifests.readDeletes(manifest, table.io(), current.specsById()));
+          case FALLBACK_DELETES ->
+              fallbackDeletes.addAll(
+                  PendingManifests.readDeletes(manifest, table.io(), current.specsById()));
         }
       } catch (UncheckedIOException | org.apache.iceberg.exceptions.NotFoundException e) {
         throw new PipelineException(
@@ -174,6 +215,15 @@ final class IcebergCommitter implements SinkCommitter {
                 + "; it must exist until the checkpoint is committed",
             e);
       }
+    }
+    CommittedFileRefs refs = refsOf(committables);
+    Snapshot validateFrom =
+        refs.isEmpty() || fallback || evolvedSchema(committables, current.schema()) != null
+            ? null
+            : validationStart(current, refs);
+    boolean useFallback = !refs.isEmpty() && validateFrom == null;
+    if (useFallback) {
+      deletes.addAll(fallbackDeletes);
     }
     Written written =
         new Written(
@@ -212,6 +262,11 @@ final class IcebergCommitter implements SinkCommitter {
       RowDelta delta = transaction == null ? guarded.newRowDelta() : transaction.newRowDelta();
       files.forEach(delta::addRows);
       deletes.forEach(delta::addDeletes);
+      if (validateFrom != null) {
+        delta
+            .validateFromSnapshot(validateFrom.snapshotId())
+            .validateDataFilesExist(refs.dataFiles());
+      }
       update = delta;
     }
     CommitMetadata.toCommitEntries(writer, checkpointId, positions).forEach(update::set);
@@ -226,7 +281,26 @@ final class IcebergCommitter implements SinkCommitter {
     } catch (org.apache.iceberg.exceptions.CommitStateUnknownException e) {
       return reconcile(checkpointId, manifests, written, start, e);
     }
+    if (!useFallback) {
+      fallbackDeletes.forEach(f -> deleteUnused(f.location()));
+    }
     return committed(checkpointId, manifests, written, start);
+  }
+
+  private static CommittedFileRefs refsOf(List<Committable> committables) {
+    CommittedFileRefs refs = CommittedFileRefs.NONE;
+    for (Committable c : committables) {
+      refs = refs.plus(CommittableSerializer.refs(c.bytes()));
+    }
+    return refs;
+  }
+
+  private void deleteUnused(String location) {
+    try {
+      table.io().deleteFile(location);
+    } catch (RuntimeException e) {
+      LOG.debug("Could not delete unused fallback delete file {}: {}", location, e.toString());
+    }
   }
 
   /** What a checkpoint's committables hold, for the result and the log line. */
@@ -326,8 +400,37 @@ final class IcebergCommitter implements SinkCommitter {
   }
 
   private Snapshot snapshotOf(TableMetadata metadata, long checkpointId) {
+    return snapshotOf(metadata, checkpointId, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The snapshot from which on the files {@code refs} names are known to exist: the one a writer
+   * loaded its index from, if it refers to such rows, else the one of its oldest checkpoint; null
+   * if that is not among the newest {@link #VALIDATION_DEPTH}.
+   */
+  private Snapshot validationStart(TableMetadata metadata, CommittedFileRefs refs) {
+    if (refs.loadedSnapshot() == CommittedFileRefs.NO_SNAPSHOT) {
+      return snapshotOf(metadata, refs.oldestCheckpoint(), VALIDATION_DEPTH);
+    }
+    if (refs.loadedSnapshot() == CommittedFileRefs.UNKNOWN_SNAPSHOT) {
+      return null;
+    }
+    int seen = 0;
     for (Snapshot s = head(metadata);
-        s != null;
+        s != null && seen++ < VALIDATION_DEPTH;
+        s = s.parentId() == null ? null : metadata.snapshot(s.parentId())) {
+      if (s.snapshotId() == refs.loadedSnapshot()) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /** The snapshot that committed {@code checkpointId}, if among the newest {@code depth}. */
+  private Snapshot snapshotOf(TableMetadata metadata, long checkpointId, int depth) {
+    int seen = 0;
+    for (Snapshot s = head(metadata);
+        s != null && seen++ < depth;
         s = s.parentId() == null ? null : metadata.snapshot(s.parentId())) {
       Optional<CommitMetadata.Checkpoint> recorded =
           CommitMetadata.fromCommitEntries(s.summary(), writer);

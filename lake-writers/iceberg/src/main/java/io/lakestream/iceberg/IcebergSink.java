@@ -28,6 +28,8 @@ final class IcebergSink implements Sink {
   private final long targetFileSize;
   private final WriterId writer;
   private final List<String> key;
+  private final int keyIndexKeys;
+  private final String branch;
   private final IcebergCommitter committer;
 
   /**
@@ -37,6 +39,7 @@ final class IcebergSink implements Sink {
    * @param fileSchema the schema data files are written with
    * @param branch the branch commits go to, or null for the main line
    * @param key the key columns in upsert mode, empty in append mode
+   * @param keyIndexKeys the most keys an upsert writer's {@link KeyIndex} holds, 0 for none
    * @param newColumns in upsert mode, the pipeline's rows when they have columns the table lacks (a
    *     change source gained them while the pipeline was stopped); otherwise null
    */
@@ -52,6 +55,7 @@ final class IcebergSink implements Sink {
       WriterId writer,
       String branch,
       List<String> key,
+      int keyIndexKeys,
       io.lakestream.core.record.Schema newColumns) {
     this.catalog = catalog;
     this.tableName = tableName;
@@ -61,6 +65,8 @@ final class IcebergSink implements Sink {
     this.targetFileSize = targetFileSize;
     this.writer = writer;
     this.key = List.copyOf(key);
+    this.keyIndexKeys = keyIndexKeys;
+    this.branch = branch;
     this.newColumns = newColumns;
     this.committer = new IcebergCommitter(commitTable, commitOps, tableName, writer, branch);
   }
@@ -73,6 +79,7 @@ final class IcebergSink implements Sink {
   @Override
   public SinkWriter createWriter(int taskId) {
     if (!key.isEmpty()) {
+      KeyIndex index = keyIndexKeys > 0 ? loadKeyIndex() : null;
       UpsertSinkWriter upsert =
           new UpsertSinkWriter(
               tableName,
@@ -82,7 +89,8 @@ final class IcebergSink implements Sink {
               key,
               targetFileSize,
               this.writer.qualifiedName(),
-              taskId);
+              taskId,
+              index);
       if (newColumns != null) {
         upsert.evolve(newColumns); // columns the source gained: the first commit adds them
       }
@@ -96,6 +104,48 @@ final class IcebergSink implements Sink {
         targetFileSize,
         writer.qualifiedName(),
         taskId);
+  }
+
+  /** How often a writer tries to load its key index before it starts with an empty one. */
+  private static final int INDEX_LOAD_ATTEMPTS = 3;
+
+  /**
+   * The key index of a new writer, loaded from the table as it is now (after recovery committed
+   * what the last checkpoint holds); empty for a branch, whose rows the main line does not show.
+   * Maintenance may expire the snapshot being read and delete its files meanwhile: the load is
+   * then tried again on the newest snapshot, and after {@value #INDEX_LOAD_ATTEMPTS} failures the
+   * writer starts with an empty index (every key's first change is an equality delete, as always
+   * correct).
+   */
+  private KeyIndex loadKeyIndex() {
+    org.apache.iceberg.Schema keySchema = writeTable.schema().select(key);
+    if (branch != null) {
+      return new KeyIndex(keySchema.asStruct(), keyIndexKeys);
+    }
+    for (int attempt = 1; ; attempt++) {
+      long start = System.nanoTime();
+      try {
+        Table current = catalog.loadTable(TableSetup.identifier(tableName));
+        KeyIndex index = KeyIndex.load(current, keySchema, keyIndexKeys);
+        LOG.info(
+            "Loaded the key index of table {}: {} keys in {} ms",
+            tableName,
+            index.size(),
+            java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        return index;
+      } catch (RuntimeException e) {
+        if (attempt == INDEX_LOAD_ATTEMPTS) {
+          LOG.warn(
+              "Could not load the key index of table {} ({}); this writer deletes by equality"
+                  + " the keys it has not written yet",
+              tableName,
+              e.toString());
+          return new KeyIndex(keySchema.asStruct(), keyIndexKeys);
+        }
+        LOG.info(
+            "Loading the key index of table {} failed ({}); trying again", tableName, e.toString());
+      }
+    }
   }
 
   @Override

@@ -118,6 +118,7 @@ public final class IcebergSinkFactory implements SupportsBranches {
           context.writer(),
           context.branch(),
           key,
+          config.keyIndexKeys(),
           newColumns);
     } catch (RuntimeException e) {
       closeQuietly(catalog, e);

@@ -75,8 +75,47 @@ public final class IcebergSinkOptions {
                   + " there, not allowed for `append`). Top-level columns of a primitive type other"
                   + " than float and double; every `partition-by` column must be one of them.");
 
+  /** How an upsert table deletes the rows a change replaces. */
+  public enum DeleteMode {
+    /** By position where the writer knows the row, by equality elsewhere. */
+    POSITION,
+    /** Always by an equality delete of the key. */
+    EQUALITY
+  }
+
+  public static final SpecOption<DeleteMode> DELETE_MODE =
+      SpecOption.key("delete-mode")
+          .enumType(DeleteMode.class)
+          .defaultValue(DeleteMode.POSITION)
+          .withDescription(
+              "`upsert` only. `position`: each writer (task) keeps a key index of where the"
+                  + " current row of each key lives (loaded from the table when the writer starts,"
+                  + " then kept up to date; up to `key-index-max-keys` keys, in memory) and deletes"
+                  + " a replaced row by a position delete, which readers apply to one file; keys it"
+                  + " does not know are deleted by equality. `equality`: every replaced key is an"
+                  + " equality delete, which readers apply to every older data file until"
+                  + " compaction (see Upsert mode below).");
+
+  public static final SpecOption<Integer> KEY_INDEX_MAX_KEYS =
+      SpecOption.key("key-index-max-keys")
+          .intType()
+          .defaultValue(1_000_000)
+          .withDescription(
+              "`upsert` with `delete-mode: position`: the most keys each writer (task) remembers,"
+                  + " about 190 bytes of heap each (one long key); changes of other keys are"
+                  + " equality deletes.");
+
   private static final List<SpecOption<?>> ALL =
-      List.of(CATALOG, TABLE, PARTITION_BY, TARGET_FILE_SIZE, PROPERTIES, MODE, KEY);
+      List.of(
+          CATALOG,
+          TABLE,
+          PARTITION_BY,
+          TARGET_FILE_SIZE,
+          PROPERTIES,
+          MODE,
+          KEY,
+          DELETE_MODE,
+          KEY_INDEX_MAX_KEYS);
 
   private IcebergSinkOptions() {}
 

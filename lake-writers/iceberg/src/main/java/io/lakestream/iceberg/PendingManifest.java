@@ -20,7 +20,12 @@ record PendingManifest(
   /** What a pending manifest lists. */
   enum Content {
     DATA,
-    DELETES
+    DELETES,
+    /**
+     * Equality deletes committed only if a file that the position deletes refer to was rewritten
+     * ({@link CommittedFileRefs}).
+     */
+    FALLBACK_DELETES
   }
 
   PendingManifest {

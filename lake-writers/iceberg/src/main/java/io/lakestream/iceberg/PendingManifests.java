@@ -62,6 +62,8 @@ public final class PendingManifests {
   /**
    * Writes delete {@code files} (all of {@code spec}) into a new pending delete manifest.
    *
+   * @param content {@link PendingManifest.Content#DELETES} or {@link
+   *     PendingManifest.Content#FALLBACK_DELETES}
    * @throws UncheckedIOException if the manifest cannot be written
    */
   static PendingManifest writeDeletes(
@@ -71,12 +73,19 @@ public final class PendingManifests {
       List<DeleteFile> files,
       String writerName,
       long checkpointId,
-      int taskId) {
-    String location = ops.metadataFileLocation(name(writerName, checkpointId, taskId, "deletes"));
+      int taskId,
+      PendingManifest.Content content) {
+    String location =
+        ops.metadataFileLocation(
+            name(
+                writerName,
+                checkpointId,
+                taskId,
+                content == PendingManifest.Content.DELETES ? "deletes" : "fallback"));
     ManifestWriter<DeleteFile> writer =
         ManifestFiles.writeDeleteManifest(
             formatVersion, spec, ops.io().newOutputFile(location), PLACEHOLDER_SNAPSHOT_ID);
-    return writeAll(writer, files, location, PendingManifest.Content.DELETES);
+    return writeAll(writer, files, location, content);
   }
 
   private static String name(String writerName, long checkpointId, int taskId, String kind) {

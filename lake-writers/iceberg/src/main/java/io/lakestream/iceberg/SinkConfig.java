@@ -22,6 +22,8 @@ import java.util.regex.Pattern;
  * @param properties table properties for creation
  * @param mode the write mode
  * @param key the key columns, in order; empty in append mode
+ * @param keyIndexKeys the most keys an upsert writer's key index holds; 0 for delete mode {@code
+ *     equality} and in append mode
  */
 record SinkConfig(
     Map<String, Object> catalog,
@@ -30,7 +32,8 @@ record SinkConfig(
     long targetFileSize,
     Map<String, String> properties,
     IcebergSinkOptions.Mode mode,
-    List<String> key) {
+    List<String> key,
+    int keyIndexKeys) {
 
   private static final Pattern TABLE_NAME = Pattern.compile("[^.\\s]+(\\.[^.\\s]+)+");
 
@@ -53,7 +56,18 @@ record SinkConfig(
     List<PartitionField> partitionBy = partitionBy(config, path, problems);
     long targetFileSize = targetFileSize(config, path, problems);
     Map<String, String> properties = properties(config, path, problems);
-    IcebergSinkOptions.Mode mode = mode(config, path, problems);
+    IcebergSinkOptions.Mode mode = choice(config, path, problems, IcebergSinkOptions.MODE);
+    IcebergSinkOptions.DeleteMode deleteMode =
+        choice(config, path, problems, IcebergSinkOptions.DELETE_MODE);
+    int maxKeys = keyIndexMaxKeys(config, path, problems);
+    if (mode != IcebergSinkOptions.Mode.UPSERT) {
+      for (SpecOption<?> upsertOnly :
+          List.of(IcebergSinkOptions.DELETE_MODE, IcebergSinkOptions.KEY_INDEX_MAX_KEYS)) {
+        if (config.containsKey(upsertOnly.key())) {
+          problems.add(path + "." + upsertOnly.key(), "is only allowed with mode: upsert");
+        }
+      }
+    }
     return new SinkConfig(
         catalog,
         table,
@@ -61,7 +75,25 @@ record SinkConfig(
         targetFileSize,
         properties,
         mode,
-        key(config, path, problems, mode));
+        key(config, path, problems, mode),
+        mode == IcebergSinkOptions.Mode.UPSERT
+                && deleteMode == IcebergSinkOptions.DeleteMode.POSITION
+            ? maxKeys
+            : 0);
+  }
+
+  private static int keyIndexMaxKeys(Map<String, Object> config, String path, Problems problems) {
+    Object value = config.get(IcebergSinkOptions.KEY_INDEX_MAX_KEYS.key());
+    if (value == null) {
+      return IcebergSinkOptions.KEY_INDEX_MAX_KEYS.defaultValue();
+    }
+    if (value instanceof Integer n && n > 0) {
+      return n;
+    }
+    problems.add(
+        path + "." + IcebergSinkOptions.KEY_INDEX_MAX_KEYS.key(),
+        "must be a positive whole number of keys below 2^31 (given " + value + ")");
+    return IcebergSinkOptions.KEY_INDEX_MAX_KEYS.defaultValue();
   }
 
   private static List<String> key(
@@ -197,22 +229,28 @@ record SinkConfig(
     return Map.copyOf(properties);
   }
 
-  private static IcebergSinkOptions.Mode mode(
-      Map<String, Object> config, String path, Problems problems) {
-    Object value = config.get(IcebergSinkOptions.MODE.key());
-    String where = path + "." + IcebergSinkOptions.MODE.key();
+  private static <E extends Enum<E>> E choice(
+      Map<String, Object> config, String path, Problems problems, SpecOption<E> option) {
+    Object value = config.get(option.key());
+    String where = path + "." + option.key();
     if (value == null) {
-      return IcebergSinkOptions.MODE.defaultValue();
+      return option.defaultValue();
     }
-    for (IcebergSinkOptions.Mode mode : IcebergSinkOptions.MODE.choices()) {
-      if (SpecOption.choiceName(mode).equals(value)) {
-        return mode;
+    for (E choice : option.choices()) {
+      if (SpecOption.choiceName(choice).equals(value)) {
+        return choice;
       }
     }
-    List<String> known =
-        IcebergSinkOptions.MODE.choices().stream().map(SpecOption::choiceName).toList();
+    List<String> known = option.choices().stream().map(SpecOption::choiceName).toList();
     problems.add(
-        where, "unknown mode \"" + value + "\" (supported: " + String.join(", ", known) + ")");
-    return IcebergSinkOptions.MODE.defaultValue();
+        where,
+        "unknown "
+            + option.key()
+            + " \""
+            + value
+            + "\" (supported: "
+            + String.join(", ", known)
+            + ")");
+    return option.defaultValue();
   }
 }

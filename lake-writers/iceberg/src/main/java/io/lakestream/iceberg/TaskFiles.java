@@ -94,7 +94,30 @@ final class TaskFiles {
   /** Lists a checkpoint's delete files in a new pending delete manifest. */
   PendingManifest deleteManifest(List<DeleteFile> deleteFiles, long checkpointId) {
     return PendingManifests.writeDeletes(
-        ops, formatVersion, spec, deleteFiles, writerName, checkpointId, taskId);
+        ops,
+        formatVersion,
+        spec,
+        deleteFiles,
+        writerName,
+        checkpointId,
+        taskId,
+        PendingManifest.Content.DELETES);
+  }
+
+  /**
+   * Lists a checkpoint's fallback equality-delete files (see {@link CommittedFileRefs}) in a new
+   * pending delete manifest.
+   */
+  PendingManifest fallbackDeleteManifest(List<DeleteFile> deleteFiles, long checkpointId) {
+    return PendingManifests.writeDeletes(
+        ops,
+        formatVersion,
+        spec,
+        deleteFiles,
+        writerName,
+        checkpointId,
+        taskId,
+        PendingManifest.Content.FALLBACK_DELETES);
   }
 
   /** The error of a writer used after a failure. */

@@ -42,9 +42,20 @@ import org.apache.iceberg.util.StructLikeMap;
  *   <li>A change of a key whose row was written earlier in this checkpoint writes a position delete
  *       of that row. So a key changed many times yields exactly one row, and a key inserted and
  *       deleted in the same checkpoint leaves nothing.
+ *   <li>With a {@link KeyIndex} (delete mode {@code position}, the default) the writer also
+ *       remembers, across checkpoints, where the current row of each key it wrote lives. A change
+ *       of a key whose row an earlier checkpoint wrote then writes a position delete of that row
+ *       instead of an equality delete, so readers need not apply the key to every older file. The
+ *       key also goes into a fallback equality-delete file, which the commit adds only if
+ *       maintenance rewrote the row's file meanwhile ({@link CommittedFileRefs}); otherwise it is
+ *       deleted unused.
  * </ul>
  *
- * Every partition column is a key column, so all rows of a key and their deletes share one
+ * <p>Like the equality deletes, the index assumes that the changes of a key reach the table through
+ * one writer: a key that another task changed since this one wrote it would be deleted by position
+ * from a row that is already gone.
+ *
+ * <p>Every partition column is a key column, so all rows of a key and their deletes share one
  * partition. Rows are written straight to their partition's file (no batching as in append mode)
  * because a row's position must be known when it is written. {@link #prepareCommit} closes all
  * files and lists the data files and the delete files in one pending manifest each; both go into
@@ -82,6 +93,14 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
   private final KeyView key;
   private final PositionDelete<StructLike> positionDelete = PositionDelete.create();
 
+  /** The rows of earlier checkpoints by key; null in delete mode {@code equality}. */
+  private final KeyIndex index;
+
+  private final java.util.Set<String> referenced = new java.util.HashSet<>();
+  private long oldestReferenced = Long.MAX_VALUE;
+  private boolean referencesLoaded;
+  private final List<DeleteFile> closedFallback = new ArrayList<>();
+
   /** Per key touched in this checkpoint: a {@link RowAt} or {@link #DELETED}. */
   private StructLikeMap<Object> touched;
 
@@ -96,6 +115,8 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
    * @param ops the table's operations, for the metadata directory
    * @param fileSchema the schema files are written with, in row order
    * @param keyColumns the key columns, top-level columns of {@code fileSchema}
+   * @param index where the current rows of keys written before live, or null for none (delete mode
+   *     {@code equality}); the writer changes it
    */
   UpsertSinkWriter(
       String tableName,
@@ -105,7 +126,8 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
       List<String> keyColumns,
       long targetFileSize,
       String writerName,
-      int taskId) {
+      int taskId,
+      KeyIndex index) {
     List<Types.NestedField> columns = fileSchema.columns();
     List<Types.NestedField> keyFields = new ArrayList<>(keyColumns.size());
     int[] positions = new int[keyColumns.size()];
@@ -128,6 +150,7 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
     this.spec = table.spec();
     useSchema(fileSchema);
     this.touched = StructLikeMap.create(keyType);
+    this.index = index;
   }
 
   private void useSchema(Schema schema) {
@@ -163,7 +186,7 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
     Schema next = SchemaEvolution.evolve(fileSchema, rows, lastColumnId, table.schema(), tableName);
     try {
       for (Slot slot : open) {
-        slot.close(closedData, closedDeletes);
+        slot.close(closedData, closedDeletes, closedFallback);
       }
     } catch (IOException e) {
       failed = true;
@@ -208,7 +231,21 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
       if (previous instanceof RowAt at) {
         positionDeletes().write(positionDelete.set(at.path, at.position), spec, slot.partition);
       } else if (previous == null) {
-        slot.equalityDeletes().write(key);
+        KeyIndex.Row committed = index == null ? null : index.get(key);
+        if (committed == null) {
+          slot.equalityDeletes().write(key);
+        } else {
+          positionDeletes()
+              .write(
+                  positionDelete.set(committed.path(), committed.position()), spec, slot.partition);
+          slot.fallbackDeletes().write(key);
+          referenced.add(committed.path().toString());
+          if (committed.checkpointId() == KeyIndex.LOADED) {
+            referencesLoaded = true;
+          } else {
+            oldestReferenced = Math.min(oldestReferenced, committed.checkpointId());
+          }
+        }
       }
       // DELETED: the key's equality delete was written when the key was first seen
       Object now = DELETED;
@@ -263,11 +300,20 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
     }
     List<DataFile> dataFiles = new ArrayList<>(closedData);
     List<DeleteFile> deleteFiles = new ArrayList<>(closedDeletes);
+    List<DeleteFile> fallbackFiles = new ArrayList<>(closedFallback);
     closedData.clear();
     closedDeletes.clear();
+    closedFallback.clear();
+    CommittedFileRefs refs =
+        referenced.isEmpty()
+            ? CommittedFileRefs.NONE
+            : new CommittedFileRefs(
+                oldestReferenced,
+                referencesLoaded ? index.loadedSnapshot() : CommittedFileRefs.NO_SNAPSHOT,
+                referenced);
     try {
       for (Slot slot : open) {
-        slot.close(dataFiles, deleteFiles);
+        slot.close(dataFiles, deleteFiles, fallbackFiles);
       }
       if (positionDeletes != null) {
         positionDeletes.close();
@@ -280,14 +326,20 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
       failed = true;
       throw e;
     } finally {
+      if (!failed) {
+        remember(checkpointId);
+      }
       forgetCheckpoint();
     }
-    List<PendingManifest> manifests = new ArrayList<>(2);
+    List<PendingManifest> manifests = new ArrayList<>(3);
     if (!dataFiles.isEmpty()) {
       manifests.add(task.dataManifest(dataFiles, checkpointId));
     }
     if (!deleteFiles.isEmpty()) {
       manifests.add(task.deleteManifest(deleteFiles, checkpointId));
+    }
+    if (!fallbackFiles.isEmpty()) {
+      manifests.add(task.fallbackDeleteManifest(fallbackFiles, checkpointId));
     }
     if (manifests.isEmpty() && !evolved) {
       return List.of();
@@ -295,7 +347,22 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
     long records = dataFiles.stream().mapToLong(DataFile::recordCount).sum();
     String schemaJson = evolved ? SchemaParser.toJson(fileSchema) : null;
     return List.of(
-        new Committable(records, CommittableSerializer.serialize(manifests, schemaJson)));
+        new Committable(records, CommittableSerializer.serialize(manifests, schemaJson, refs)));
+  }
+
+  /** Moves where this checkpoint's rows live into the index; deleted keys leave it. */
+  private void remember(long checkpointId) {
+    if (index == null) {
+      return;
+    }
+    touched.forEach(
+        (k, v) -> {
+          if (v instanceof RowAt at) {
+            index.put(k, at.path, at.position, checkpointId);
+          } else {
+            index.remove(k);
+          }
+        });
   }
 
   private void forgetCheckpoint() {
@@ -304,6 +371,9 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
     partitioned = null;
     positionDeletes = null;
     touched = StructLikeMap.create(keyType);
+    referenced.clear();
+    oldestReferenced = Long.MAX_VALUE;
+    referencesLoaded = false;
   }
 
   /** Closes open files without committing them; position deletes not yet written are dropped. */
@@ -313,7 +383,7 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
     List<DeleteFile> ignoredDeletes = new ArrayList<>();
     for (Slot slot : open) {
       try {
-        slot.close(ignoredData, ignoredDeletes);
+        slot.close(ignoredData, ignoredDeletes, ignoredDeletes);
       } catch (IOException | RuntimeException e) {
         task.closeFailed(e);
       }
@@ -329,6 +399,7 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
     final StructLike partition;
     private RollingDataWriter<StructLike> data;
     private RollingEqualityDeleteWriter<StructLike> equalityDeletes;
+    private RollingEqualityDeleteWriter<StructLike> fallbackDeletes;
 
     Slot(StructLike partition) {
       this.partition = partition;
@@ -348,16 +419,32 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
       return equalityDeletes;
     }
 
-    void close(List<DataFile> dataFiles, List<DeleteFile> deleteFiles) throws IOException {
+    /** The keys deleted by position from rows of earlier checkpoints, in case maintenance wins. */
+    RollingEqualityDeleteWriter<StructLike> fallbackDeletes() {
+      if (fallbackDeletes == null) {
+        fallbackDeletes = task.equalityDeleteWriter(partition);
+      }
+      return fallbackDeletes;
+    }
+
+    void close(List<DataFile> dataFiles, List<DeleteFile> deleteFiles, List<DeleteFile> fallback)
+        throws IOException {
       try {
         if (data != null) {
           data.close();
           dataFiles.addAll(data.result().dataFiles());
         }
       } finally {
-        if (equalityDeletes != null) {
-          equalityDeletes.close();
-          deleteFiles.addAll(equalityDeletes.result().deleteFiles());
+        try {
+          if (equalityDeletes != null) {
+            equalityDeletes.close();
+            deleteFiles.addAll(equalityDeletes.result().deleteFiles());
+          }
+        } finally {
+          if (fallbackDeletes != null) {
+            fallbackDeletes.close();
+            fallback.addAll(fallbackDeletes.result().deleteFiles());
+          }
         }
       }
     }

@@ -98,14 +98,33 @@ class CommittableSerializerTest {
         .isEqualTo(V2_FIXTURE);
   }
 
-  /** Version 3 is version 2's layout with its own number and a trailing schema flag. */
+  /**
+   * Version 4 is version 2's layout with its own number, a trailing schema flag (version 3) and the
+   * committed files position deletes refer to: none, so a count of 0 and the oldest checkpoint
+   * {@code Long.MAX_VALUE}.
+   */
   @Test
-  void writesVersion3InTheDocumentedLayout() throws Exception {
+  void writesVersion4InTheDocumentedLayout() throws Exception {
     byte[] v2 = resource("/committable-v2.bin");
-    byte[] expected = java.util.Arrays.copyOf(v2, v2.length + 1);
-    expected[3] = 3;
-    assertThat(CommittableSerializer.serialize(V2_FIXTURE)).isEqualTo(expected);
-    assertThat(CommittableSerializer.schemaJson(expected)).isNull();
+    ByteBuffer expected = ByteBuffer.allocate(v2.length + 1 + 4 + 8 + 8);
+    expected.put(v2).put((byte) 0).putInt(0).putLong(Long.MAX_VALUE).putLong(-1);
+    expected.put(3, (byte) 4);
+    assertThat(CommittableSerializer.serialize(V2_FIXTURE)).isEqualTo(expected.array());
+    assertThat(CommittableSerializer.schemaJson(expected.array())).isNull();
+    assertThat(CommittableSerializer.refs(expected.array()).isEmpty()).isTrue();
+  }
+
+  @Test
+  void carriesTheCommittedFilesPositionDeletesReferTo() {
+    CommittedFileRefs refs =
+        new CommittedFileRefs(7, 1234567L, java.util.Set.of("s3://b/t/data/a.parquet"));
+    List<PendingManifest> manifests =
+        List.of(
+            new PendingManifest(Content.FALLBACK_DELETES, "s3://b/t/metadata/f.avro", 10, 0, 3, 1));
+    byte[] bytes = CommittableSerializer.serialize(manifests, null, refs);
+
+    assertThat(CommittableSerializer.deserialize(bytes)).isEqualTo(manifests);
+    assertThat(CommittableSerializer.refs(bytes)).isEqualTo(refs);
   }
 
   @Test
@@ -120,13 +139,13 @@ class CommittableSerializerTest {
   @Test
   void refusesAVersionFromANewerLakestream() {
     byte[] bytes = CommittableSerializer.serialize(one());
-    bytes[3] = 4;
+    bytes[3] = 5;
 
     assertThatThrownBy(() -> CommittableSerializer.deserialize(bytes))
         .isInstanceOf(PipelineException.class)
         .hasMessage(
-            "Cannot read an Iceberg committable of version 4; this lakestream reads versions up to"
-                + " 3. Recover the pipeline with the lakestream version that wrote the checkpoint.");
+            "Cannot read an Iceberg committable of version 5; this lakestream reads versions up to"
+                + " 4. Recover the pipeline with the lakestream version that wrote the checkpoint.");
   }
 
   @Test

@@ -24,7 +24,15 @@ class IcebergSinkOptionsDocTest {
   void declaresEveryKeyOfTheSection() {
     assertThat(IcebergSinkOptions.keys())
         .containsExactly(
-            "catalog", "table", "partition-by", "target-file-size", "properties", "mode", "key");
+            "catalog",
+            "table",
+            "partition-by",
+            "target-file-size",
+            "properties",
+            "mode",
+            "key",
+            "delete-mode",
+            "key-index-max-keys");
     assertThat(IcebergSinkOptions.all()).allSatisfy(o -> assertThat(o.description()).isNotBlank());
     assertThat(IcebergSinkOptions.TARGET_FILE_SIZE.defaultText()).isEqualTo("`128MB`");
   }

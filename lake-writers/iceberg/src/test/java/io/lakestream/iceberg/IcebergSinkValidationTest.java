@@ -112,7 +112,8 @@ class IcebergSinkValidationTest {
     assertThat(problems(config))
         .containsExactly(
             "sink.iceberg.tabel: unknown option (known: catalog, table, partition-by,"
-                + " target-file-size, properties, mode, key)",
+                + " target-file-size, properties, mode, key, delete-mode,"
+                + " key-index-max-keys)",
             "sink.iceberg.catalog.type: unknown catalog type \"mysql\" (known: jdbc, rest, hive,"
                 + " nessie, glue, hadoop)",
             "sink.iceberg.partition-by: must be a list of transforms, e.g. [\"day(event_time)\"]"

@@ -158,7 +158,15 @@ class IcebergTableInspectorTest {
             dir,
             UpsertSinkTest.USERS,
             Map.of(
-                "mode", "upsert", "key", List.of("user_id"), "properties", Map.of("a.b", "c")))) {
+                "mode",
+                "upsert",
+                "key",
+                List.of("user_id"),
+                "properties",
+                Map.of("a.b", "c"),
+                // every delete an equality delete, which the description counts
+                "delete-mode",
+                "equality"))) {
       SinkWriter writer = sink.createWriter(0);
       writer.write(new Row(1L, "a", 1));
       live.add(1L);

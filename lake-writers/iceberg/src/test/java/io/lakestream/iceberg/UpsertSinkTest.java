@@ -28,7 +28,7 @@ import org.apache.iceberg.data.Record;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class UpsertSinkTest {
   /** user_id is optional in the pipeline: upsert mode makes it a required identifier field. */
@@ -159,12 +159,15 @@ class UpsertSinkTest {
     return writers;
   }
 
-  @ParameterizedTest(name = "partition-by {0}")
-  @ValueSource(strings = {"", "bucket(5, user_id)"})
-  void randomUpsertsAndDeletesMatchAReferenceModelAfterEveryCheckpoint(String partitionBy) {
+  @ParameterizedTest(name = "partition-by {0}, delete-mode {1}")
+  @CsvSource({"'',position", "'',equality", "'bucket(5, user_id)',position"})
+  void randomUpsertsAndDeletesMatchAReferenceModelAfterEveryCheckpoint(
+      String partitionBy, String deleteMode) {
     List<List<Op>> checkpoints = operations(42, 6, 500);
     Map<String, Object> options =
-        partitionBy.isEmpty() ? upsert() : upsert("partition-by", List.of(partitionBy));
+        partitionBy.isEmpty()
+            ? upsert("delete-mode", deleteMode)
+            : upsert("partition-by", List.of(partitionBy), "delete-mode", deleteMode);
 
     try (Sink sink = open(options)) {
       List<SinkWriter> writers = writers(sink);
@@ -180,9 +183,185 @@ class UpsertSinkTest {
         assertThat(table())
             .as("after checkpoint %d", checkpoint)
             .isEqualTo(model(checkpoints.subList(0, c + 1)));
+        if (c > 0 && deleteMode.equals("position")) {
+          // keys the writers committed before are deleted by position, only keys new to them
+          // (never upserted, or deleted before) by equality
+          Map<String, String> summary = TestTables.inspect(dir, t -> t.currentSnapshot().summary());
+          long equality = Long.parseLong(summary.getOrDefault("added-equality-deletes", "0"));
+          long position = Long.parseLong(summary.getOrDefault("added-position-deletes", "0"));
+          assertThat(position).as("checkpoint %d", checkpoint).isGreaterThan(2 * equality);
+        }
       }
       writers.forEach(SinkWriter::close);
     }
+    assertThat(unreferencedFiles()).as("unused fallback delete files are deleted").isEmpty();
+  }
+
+  /** Parquet files under the table's location that no snapshot added. */
+  private List<Path> unreferencedFiles() {
+    java.util.Set<String> listed =
+        TestTables.inspect(
+            dir,
+            t -> {
+              java.util.Set<String> files = new java.util.HashSet<>();
+              for (Snapshot s : t.snapshots()) {
+                s.addedDataFiles(t.io()).forEach(f -> files.add(localPath(f.location())));
+                s.addedDeleteFiles(t.io()).forEach(f -> files.add(localPath(f.location())));
+              }
+              return files;
+            });
+    try (var paths = java.nio.file.Files.walk(dir.resolve("warehouse"))) {
+      return paths
+          .filter(p -> p.toString().endsWith(".parquet"))
+          .filter(p -> !listed.contains(p.toString()))
+          .toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static String localPath(String location) {
+    return Path.of(java.net.URI.create(location)).toString();
+  }
+
+  @Test
+  void aKeyCommittedByAnEarlierCheckpointIsReplacedByAPositionDelete() {
+    try (Sink sink = open(upsert())) {
+      SinkWriter writer = sink.createWriter(0);
+      writer.write(new Row(1L, "a", 1));
+      writer.write(new Row(2L, "b", 2));
+      writer.write(new Row(3L, "c", 3));
+      sink.committer().commit(1, Map.of(), writer.prepareCommit(1));
+      writer.write(new Row(1L, "a2", 10));
+      ((SupportsDelete) writer).delete(new Row(2L, null, null));
+      writer.write(new Row(4L, "d", 4));
+      sink.committer().commit(2, Map.of(), writer.prepareCommit(2));
+      writer.write(new Row(1L, "a3", 20)); // committed by checkpoint 2 now
+      sink.committer().commit(3, Map.of(), writer.prepareCommit(3));
+      writer.close();
+    }
+
+    assertThat(table())
+        .isEqualTo(
+            Map.of(
+                1L, Arrays.asList(1L, "a3", 20),
+                3L, Arrays.asList(3L, "c", 3),
+                4L, Arrays.asList(4L, "d", 4)));
+    Map<Long, Map<String, String>> summaries =
+        TestTables.inspect(
+            dir,
+            t -> {
+              Map<Long, Map<String, String>> bySequence = new HashMap<>();
+              t.snapshots().forEach(s -> bySequence.put(s.sequenceNumber(), s.summary()));
+              return bySequence;
+            });
+    // checkpoint 2: keys 1 and 2 by position, the new key 4 by equality (the index does not know
+    // it)
+    assertThat(summaries.get(2L))
+        .containsEntry("added-position-deletes", "2")
+        .containsEntry("added-equality-deletes", "1");
+    assertThat(summaries.get(3L))
+        .containsEntry("added-position-deletes", "1")
+        .doesNotContainKey("added-equality-deletes");
+    assertThat(unreferencedFiles()).as("unused fallback delete files are deleted").isEmpty();
+  }
+
+  @Test
+  void aWriterStartedAfterACrashLoadsTheIndexFromTheTableAsRecovered() {
+    List<Committable> prepared;
+    try (Sink sink = open(upsert())) {
+      SinkWriter writer = sink.createWriter(0);
+      writer.write(new Row(1L, "a", 1));
+      writer.write(new Row(2L, "b", 2));
+      sink.committer().commit(1, Map.of(), writer.prepareCommit(1));
+      writer.write(new Row(1L, "a2", 10));
+      prepared = writer.prepareCommit(2); // persisted, then the process dies before committing
+      writer.close();
+    }
+
+    try (Sink recovered = open(upsert())) {
+      recovered.committer().commit(2, Map.of(), prepared); // recovery commits it first
+      SinkWriter writer = recovered.createWriter(0);
+      writer.write(new Row(1L, "a3", 20)); // its row of checkpoint 2, known from the table
+      ((SupportsDelete) writer).delete(new Row(2L, null, null));
+      recovered.committer().commit(3, Map.of(), writer.prepareCommit(3));
+      writer.close();
+    }
+
+    assertThat(table()).isEqualTo(Map.of(1L, Arrays.asList(1L, "a3", 20)));
+    Map<String, String> summary = TestTables.inspect(dir, t -> t.currentSnapshot().summary());
+    assertThat(summary)
+        .containsEntry("lakestream.checkpoint-id", "3")
+        .containsEntry("added-position-deletes", "2")
+        .doesNotContainKey("added-equality-deletes");
+  }
+
+  @Test
+  void aRowWhoseFileMaintenanceRewroteMeanwhileIsDeletedByTheFallbackEqualityDeletes()
+      throws Exception {
+    try (Sink sink = open(upsert())) {
+      SinkWriter writer = sink.createWriter(0);
+      writer.write(new Row(1L, "a", 1));
+      writer.write(new Row(2L, "b", 2));
+      sink.committer().commit(1, Map.of(), writer.prepareCommit(1));
+      writer.write(new Row(1L, "a2", 10)); // a position delete of a row in checkpoint 1's file
+      List<Committable> second = writer.prepareCommit(2);
+      rewriteAllDataFiles(); // maintenance commits first: that row now lives in another file
+      CommitResult result = sink.committer().commit(2, Map.of(), second);
+      writer.write(new Row(2L, "b2", 20)); // the index still points into the rewritten file
+      sink.committer().commit(3, Map.of(), writer.prepareCommit(3));
+      writer.close();
+
+      assertThat(result.committed()).isTrue();
+    }
+
+    assertThat(table())
+        .isEqualTo(Map.of(1L, Arrays.asList(1L, "a2", 10), 2L, Arrays.asList(2L, "b2", 20)));
+  }
+
+  /**
+   * Rewrites every data file of the table into one, with the live rows, as maintenance's
+   * rewrite-data-files does: at the current sequence number, validated from the current snapshot.
+   */
+  private void rewriteAllDataFiles() throws Exception {
+    TestTables.inspect(
+        dir,
+        t -> {
+          Snapshot from = t.currentSnapshot();
+          List<org.apache.iceberg.DataFile> old = new ArrayList<>();
+          try (var tasks = t.newScan().planFiles()) {
+            tasks.forEach(task -> old.add(task.file()));
+            var writers =
+                new org.apache.iceberg.data.GenericFileWriterFactory.Builder(t)
+                    .dataFileFormat(org.apache.iceberg.FileFormat.PARQUET)
+                    .build();
+            var dataWriter =
+                new org.apache.iceberg.io.RollingDataWriter<Record>(
+                    writers,
+                    org.apache.iceberg.io.OutputFileFactory.builderFor(t, 99, 1).build(),
+                    t.io(),
+                    Long.MAX_VALUE,
+                    t.spec(),
+                    null);
+            try (dataWriter) {
+              for (Record r : TestTables.read(t)) {
+                Record copy = org.apache.iceberg.data.GenericRecord.create(t.schema());
+                t.schema().columns().forEach(c -> copy.setField(c.name(), r.getField(c.name())));
+                dataWriter.write(copy);
+              }
+            }
+            var rewrite =
+                t.newRewrite()
+                    .validateFromSnapshot(from.snapshotId())
+                    .dataSequenceNumber(from.sequenceNumber());
+            old.forEach(rewrite::deleteFile);
+            dataWriter.result().dataFiles().forEach(rewrite::addFile);
+            rewrite.commit();
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          return null;
+        });
   }
 
   @Test
@@ -234,8 +413,10 @@ class UpsertSinkTest {
         .containsEntry("lakestream.checkpoint-id", "2")
         .containsEntry("lakestream.source-positions", "users:0=3")
         .containsEntry("added-data-files", "1")
-        .containsEntry("added-delete-files", "1")
-        .containsEntry("added-equality-deletes", "2");
+        // key 1, committed by checkpoint 1, by position; the new key 2 by equality
+        .containsEntry("added-delete-files", "2")
+        .containsEntry("added-position-deletes", "1")
+        .containsEntry("added-equality-deletes", "1");
     assertThat(snapshotCount()).isEqualTo(2);
   }
 
