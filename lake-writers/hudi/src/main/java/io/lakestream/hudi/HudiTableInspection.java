@@ -22,6 +22,7 @@ import org.apache.hudi.common.table.view.HoodieTableFileSystemView;
  */
 public final class HudiTableInspection {
   private final HoodieTableMetaClient meta;
+  private final Map<String, String> storage;
 
   /** Loads the active timeline of the table at {@code basePath}. */
   public HudiTableInspection(String basePath) {
@@ -33,6 +34,7 @@ public final class HudiTableInspection {
    * storage}, the keys of {@code sink.hudi.storage}.
    */
   public HudiTableInspection(String basePath, Map<String, String> storage) {
+    this.storage = Map.copyOf(storage);
     this.meta =
         HoodieTableMetaClient.builder()
             .setConf(HudiTable.storageConf(storage))
@@ -116,8 +118,9 @@ public final class HudiTableInspection {
     long olderBytes = 0;
     try (HoodieTableFileSystemView view =
         HoodieTableFileSystemView.fileListingBasedFileSystemView(
-            new HoodieLocalEngineContext(HudiTable.storageConf()), meta, completed)) {
-      for (String partition : HudiSnapshotReader.partitions(meta.getBasePath().toString())) {
+            new HoodieLocalEngineContext(HudiTable.storageConf(storage)), meta, completed)) {
+      for (String partition :
+          HudiSnapshotReader.partitions(meta.getBasePath().toString(), storage)) {
         for (HoodieFileGroup group :
             (Iterable<HoodieFileGroup>) view.getAllFileGroups(partition)::iterator) {
           groups++;

@@ -87,6 +87,11 @@ final class HudiTableInspector implements TableInspector {
    *
    * @throws PipelineException if the directory holds no such table
    */
+  /** How the tables are reached in object storage: the keys of {@code sink.hudi.storage}. */
+  Map<String, String> storage() {
+    return storage;
+  }
+
   String basePath(String table) {
     String name = HudiTable.tableName(table);
     String base = tables().get(name);

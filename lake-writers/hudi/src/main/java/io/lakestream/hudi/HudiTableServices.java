@@ -84,6 +84,7 @@ public final class HudiTableServices implements AutoCloseable {
   }
 
   private final String basePath;
+  private final Map<String, String> storage;
   private final String table;
   private final HoodieJavaWriteClient<HoodieRecordPayload<?>> client;
 
@@ -95,12 +96,21 @@ public final class HudiTableServices implements AutoCloseable {
    * @throws PipelineException if the table cannot be read
    */
   public HudiTableServices(String basePath, String table, int retainCommits) {
+    this(basePath, Map.of(), table, retainCommits);
+  }
+
+  /**
+   * Opens the table at {@code basePath}, reached in object storage with {@code storage} (the keys
+   * of {@code sink.hudi.storage}), for table services.
+   */
+  HudiTableServices(String basePath, Map<String, String> storage, String table, int retainCommits) {
     this.basePath = basePath;
+    this.storage = Map.copyOf(storage);
     this.table = table;
     HoodieTableMetaClient meta = meta();
     this.client =
         new HoodieJavaWriteClient<>(
-            new HoodieJavaEngineContext(HudiTable.storageConf()),
+            new HoodieJavaEngineContext(HudiTable.storageConf(storage)),
             config(meta, schema(meta), retainCommits));
   }
 
@@ -115,7 +125,7 @@ public final class HudiTableServices implements AutoCloseable {
       Map<String, ?> catalogSection, String table, int retainCommits) {
     HudiTableInspector tables =
         (HudiTableInspector) new HudiTableInspectorFactory().open(catalogSection);
-    return new HudiTableServices(tables.basePath(table), table, retainCommits);
+    return new HudiTableServices(tables.basePath(table), tables.storage(), table, retainCommits);
   }
 
   /** Whether {@code catalogSection} is a directory of Hudi tables. */
@@ -164,7 +174,7 @@ public final class HudiTableServices implements AutoCloseable {
    */
   public Map<String, Long> planCompaction() {
     requireMergeOnRead();
-    HudiTableInspection.Slices slices = new HudiTableInspection(basePath).latestSlices();
+    HudiTableInspection.Slices slices = new HudiTableInspection(basePath, storage).latestSlices();
     Map<String, Long> counts = new LinkedHashMap<>();
     counts.put("file-groups-compacted", (long) slices.fileGroupsWithLogs());
     counts.put("log-files-compacted", (long) slices.logFiles());
@@ -230,7 +240,7 @@ public final class HudiTableServices implements AutoCloseable {
    * @return {@code files-removed} and {@code bytes-removed}, upper bounds
    */
   public Map<String, Long> planClean() {
-    HudiTableInspection.Slices slices = new HudiTableInspection(basePath).latestSlices();
+    HudiTableInspection.Slices slices = new HudiTableInspection(basePath, storage).latestSlices();
     Map<String, Long> counts = new LinkedHashMap<>();
     counts.put("files-removed", (long) slices.olderSliceFiles());
     counts.put("bytes-removed", slices.olderSliceBytes());
@@ -250,8 +260,8 @@ public final class HudiTableServices implements AutoCloseable {
   private Map<String, Long> fileSizes() {
     Map<String, Long> sizes = new LinkedHashMap<>();
     try {
-      FileSystem fs = new Path(basePath).getFileSystem(HudiTable.hadoopConf());
-      for (String partition : HudiSnapshotReader.partitions(basePath)) {
+      FileSystem fs = new Path(basePath).getFileSystem(HadoopStorage.conf(storage));
+      for (String partition : HudiSnapshotReader.partitions(basePath, storage)) {
         for (var status : fs.listStatus(partitionDir(partition))) {
           if (status.isFile()) {
             sizes.put(status.getPath().getName(), status.getLen());
@@ -273,7 +283,7 @@ public final class HudiTableServices implements AutoCloseable {
 
   private long size(Path file) {
     try {
-      return file.getFileSystem(HudiTable.hadoopConf()).getFileStatus(file).getLen();
+      return file.getFileSystem(HadoopStorage.conf(storage)).getFileStatus(file).getLen();
     } catch (IOException e) {
       return 0; // gone already: counted as nothing read
     }
@@ -282,7 +292,7 @@ public final class HudiTableServices implements AutoCloseable {
   private HoodieTableMetaClient meta() {
     try {
       return HoodieTableMetaClient.builder()
-          .setConf(HudiTable.storageConf())
+          .setConf(HudiTable.storageConf(storage))
           .setBasePath(basePath)
           .setLoadActiveTimelineOnLoad(true)
           .build();

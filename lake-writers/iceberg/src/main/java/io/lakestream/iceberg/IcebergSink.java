@@ -112,10 +112,9 @@ final class IcebergSink implements Sink {
   /**
    * The key index of a new writer, loaded from the table as it is now (after recovery committed
    * what the last checkpoint holds); empty for a branch, whose rows the main line does not show.
-   * Maintenance may expire the snapshot being read and delete its files meanwhile: the load is
-   * then tried again on the newest snapshot, and after {@value #INDEX_LOAD_ATTEMPTS} failures the
-   * writer starts with an empty index (every key's first change is an equality delete, as always
-   * correct).
+   * Maintenance may expire the snapshot being read and delete its files meanwhile: the load is then
+   * tried again on the newest snapshot, and after {@value #INDEX_LOAD_ATTEMPTS} failures the writer
+   * starts with an empty index (every key's first change is an equality delete, as always correct).
    */
   private KeyIndex loadKeyIndex() {
     org.apache.iceberg.Schema keySchema = writeTable.schema().select(key);
