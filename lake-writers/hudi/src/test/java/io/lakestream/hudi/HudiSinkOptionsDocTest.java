@@ -35,6 +35,7 @@ class HudiSinkOptionsDocTest {
             "table-version",
             "compaction",
             "compact-every",
+            "storage",
             "sync");
     assertThat(HudiSinkOptions.all()).allSatisfy(o -> assertThat(o.description()).isNotBlank());
   }
