@@ -121,7 +121,7 @@ final class KeyIndex {
         for (int i = 0; i < keys; i++) {
           values[i] = r.get(i);
         }
-        StructLike key = new Values(values);
+        StructLike key = new KeyValues(values);
         if (index.rows.size() >= maxKeys && index.rows.get(key) == null) {
           continue;
         }
@@ -137,24 +137,6 @@ final class KeyIndex {
     twice.forEach(index.rows::remove);
     index.loadedSnapshot = snapshot.snapshotId();
     return index;
-  }
-
-  /** A key read from the table. */
-  private record Values(Object[] values) implements StructLike {
-    @Override
-    public int size() {
-      return values.length;
-    }
-
-    @Override
-    public <T> T get(int pos, Class<T> javaClass) {
-      return javaClass.cast(values[pos]);
-    }
-
-    @Override
-    public <T> void set(int pos, T value) {
-      throw new UnsupportedOperationException("Keys are read-only");
-    }
   }
 
   /** Where a committed row lives. */

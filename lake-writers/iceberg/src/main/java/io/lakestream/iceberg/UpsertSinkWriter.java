@@ -489,7 +489,7 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
       for (int i = 0; i < positions.length; i++) {
         values[i] = row.get(positions[i]);
       }
-      return new KeyCopy(values);
+      return new KeyValues(values);
     }
 
     @Override
@@ -500,24 +500,6 @@ final class UpsertSinkWriter implements SinkWriter, SupportsDelete, SupportsSche
     @Override
     public <T> T get(int pos, Class<T> javaClass) {
       return javaClass.cast(row.get(positions[pos]));
-    }
-
-    @Override
-    public <T> void set(int pos, T value) {
-      throw new UnsupportedOperationException("Keys are read-only");
-    }
-  }
-
-  /** A key kept in the map of touched keys. */
-  private record KeyCopy(Object[] values) implements StructLike {
-    @Override
-    public int size() {
-      return values.length;
-    }
-
-    @Override
-    public <T> T get(int pos, Class<T> javaClass) {
-      return javaClass.cast(values[pos]);
     }
 
     @Override
