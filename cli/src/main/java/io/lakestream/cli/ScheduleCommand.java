@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
       "Only one maintainer acts on a table at a time: each holds a lease kept in the table's"
           + " metadata while it works, so any number of schedulers, and pipelines that run"
           + " maintenance themselves (maintenance.run-in: pipeline), can share tables. Prints one"
-          + " line per job run and per action; SIGTERM finishes the job at hand and exits 0."
+          + " line per job run and per action; SIGTERM lets the job at hand finish and release its"
+          + " lease, then exits with 143, as a process stopped by a signal does."
     })
 final class ScheduleCommand implements java.util.concurrent.Callable<Integer> {
 
